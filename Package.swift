@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "emporium",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "emporium", targets: ["emporium"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "EventStore", targets: ["EventStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // libpq's C API, found through pkg-config (Debian: libpq-dev).
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // Our small Swift layer over libpq: connections, pool, transactions, LISTEN, pipeline.
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The event-sourcing vocabulary: envelopes, stream ids, expected versions. Pure.
+        .target(name: "EventSourcing"),
+        // Applies migrations/ and sql/ to a database.
+        .target(
+            name: "Migrations",
+            dependencies: [
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Append, read, subscribe, checkpoints — on PostgreSQL.
+        .target(
+            name: "EventStore",
+            dependencies: [
+                "Postgres",
+                "EventSourcing",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "emporium",
+            dependencies: [
+                "Postgres",
+                "Migrations",
+                "EventStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", "Migrations", "EventStore"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "TestSupport"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,17 @@
+import Foundation
+
+/// Why an event exists: the command that caused it and the conversation it belongs to.
+public struct EventMetadata: Codable, Sendable, Hashable {
+    /// Shared by every event and command of one business flow (one order's saga).
+    public var correlationId: UUID?
+    /// The event or command that directly caused this one.
+    public var causationId: UUID?
+    /// The command whose handling appended this event.
+    public var commandId: UUID?
+
+    public init(correlationId: UUID? = nil, causationId: UUID? = nil, commandId: UUID? = nil) {
+        self.correlationId = correlationId
+        self.causationId = causationId
+        self.commandId = commandId
+    }
+}

@@ -1,0 +1,75 @@
+import EventSourcing
+import Postgres
+import Synchronization
+
+/// A transaction on the event store: appends, reads and checkpoint moves that commit
+/// together or not at all. The partitions it appended to are notified after the commit.
+public final class EventStoreTransaction: Sendable {
+    /// The transaction's connection, for the caller's own statements (read-model writes,
+    /// inbox rows) in the same transaction.
+    public let connection: Connection
+    private let appended = Mutex<Set<Partition>>([])
+
+    init(connection: Connection) {
+        self.connection = connection
+    }
+
+    var appendedPartitions: Set<Partition> { appended.withLock { $0 } }
+
+    /// Appends `events` to `stream` if it is at `expected`. Throws `versionConflict` or
+    /// `eventIdConflict` (and appends nothing) otherwise.
+    @discardableResult
+    public func append(_ events: [NewEvent], to stream: StreamID, expected: ExpectedVersion) async throws -> AppendResult {
+        guard !events.isEmpty else { throw EventStoreError.emptyAppend(stream: stream) }
+        let statement = try EventRows.appendStatement(events, to: stream, expected: expected)
+        let result = try await connection.query(statement.sql, statement.parameters)
+        let outcome = try EventRows.appendResult(result, stream: stream, expected: expected)
+        if outcome.outcome == .appended { appended.withLock { _ = $0.insert(stream.partition) } }
+        return outcome
+    }
+
+    public func readStream(_ stream: StreamID, fromVersion: Int64 = 1, limit: Int = 10_000) async throws -> [RecordedEvent] {
+        try await EventReads.stream(stream, fromVersion: fromVersion, limit: limit, on: connection)
+    }
+
+    /// Events of `partitions` after `position`, in commit order, gap-safe. Read before
+    /// writing in the same transaction.
+    public func readPartitions(_ partitions: [Partition], after position: Position, limit: Int) async throws -> [RecordedEvent] {
+        try await EventReads.partitions(partitions, after: position, limit: limit, on: connection)
+    }
+
+    public func checkpoint(subscriber: String, partitions: [Partition]) async throws -> Position {
+        try await EventReads.checkpoint(subscriber: subscriber, partitions: partitions, on: connection)
+    }
+
+    /// Moves `subscriber`'s checkpoint from `from` to `to`, or throws `checkpointConflict`
+    /// when it is no longer at `from`.
+    public func advanceCheckpoint(subscriber: String, partitions: [Partition], from: Position, to: Position) async throws {
+        let source = checkpointSource(partitions)
+        let moved: Bool = try await connection.query(
+            "SELECT es.advance_checkpoint($1, $2, $3::xid8, $4, $5::xid8, $6) AS moved",
+            [subscriber, source, from.transactionId, from.globalPosition, to.transactionId, to.globalPosition]
+        ).first!.decode("moved")
+        guard moved else { throw EventStoreError.checkpointConflict(subscriber: subscriber, source: source) }
+    }
+}
+
+enum EventReads {
+    static func stream(_ stream: StreamID, fromVersion: Int64, limit: Int, on connection: Connection) async throws -> [RecordedEvent] {
+        try await connection.query("SELECT * FROM es.read_stream($1, $2, $3, $4)",
+                                   [stream.partition.rawValue, stream.id, fromVersion, limit])
+            .rows.map(EventRows.recordedEvent)
+    }
+
+    static func partitions(_ partitions: [Partition], after position: Position, limit: Int, on connection: Connection) async throws -> [RecordedEvent] {
+        try await connection.query("SELECT * FROM es.read_partitions($1::text[], $2::xid8, $3, $4)",
+                                   [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition, limit])
+            .rows.map(EventRows.recordedEvent)
+    }
+
+    static func checkpoint(subscriber: String, partitions: [Partition], on connection: Connection) async throws -> Position {
+        let row = try await connection.query("SELECT xact_id, global_position FROM es.read_checkpoint($1, $2)",
+                                              [subscriber, checkpointSource(partitions)]).first!
+        return Position(transactionId: try row.decode("xact_id"), globalPosition: try row.decode("global_position"))
+    }
+}

@@ -1,0 +1,142 @@
+import EventSourcing
+import Logging
+import Postgres
+import ServiceLifecycle
+
+/// Delivers the events of some partitions to a handler, in commit order, each batch in
+/// one transaction with the subscriber's checkpoint: exactly-once effects from
+/// at-least-once reads.
+///
+/// It LISTENs for the partitions' NOTIFY to wake at once, reads from its checkpoint
+/// whenever it (re)connects, polls on a slow timer in case a notification was lost, and
+/// reconnects with backoff when PostgreSQL goes away. Runs as a `Service` until
+/// cancelled or a graceful shutdown.
+public struct Subscription: Service {
+    public struct Configuration: Sendable {
+        /// The checkpoint's owner: unique per consumer (projection, saga, …).
+        public var subscriber: String
+        public var partitions: [Partition]
+        public var batchSize: Int = 500
+        /// How often to look for events without a notification.
+        public var pollInterval: Duration = .seconds(5)
+        public var initialReconnectDelay: Duration = .milliseconds(100)
+        public var maxReconnectDelay: Duration = .seconds(5)
+
+        public init(subscriber: String, partitions: [Partition]) {
+            self.subscriber = subscriber
+            self.partitions = partitions
+        }
+    }
+
+    /// Applies one batch; its writes on `transaction` commit with the checkpoint.
+    public typealias Handler = @Sendable (_ events: [RecordedEvent], _ transaction: EventStoreTransaction) async throws -> Void
+
+    public let configuration: Configuration
+    let store: EventStore
+    let handler: Handler
+    let logger: Logger
+
+    public init(store: EventStore, configuration: Configuration, logger: Logger? = nil, handler: @escaping Handler) {
+        self.store = store
+        self.configuration = configuration
+        self.handler = handler
+        var logger = logger ?? Logger(label: "emporium.subscription")
+        logger[metadataKey: "subscriber"] = "\(configuration.subscriber)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            var delay = configuration.initialReconnectDelay
+            while !Task.isCancelled {
+                do {
+                    try await runConnected { delay = configuration.initialReconnectDelay }
+                } catch let error where Self.isRetryable(error) && !Task.isCancelled {
+                    logger.warning("subscription interrupted; reconnecting", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
+                    do { try await Task.sleep(for: delay) } catch { return }
+                    delay = min(delay * 2, configuration.maxReconnectDelay)
+                } catch is CancellationError {
+                    return
+                }
+            }
+        }
+    }
+
+    static func isRetryable(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PostgresError: return error.isConnectionError
+        case EventStoreError.checkpointConflict: return true
+        default: return false
+        }
+    }
+
+    /// One connected stretch: LISTEN, catch up, then wait-and-read until something breaks.
+    private func runConnected(onConnected: () -> Void) async throws {
+        let listener = try await Connection.connect(
+            to: store.pool.configuration.url, applicationName: "emporium-listen:\(configuration.subscriber)", logger: logger)
+        do {
+            for partition in configuration.partitions { try await listener.listen(partition.channel) }
+            var position = try await store.checkpoint(subscriber: configuration.subscriber, partitions: configuration.partitions)
+            logger.info("subscription connected", metadata: ["checkpoint": "\(position)"])
+            onConnected()
+            while !Task.isCancelled {
+                position = try await catchUp(from: position)
+                try await waitForWakeUp(listener)
+            }
+            await listener.close()
+        } catch {
+            await listener.close()
+            throw error
+        }
+    }
+
+    /// Processes batches until the partitions hold nothing newer that is safe to read.
+    private func catchUp(from start: Position) async throws -> Position {
+        var position = start
+        while !Task.isCancelled {
+            let (next, count) = try await processBatch(after: position)
+            position = next
+            if count < configuration.batchSize { break }
+        }
+        return position
+    }
+
+    private func processBatch(after position: Position) async throws -> (Position, Int) {
+        try await store.withTransaction { transaction in
+            let events = try await transaction.readPartitions(configuration.partitions, after: position, limit: configuration.batchSize)
+            guard let last = events.last else { return (position, 0) }
+            do {
+                try await handler(events, transaction)
+            } catch let error where !Self.isRetryable(error) {
+                throw SubscriptionError(subscriber: configuration.subscriber, first: events[0].position, last: last.position, underlying: error)
+            }
+            try await transaction.advanceCheckpoint(
+                subscriber: configuration.subscriber, partitions: configuration.partitions, from: position, to: last.position)
+            logger.debug("processed batch", metadata: ["events": "\(events.count)", "checkpoint": "\(last.position)"])
+            return (last.position, events.count)
+        }
+    }
+
+    /// Returns on a notification or after the poll interval; throws if the listener broke.
+    private func waitForWakeUp(_ listener: Connection) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.pollInterval
+        // Short slices so cancellation is noticed quickly.
+        while !Task.isCancelled && clock.now < deadline {
+            let slice = min(.milliseconds(250), deadline - clock.now)
+            if try await !listener.waitForNotifications(timeout: slice).isEmpty { return }
+        }
+    }
+}
+
+/// A handler failed: the batch was rolled back and the subscription stopped there.
+public struct SubscriptionError: Error, CustomStringConvertible {
+    public var subscriber: String
+    public var first: Position
+    public var last: Position
+    public var underlying: any Error
+
+    public var description: String {
+        "subscriber \(subscriber) failed on events \(first)…\(last): \(underlying)"
+    }
+}

@@ -1,0 +1,192 @@
+import CLibPQ
+import Foundation
+import Logging
+
+/// One libpq connection.
+///
+/// An actor whose executor is a dedicated thread: libpq's blocking calls run there, so
+/// callers `await` them without tying up Swift's cooperative thread pool. Being an
+/// actor, it never runs two statements at once.
+public actor Connection {
+    private let executor: ThreadExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    nonisolated(unsafe) var handle: OpaquePointer?
+    public nonisolated let applicationName: String
+    let logger: Logger
+
+    private init(applicationName: String, logger: Logger) {
+        self.executor = ThreadExecutor(name: "pg:\(applicationName)")
+        self.applicationName = applicationName
+        self.logger = logger
+    }
+
+    deinit {
+        if let handle { PQfinish(handle) }
+        executor.shutdown()
+    }
+
+    /// Opens a connection. `url` is a `postgresql://` URI or a `key=value` conninfo string,
+    /// as in `DATABASE_URL`.
+    public static func connect(
+        to url: String,
+        applicationName: String = "emporium",
+        connectTimeoutSeconds: Int = 10,
+        logger: Logger = Logger(label: "emporium.postgres")
+    ) async throws -> Connection {
+        let connection = Connection(applicationName: applicationName, logger: logger)
+        try await connection.open(url: url, connectTimeoutSeconds: connectTimeoutSeconds)
+        return connection
+    }
+
+    private func open(url: String, connectTimeoutSeconds: Int) throws {
+        // dbname is expanded as a full URI/conninfo; the keys after it fill what it leaves unset.
+        let keys = ["dbname", "application_name", "connect_timeout"]
+        let values = [url, applicationName, String(connectTimeoutSeconds)]
+        let conn = withCStrings(keys) { k in
+            withCStrings(values) { v in
+                PQconnectdbParams(k, v, 1)
+            }
+        }
+        guard let conn, PQstatus(conn) == CONNECTION_OK else {
+            let message = conn.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
+            if let conn { PQfinish(conn) }
+            throw PostgresError.connectionFailed(message.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        handle = conn
+        // Server notices would go straight to stderr; a terminated backend's FATAL also
+        // surfaces as the error of the call that hits it, so only print the rest.
+        PQsetNoticeProcessor(conn, { _, message in
+            guard let message else { return }
+            let text = String(cString: message)
+            if !text.hasPrefix("FATAL") { FileHandle.standardError.write(Data("postgres: \(text)".utf8)) }
+        }, nil)
+        // Every value we decode assumes these settings.
+        _ = try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET client_min_messages = warning")
+    }
+
+    /// Closes the connection now; later calls fail with `connectionLost`.
+    public func close() {
+        if let handle { PQfinish(handle) }
+        handle = nil
+    }
+
+    /// True while the connection is usable.
+    public var isOpen: Bool {
+        guard let handle else { return false }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// True when no transaction is open.
+    public var isIdle: Bool {
+        guard let handle else { return false }
+        return PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// Open and outside any transaction: safe to hand to another task.
+    public var isReusable: Bool { isOpen && isIdle }
+
+    /// The server process id, for `pg_terminate_backend` in tests and diagnostics.
+    public var backendPID: Int32 {
+        guard let handle else { return 0 }
+        return PQbackendPID(handle)
+    }
+
+    /// Runs one parameterized statement (`$1`, `$2`, … in `sql`).
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [PostgresBind] = []) throws -> QueryResult {
+        let conn = try liveHandle()
+        let texts = parameters.map { $0?.postgresText }
+        let result = withOptionalCStrings(texts) { values in
+            PQexecParams(conn, sql, Int32(texts.count), nil, values, nil, nil, 0)
+        }
+        return try consume(result, sql: sql)
+    }
+
+    /// Runs SQL text with no parameters, possibly several statements (migrations only).
+    @discardableResult
+    public func execute(_ sql: String) throws -> QueryResult {
+        let conn = try liveHandle()
+        return try consume(PQexec(conn, sql), sql: sql)
+    }
+
+    func liveHandle() throws -> OpaquePointer {
+        guard let handle else { throw PostgresError.connectionLost("connection is closed") }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            throw PostgresError.connectionLost(String(cString: PQerrorMessage(handle)))
+        }
+        return handle
+    }
+
+    /// Turns a libpq result into a `QueryResult` or a thrown `PostgresError`, and frees it.
+    func consume(_ result: OpaquePointer?, sql: String) throws -> QueryResult {
+        defer { if let result { PQclear(result) } }
+        guard let result else { throw PostgresError.from(result: nil, connection: handle) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return Connection.copy(result)
+        default:
+            let error = PostgresError.from(result: result, connection: handle)
+            logger.debug("statement failed", metadata: ["sql": "\(sql.prefix(200))", "error": "\(error)"])
+            throw error
+        }
+    }
+
+    static func copy(_ result: OpaquePointer) -> QueryResult {
+        let rowCount = PQntuples(result)
+        let columnCount = PQnfields(result)
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        var values: [[String?]] = []
+        values.reserveCapacity(Int(rowCount))
+        for r in 0..<rowCount {
+            var row: [String?] = []
+            row.reserveCapacity(Int(columnCount))
+            for c in 0..<columnCount {
+                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+            }
+            values.append(row)
+        }
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return QueryResult(columns: columns, values: values, affectedRows: affected)
+    }
+
+    /// Quotes an identifier (for LISTEN, which takes no parameters).
+    func quoteIdentifier(_ name: String) throws -> String {
+        let conn = try liveHandle()
+        guard let quoted = PQescapeIdentifier(conn, name, name.utf8.count) else {
+            throw PostgresError.usage("cannot quote identifier \(name)")
+        }
+        defer { PQfreemem(quoted) }
+        return String(cString: quoted)
+    }
+}
+
+extension Connection {
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
+    public nonisolated func withTransaction<T>(
+        _ body: (Connection) async throws -> T
+    ) async throws -> T {
+        try await execute("BEGIN")
+        let value: T
+        do {
+            value = try await body(self)
+        } catch {
+            // The connection may be gone; the server rolls back on its own then.
+            _ = try? await execute("ROLLBACK")
+            throw error
+        }
+        try await execute("COMMIT")
+        return value
+    }
+}
+
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    withOptionalCStrings(strings.map { Optional($0) }, body)
+}
+
+func withOptionalCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { pointers.forEach { free($0) } }
+    let constants = pointers.map { UnsafePointer($0) } + [nil]
+    return constants.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,93 @@
+import CLibPQ
+
+/// What the server said about a failed statement (its ErrorResponse fields).
+public struct ServerError: Sendable, Equatable, CustomStringConvertible {
+    /// The five-character SQLSTATE, e.g. `23505`.
+    public var sqlState: String
+    public var message: String
+    public var detail: String?
+    public var hint: String?
+    public var constraint: String?
+    public var table: String?
+
+    public var description: String {
+        var text = "\(message) (SQLSTATE \(sqlState))"
+        if let detail { text += " — \(detail)" }
+        if let hint { text += " Hint: \(hint)" }
+        return text
+    }
+}
+
+public enum PostgresError: Error, Sendable, CustomStringConvertible {
+    /// The connection could not be opened.
+    case connectionFailed(String)
+    /// The connection broke while in use (server restarted, backend terminated, network).
+    case connectionLost(String)
+    /// A unique constraint was violated (SQLSTATE 23505); `constraint` names which one.
+    case uniqueViolation(ServerError)
+    /// Any other error the server reported.
+    case server(ServerError)
+    /// A value in a row could not be decoded to the requested Swift type.
+    case decoding(column: String, value: String?, type: String)
+    /// The client was used wrongly (no such column, pool closed, timed out waiting…).
+    case usage(String)
+
+    /// The SQLSTATE, when the server reported the error.
+    public var sqlState: String? {
+        switch self {
+        case .uniqueViolation(let e), .server(let e): return e.sqlState
+        default: return nil
+        }
+    }
+
+    /// True when retrying on a new connection may succeed.
+    public var isConnectionError: Bool {
+        switch self {
+        case .connectionFailed, .connectionLost: return true
+        case .server(let e):
+            // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, class 08 connection exception
+            return e.sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(e.sqlState)
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .connectionFailed(let m): return "cannot connect to PostgreSQL: \(m)"
+        case .connectionLost(let m): return "PostgreSQL connection lost: \(m)"
+        case .uniqueViolation(let e): return "unique violation on \(e.constraint ?? "?"): \(e)"
+        case .server(let e): return "PostgreSQL error: \(e)"
+        case .decoding(let column, let value, let type):
+            return "cannot decode column \(column) value \(value.map { "'\($0)'" } ?? "NULL") as \(type)"
+        case .usage(let m): return m
+        }
+    }
+
+    /// Builds the error for a failed result.
+    static func from(result: OpaquePointer?, connection: OpaquePointer?) -> PostgresError {
+        func field(_ code: Int32) -> String? {
+            guard let result, let p = PQresultErrorField(result, code) else { return nil }
+            return String(cString: p)
+        }
+        let connectionMessage = connection.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? ""
+        guard let sqlState = field(Int32(UInt8(ascii: "C"))) else {
+            let message = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? ""
+            let text = (message.isEmpty ? connectionMessage : message).trimmingCharacters(in: .whitespacesAndNewlines)
+            if let connection, PQstatus(connection) != CONNECTION_OK { return .connectionLost(text) }
+            return .usage(text.isEmpty ? "unknown libpq failure" : text)
+        }
+        let error = ServerError(
+            sqlState: sqlState,
+            message: field(Int32(UInt8(ascii: "M"))) ?? connectionMessage,
+            detail: field(Int32(UInt8(ascii: "D"))),
+            hint: field(Int32(UInt8(ascii: "H"))),
+            constraint: field(Int32(UInt8(ascii: "n"))),
+            table: field(Int32(UInt8(ascii: "t")))
+        )
+        if sqlState == "23505" { return .uniqueViolation(error) }
+        if let connection, PQstatus(connection) != CONNECTION_OK { return .connectionLost(error.description) }
+        return .server(error)
+    }
+}
+
+import Foundation

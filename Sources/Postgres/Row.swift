@@ -1,0 +1,65 @@
+/// The rows of one statement's result, copied out of libpq.
+public struct QueryResult: Sendable {
+    public let columns: [String]
+    public let rows: [Row]
+    /// Rows inserted, updated or deleted (`PQcmdTuples`), 0 when not applicable.
+    public let affectedRows: Int
+
+    init(columns: [String], values: [[String?]], affectedRows: Int) {
+        self.columns = columns
+        let names = ColumnNames(columns)
+        self.rows = values.map { Row(names: names, values: $0) }
+        self.affectedRows = affectedRows
+    }
+
+    public var first: Row? { rows.first }
+}
+
+final class ColumnNames: Sendable {
+    let names: [String]
+    let index: [String: Int]
+    init(_ names: [String]) {
+        self.names = names
+        var index: [String: Int] = [:]
+        for (i, name) in names.enumerated() where index[name] == nil { index[name] = i }
+        self.index = index
+    }
+}
+
+/// One result row; values are decoded on demand to the type the caller asks for.
+public struct Row: Sendable {
+    let names: ColumnNames
+    public let values: [String?]
+
+    public func isNull(_ column: String) throws -> Bool { try values[position(of: column)] == nil }
+
+    public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        try value(at: position(of: column))
+    }
+
+    public func decodeIfPresent<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
+        let i = try position(of: column)
+        guard values[i] != nil else { return nil }
+        return try decode(column, as: type)
+    }
+
+    public func decode<T: PostgresDecodable>(at index: Int, as type: T.Type = T.self) throws -> T {
+        guard index < values.count else { throw PostgresError.usage("no column at index \(index)") }
+        return try value(at: index)
+    }
+
+    private func value<T: PostgresDecodable>(at i: Int) throws -> T {
+        guard let text = values[i] else { throw PostgresError.decoding(column: names.names[i], value: nil, type: "\(T.self)") }
+        guard let value = T(postgresText: text) else {
+            throw PostgresError.decoding(column: names.names[i], value: text, type: "\(T.self)")
+        }
+        return value
+    }
+
+    private func position(of column: String) throws -> Int {
+        guard let i = names.index[column] else {
+            throw PostgresError.usage("no column \"\(column)\" in result (columns: \(names.names.joined(separator: ", ")))")
+        }
+        return i
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+
+/// Where the database is: `--database-url`, else `DATABASE_URL`.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"),
+            help: "PostgreSQL URI or conninfo (default: $DATABASE_URL; scripts/run sets it for the private cluster).")
+    var url: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .info
+
+    func resolvedURL() throws -> String {
+        if let url, !url.isEmpty { return url }
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty { return url }
+        throw ValidationError("no database: set DATABASE_URL or pass --database-url (scripts/db url prints the private cluster's)")
+    }
+
+    func logger(_ label: String) -> Logger {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: label)
+        logger.logLevel = logLevel
+        return logger
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

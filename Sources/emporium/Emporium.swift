@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Emporium: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emporium",
+        abstract: "An event-sourced shop on PostgreSQL: Saga, Event Sourcing, CQRS and API Composition.",
+        subcommands: [Migrate.self, Events.self]
+    )
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Migrations
+import Postgres
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply migrations/ (once each) and sql/ (when changed), or show their status.",
+        subcommands: [Up.self, Status.self],
+        defaultSubcommand: Up.self
+    )
+
+    struct Paths: ParsableArguments {
+        @Option(help: "Folder of versioned migrations, NNNN_name.sql.")
+        var migrations = "migrations"
+        @Option(help: "Folder of functions and views, one per file, re-applied when changed.")
+        var sql = "sql"
+
+        func migrator(_ database: DatabaseOptions) -> Migrator {
+            Migrator(migrationsDirectory: URL(fileURLWithPath: migrations), sqlDirectory: URL(fileURLWithPath: sql),
+                     logger: database.logger("emporium.migrate"))
+        }
+    }
+
+    struct Up: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply what is pending (the default).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var paths: Paths
+
+        func run() async throws {
+            let connection = try await Connection.connect(to: try database.resolvedURL(), applicationName: "emporium-migrate")
+            let report = try await paths.migrator(database).migrate(on: connection)
+            if report.changedNothing {
+                print("database is up to date")
+            } else {
+                print("applied \(report.appliedMigrations.count) migration(s) and \(report.appliedObjects.count) sql object(s)")
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List applied, pending and changed files.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var paths: Paths
+
+        func run() async throws {
+            let connection = try await Connection.connect(to: try database.resolvedURL(), applicationName: "emporium-migrate")
+            let status = try await paths.migrator(database).status(on: connection)
+            print("migrations:")
+            for m in status.migrations {
+                let when = m.appliedAt.map { " \($0.formatted(.iso8601))" } ?? ""
+                print("  \(m.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(m.fileName)\(when)")
+            }
+            print("sql objects:")
+            for o in status.objects {
+                print("  \(o.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(o.fileName)")
+            }
+            if status.migrations.contains(where: { $0.state == .changed }) { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+@Suite struct ConnectionTests {
+    @Test func parametersRoundTripAsTypedValues() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            let id = UUID()
+            let row = try #require(try await connection.query(
+                "SELECT $1::int AS i, $2::text AS t, $3::uuid AS u, $4::boolean AS b, $5::text AS n, $6::jsonb AS j, '{1,2,3}'::bigint[] AS a",
+                [42, "it's \"quoted\"", id, true, nil, JSONText(#"{"k": [1, 2]}"#)]).first)
+            #expect(try row.decode("i") == 42)
+            #expect(try row.decode("t") == "it's \"quoted\"")
+            #expect(try row.decode("u") == id)
+            #expect(try row.decode("b") == true)
+            #expect(try row.decodeIfPresent("n", as: String.self) == nil)
+            #expect(try row.decode("j", as: JSONText.self).text == #"{"k": [1, 2]}"#)
+            #expect(try row.decode("a", as: [Int64].self) == [1, 2, 3])
+            #expect(throws: PostgresError.self) { try row.decode("n", as: String.self) }
+            #expect(throws: PostgresError.self) { try row.decode("t", as: Int.self) }
+        }
+    }
+
+    @Test func timestampsComeBackAsTheSameInstant() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            let instant = Date(timeIntervalSince1970: 1_764_028_800.123456)
+            let back: Date = try #require(try await connection.query("SELECT $1::timestamptz AS at", [instant]).first).decode("at")
+            #expect(abs(back.timeIntervalSince1970 - instant.timeIntervalSince1970) < 0.000_001)
+        }
+    }
+
+    @Test func parametersAreNeverSpliced() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE TABLE t (v text)")
+            let hostile = "x'); DROP TABLE t; --"
+            try await connection.query("INSERT INTO t (v) VALUES ($1)", [hostile])
+            let stored: String = try #require(try await connection.query("SELECT v FROM t").first).decode("v")
+            #expect(stored == hostile)
+        }
+    }
+
+    @Test func transactionCommitsOnSuccessAndRollsBackOnThrow() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE TABLE t (v int)")
+            try await connection.withTransaction { try await $0.query("INSERT INTO t VALUES (1)") }
+            struct Boom: Error {}
+            await #expect(throws: Boom.self) {
+                try await connection.withTransaction { tx in
+                    try await tx.query("INSERT INTO t VALUES (2)")
+                    throw Boom()
+                }
+            }
+            let values = try await connection.query("SELECT v FROM t ORDER BY v").rows.map { try $0.decode("v", as: Int.self) }
+            #expect(values == [1])
+            #expect(await connection.isIdle)
+        }
+    }
+
+    @Test func uniqueViolationIsItsOwnCaseAndOtherErrorsCarrySQLState() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE TABLE t (v int CONSTRAINT t_v_key UNIQUE)")
+            try await connection.query("INSERT INTO t VALUES (1)")
+            do {
+                try await connection.query("INSERT INTO t VALUES (1)")
+                Issue.record("expected a unique violation")
+            } catch PostgresError.uniqueViolation(let error) {
+                #expect(error.sqlState == "23505")
+                #expect(error.constraint == "t_v_key")
+            }
+            do {
+                try await connection.query("SELECT * FROM no_such_table")
+                Issue.record("expected an error")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "42P01")
+            }
+        }
+    }
+
+    @Test func badConnectionStringFailsClearly() async throws {
+        await #expect(throws: PostgresError.self) {
+            try await Connection.connect(to: "postgresql://nobody@127.0.0.1:1/none", connectTimeoutSeconds: 2)
+        }
+        #expect(throws: PostgresError.self) { try ConnectionString.parse("not a valid = = conninfo'") }
+        let rewritten = try ConnectionString.replacingDatabase(in: "postgresql://u@h:5/db1?application_name=x", with: "db2")
+        #expect(try ConnectionString.parse(rewritten)["dbname"] == "db2")
+        #expect(try ConnectionString.parse(rewritten)["port"] == "5")
+    }
+}

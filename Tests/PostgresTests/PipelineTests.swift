@@ -1,0 +1,35 @@
+import Postgres
+import Testing
+import TestSupport
+
+@Suite struct PipelineTests {
+    @Test func manyStatementsInOneRoundTripInOrder() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE TABLE t (v int)")
+            let inserts = (1...2_000).map { Statement("INSERT INTO t VALUES ($1) RETURNING v * 2 AS doubled", [$0]) }
+            let results = try await connection.pipeline(inserts + [Statement("SELECT count(*) AS n FROM t")])
+            #expect(results.count == 2_001)
+            #expect(try results[0].first!.decode("doubled") == 2)
+            #expect(try results[1_999].first!.decode("doubled") == 4_000)
+            #expect(try results[2_000].first!.decode("n") == 2_000)
+        }
+    }
+
+    @Test func aFailingStatementUndoesTheBatchAndThrows() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE TABLE t (v int PRIMARY KEY)")
+            await #expect(throws: PostgresError.self) {
+                try await connection.pipeline([
+                    Statement("INSERT INTO t VALUES (1)"),
+                    Statement("INSERT INTO t VALUES (1)"),
+                    Statement("INSERT INTO t VALUES (2)"),
+                ])
+            }
+            #expect(try await connection.query("SELECT count(*) AS n FROM t").first!.decode("n") == 0)
+            // The connection is usable afterwards, out of pipeline mode.
+            #expect(try await connection.query("SELECT 7 AS v").first!.decode("v") == 7)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Migrations
+import Postgres
+
+/// A database of its own for one test, on the server the test run points at, dropped
+/// afterwards. Tests run in parallel; each gets a clean, migrated event store.
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let url: String
+
+    /// The server to create test databases on: `EMPORIUM_TEST_DATABASE_URL`, else
+    /// `DATABASE_URL`, else the private cluster `scripts/db start` runs.
+    public static var serverURL: String {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["EMPORIUM_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"]
+            ?? "postgresql://emporium@127.0.0.1:\(environment["EMPORIUM_PG_PORT"] ?? "54329")/postgres"
+    }
+
+    /// The repository's root, for `migrations/` and `sql/`.
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static var migrator: Migrator {
+        Migrator(migrationsDirectory: repositoryRoot.appendingPathComponent("migrations"),
+                 sqlDirectory: repositoryRoot.appendingPathComponent("sql"))
+    }
+
+    /// Creates an empty database; with `migrated`, runs the project's migrations on it.
+    public static func create(migrated: Bool = true) async throws -> TestDatabase {
+        let name = "emporium_test_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try await connectToServer()
+        try await admin.execute("CREATE DATABASE \(name)")
+        await admin.close()
+        let database = TestDatabase(name: name, url: try ConnectionString.replacingDatabase(in: serverURL, with: name))
+        if migrated {
+            let connection = try await Connection.connect(to: database.url)
+            try await migrator.migrate(on: connection)
+            await connection.close()
+        }
+        return database
+    }
+
+    /// Runs `body` with a fresh database and drops it afterwards, whatever happens.
+    public static func with<T>(migrated: Bool = true, _ body: (TestDatabase) async throws -> T) async throws -> T {
+        let database = try await create(migrated: migrated)
+        do {
+            let value = try await body(database)
+            try await database.drop()
+            return value
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+    }
+
+    public func connect(applicationName: String = "emporium-test") async throws -> Connection {
+        try await Connection.connect(to: url, applicationName: applicationName)
+    }
+
+    public func pool(maxConnections: Int = 8) -> ConnectionPool {
+        ConnectionPool(.init(url: url, maxConnections: maxConnections, applicationName: "emporium-test"))
+    }
+
+    public func drop() async throws {
+        let admin = try await Self.connectToServer()
+        try await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        await admin.close()
+    }
+
+    private static func connectToServer() async throws -> Connection {
+        do {
+            return try await Connection.connect(to: serverURL, applicationName: "emporium-test-admin")
+        } catch {
+            throw PostgresError.connectionFailed("tests need PostgreSQL at \(serverURL): run scripts/test, or scripts/db start first (\(error))")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+-- Compare-and-set of a subscriber's checkpoint, meant to run in the subscriber's own
+-- transaction so its effects and its checkpoint commit together. Returns false (and
+-- changes nothing) when the checkpoint is not where the caller read from: another
+-- instance got there first, and the caller must roll back.
+CREATE OR REPLACE FUNCTION es.advance_checkpoint(
+    p_subscriber    text,
+    p_source        text,
+    p_from_xact_id  xid8,
+    p_from_position bigint,
+    p_to_xact_id    xid8,
+    p_to_position   bigint
+) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE es.checkpoints c
+       SET transaction_id = p_to_xact_id, global_position = p_to_position, updated_at = now()
+     WHERE c.subscriber = p_subscriber AND c.source = p_source
+       AND c.transaction_id = p_from_xact_id AND c.global_position = p_from_position;
+    IF FOUND THEN
+        RETURN true;
+    END IF;
+    IF p_from_xact_id = '0'::xid8 AND p_from_position = 0 THEN
+        INSERT INTO es.checkpoints (subscriber, source, transaction_id, global_position)
+        VALUES (p_subscriber, p_source, p_to_xact_id, p_to_position)
+        ON CONFLICT DO NOTHING;
+        RETURN FOUND;
+    END IF;
+    RETURN false;
+END
+$$;

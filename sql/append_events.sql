@@ -1,0 +1,73 @@
+-- Appends a batch of events to one stream, atomically, if the stream is at the
+-- expected version (-1: any, 0: no stream yet, n: exactly n).
+--
+-- p_events is a JSON array of {event_id, event_type, schema_version, payload, metadata}.
+-- Outcomes (nothing is raised, so a caller's transaction stays usable):
+--   appended        — stored; stream_version is the new version, positions the new rows'
+--   duplicate       — every event id is already in this stream (a retry): nothing stored,
+--                     stream_version and positions describe the stored events
+--   conflict        — the stream is at stream_version, not the expected one: nothing stored
+--   id_conflict     — some ids are stored already, but not as this exact batch: nothing stored
+CREATE OR REPLACE FUNCTION es.append_events(
+    p_service          text,
+    p_stream_id        text,
+    p_expected_version bigint,
+    p_events           jsonb
+) RETURNS TABLE (outcome text, stream_version bigint, positions bigint[], xact_id xid8)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_count          integer := jsonb_array_length(p_events);
+    v_stored_here    integer;
+    v_stored_any     integer;
+    v_current        bigint;
+BEGIN
+    IF v_count = 0 THEN
+        RAISE EXCEPTION 'append_events: no events given' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    -- Writers of one stream take turns; the unique (service, stream_id, version) index
+    -- stays the backstop.
+    PERFORM pg_advisory_xact_lock(hashtextextended(p_service || '/' || p_stream_id, 0));
+
+    SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_id)
+      INTO v_stored_any, v_stored_here
+      FROM es.events e
+     WHERE e.service = p_service
+       AND e.event_id IN (SELECT (x->>'event_id')::uuid FROM jsonb_array_elements(p_events) x);
+
+    IF v_stored_here = v_count THEN
+        RETURN QUERY
+            SELECT 'duplicate'::text, max(e.version), array_agg(e.global_position ORDER BY e.version), max(e.transaction_id)
+              FROM es.events e
+             WHERE e.service = p_service
+               AND e.event_id IN (SELECT (x->>'event_id')::uuid FROM jsonb_array_elements(p_events) x);
+        RETURN;
+    ELSIF v_stored_any > 0 THEN
+        RETURN QUERY SELECT 'id_conflict'::text, NULL::bigint, NULL::bigint[], NULL::xid8;
+        RETURN;
+    END IF;
+
+    SELECT coalesce(max(e.version), 0) INTO v_current
+      FROM es.events e
+     WHERE e.service = p_service AND e.stream_id = p_stream_id;
+
+    IF p_expected_version >= 0 AND v_current <> p_expected_version THEN
+        RETURN QUERY SELECT 'conflict'::text, v_current, NULL::bigint[], NULL::xid8;
+        RETURN;
+    END IF;
+
+    RETURN QUERY
+    WITH inserted AS (
+        INSERT INTO es.events (service, stream_id, version, event_id, event_type, schema_version, payload, metadata)
+        SELECT p_service, p_stream_id, v_current + x.ord,
+               (x.e->>'event_id')::uuid, x.e->>'event_type',
+               coalesce((x.e->>'schema_version')::integer, 1),
+               x.e->'payload', coalesce(x.e->'metadata', '{}'::jsonb)
+          FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, ord)
+         ORDER BY x.ord
+        RETURNING global_position AS pos, version AS ver, transaction_id AS xid
+    )
+    SELECT 'appended'::text, v_current + v_count, array_agg(i.pos ORDER BY i.ver), max(i.xid)
+      FROM inserted i;
+END
+$$;
