@@ -67,6 +67,12 @@ enum EventReads {
             .rows.map(EventRows.recordedEvent)
     }
 
+    static func heldBack(_ partitions: [Partition], after position: Position, on connection: Connection) async throws -> Bool {
+        try await connection.query("SELECT es.events_held_back($1::text[], $2::xid8, $3) AS held",
+                                   [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition])
+            .first!.decode("held")
+    }
+
     static func checkpoint(subscriber: String, partitions: [Partition], on connection: Connection) async throws -> Position {
         let row = try await connection.query("SELECT xact_id, global_position FROM es.read_checkpoint($1, $2)",
                                               [subscriber, checkpointSource(partitions)]).first!

@@ -80,7 +80,14 @@ public struct Subscription: Service {
             logger.info("subscription connected", metadata: ["checkpoint": "\(position)"])
             onConnected()
             while !Task.isCancelled {
-                position = try await catchUp(from: position)
+                do {
+                    position = try await catchUp(from: position)
+                } catch EventStoreError.checkpointConflict {
+                    // Another instance of this subscriber got there first; go on from where it is.
+                    position = try await store.checkpoint(subscriber: configuration.subscriber, partitions: configuration.partitions)
+                    logger.debug("checkpoint moved by another instance", metadata: ["checkpoint": "\(position)"])
+                    continue
+                }
                 try await waitForWakeUp(listener)
             }
             await listener.close()
@@ -90,13 +97,19 @@ public struct Subscription: Service {
         }
     }
 
-    /// Processes batches until the partitions hold nothing newer that is safe to read.
+    /// Processes batches until the partitions hold nothing newer, waiting briefly while
+    /// committed events are held back by an older transaction still running (no
+    /// notification will come when that one ends if it appended nothing here).
     private func catchUp(from start: Position) async throws -> Position {
         var position = start
+        var pause = Duration.milliseconds(5)
         while !Task.isCancelled {
             let (next, count) = try await processBatch(after: position)
             position = next
-            if count < configuration.batchSize { break }
+            if count == configuration.batchSize { continue }
+            guard try await store.eventsHeldBack(configuration.partitions, after: position) else { break }
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(500))
         }
         return position
     }

@@ -1,0 +1,62 @@
+import EventSourcing
+import Foundation
+import Testing
+
+@Suite struct EventSourcingTests {
+    @Test func expectedVersionsAcceptOnlyTheirStreamVersion() {
+        #expect(ExpectedVersion.any.accepts(current: 0) && ExpectedVersion.any.accepts(current: 7))
+        #expect(ExpectedVersion.noStream.accepts(current: 0))
+        #expect(!ExpectedVersion.noStream.accepts(current: 1))
+        #expect(ExpectedVersion.exact(3).accepts(current: 3))
+        #expect(!ExpectedVersion.exact(3).accepts(current: 2))
+        #expect([ExpectedVersion.any, .noStream, .exact(4)].map(\.encoded) == [-1, 0, 4])
+    }
+
+    @Test func positionsOrderByTransactionThenGlobalPosition() {
+        let a = Position(transactionId: 10, globalPosition: 50)
+        let b = Position(transactionId: 11, globalPosition: 2)  // committed later, numbered earlier
+        let c = Position(transactionId: 11, globalPosition: 3)
+        #expect([c, b, a].sorted() == [a, b, c])
+        #expect(Position.start < a)
+        #expect(a.description == "10:50")
+    }
+
+    @Test func partitionsLiveInTheirServicesSchemas() {
+        #expect(Partition.allCases.map(\.schema) == ["order_svc", "payment_svc", "delivery_svc", "inventory_svc"])
+        #expect(Partition.order.channel == "es_order")
+    }
+
+    @Test func eventBodiesRoundTripAsJSON() throws {
+        struct StockReserved: Codable, Equatable { var productId: String; var qty: Int }
+        let event = try NewEvent(type: "StockReserved", body: StockReserved(productId: "PROD_1", qty: 3))
+        #expect(String(decoding: event.payload, as: UTF8.self) == #"{"productId":"PROD_1","qty":3}"#)
+        let recorded = RecordedEvent(stream: StreamID(.inventory, "PROD_1"), version: 1, position: .start, eventId: event.eventId,
+                                     type: event.type, schemaVersion: 1, payload: event.payload, metadata: event.metadata, recordedAt: Date())
+        #expect(try recorded.decode(StockReserved.self) == StockReserved(productId: "PROD_1", qty: 3))
+    }
+
+    /// A tiny aggregate, to pin down the shape's contract: replay folds, decide refuses.
+    struct Counter: Aggregate {
+        enum Event { case added(Int) }
+        enum Command { case add(Int) }
+        struct Refused: Error, Equatable { var reason: String }
+        var total = 0
+        static let initial = Counter()
+        func evolve(_ event: Event) -> Counter {
+            switch event { case .added(let n): return Counter(total: total + n) }
+        }
+        func decide(_ command: Command) -> Result<[Event], Refused> {
+            switch command {
+            case .add(let n) where total + n < 0: return .failure(Refused(reason: "would go below zero"))
+            case .add(let n): return .success([.added(n)])
+            }
+        }
+    }
+
+    @Test func aggregatesReplayTheirEventsAndDecideAgainstTheResult() throws {
+        let state = Counter.replay([.added(2), .added(3)])
+        #expect(state.total == 5)
+        #expect(try state.decide(.add(-5)).get().count == 1)
+        #expect(throws: Counter.Refused(reason: "would go below zero")) { try state.decide(.add(-6)).get() }
+    }
+}

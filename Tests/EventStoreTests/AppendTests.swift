@@ -1,0 +1,169 @@
+import EventSourcing
+import EventStore
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+@Suite struct AppendTests {
+    @Test func appendedEventsReadBackInVersionOrder() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            let stream = StreamID(.order, "ORDER_1")
+            let batch = (1...3).map { sampleEvent("Step\($0)", n: $0) }
+            let first = try await store.append(batch, to: stream, expected: .noStream)
+            #expect(first.outcome == .appended)
+            #expect(first.streamVersion == 3)
+            #expect(first.globalPositions.count == 3)
+            #expect(first.globalPositions == first.globalPositions.sorted())
+
+            let second = try await store.append([sampleEvent("Step4", n: 4)], to: stream, expected: .exact(3))
+            #expect(second.streamVersion == 4)
+
+            let events = try await store.readStream(stream)
+            #expect(events.map(\.version) == [1, 2, 3, 4])
+            #expect(events.map(\.type) == ["Step1", "Step2", "Step3", "Step4"])
+            #expect(events[0].eventId == batch[0].eventId)
+            #expect(events[0].metadata == batch[0].metadata)
+            #expect(events[1].stream == stream)
+            struct Body: Decodable { var n: Int }
+            #expect(try events[2].decode(Body.self).n == 3)
+            #expect(events.allSatisfy { $0.position.transactionId > 0 })
+            #expect(try await store.readStream(stream, fromVersion: 4).map(\.type) == ["Step4"])
+            // Another partition's stream of the same id is another stream.
+            #expect(try await store.readStream(StreamID(.payment, "ORDER_1")).isEmpty)
+        }
+    }
+
+    @Test func aWrongExpectedVersionAppendsNothingAndSaysWhy() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            let stream = StreamID(.inventory, "PROD_1")
+            try await store.append([sampleEvent()], to: stream, expected: .noStream)
+            await #expect(throws: EventStoreError.versionConflict(stream: stream, expected: .noStream, actual: 1)) {
+                try await store.append([sampleEvent()], to: stream, expected: .noStream)
+            }
+            await #expect(throws: EventStoreError.versionConflict(stream: stream, expected: .exact(5), actual: 1)) {
+                try await store.append([sampleEvent()], to: stream, expected: .exact(5))
+            }
+            let any = try await store.append([sampleEvent()], to: stream, expected: .any)
+            #expect(any.streamVersion == 2)
+            #expect(try await store.readStream(stream).count == 2)
+        }
+    }
+
+    @Test func concurrentWritersGetOneWinnerPerVersionAndNoHoles() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore(maxConnections: 8)
+            let stream = StreamID(.order, "HOT")
+            let writers = 12
+
+            // Everyone expects an empty stream: exactly one wins.
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<writers {
+                    group.addTask {
+                        do {
+                            try await store.append([sampleEvent()], to: stream, expected: .noStream)
+                            return true
+                        } catch EventStoreError.versionConflict(_, _, let actual) {
+                            #expect(actual == 1)
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+
+            // Then each writer lands five events, re-reading the version after each conflict.
+            let conflicts = Locked(0)
+            let won = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for _ in 0..<writers {
+                    group.addTask {
+                        var versions: [Int64] = []
+                        while versions.count < 5 {
+                            let current = try await store.readStream(stream).last?.version ?? 0
+                            do {
+                                let result = try await store.append([sampleEvent()], to: stream, expected: .exact(current))
+                                versions.append(result.streamVersion)
+                            } catch EventStoreError.versionConflict {
+                                conflicts.withLock { $0 += 1 }
+                            }
+                        }
+                        return versions
+                    }
+                }
+                return try await group.reduce(into: [Int64]()) { $0 += $1 }
+            }
+            #expect(won.sorted() == Array(2...Int64(1 + writers * 5)))
+            let stored = try await store.readStream(stream)
+            #expect(stored.map(\.version) == Array(1...Int64(1 + writers * 5)))
+            #expect(Set(stored.map(\.eventId)).count == stored.count)
+            #expect(conflicts.value > 0)
+        }
+    }
+
+    @Test func aRetriedBatchIsStoredOnce() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            let stream = StreamID(.payment, "PAY_1")
+            let batch = [sampleEvent("PaymentCreated"), sampleEvent("PaymentCompleted")]
+            let first = try await store.append(batch, to: stream, expected: .noStream)
+            // The retry still says .noStream: idempotency is checked before the version.
+            let retry = try await store.append(batch, to: stream, expected: .noStream)
+            #expect(first.outcome == .appended)
+            #expect(retry.outcome == .alreadyStored)
+            #expect(retry.globalPositions == first.globalPositions)
+            #expect(retry.streamVersion == 2)
+            #expect(try await store.readStream(stream).count == 2)
+
+            // Part of a stored batch with something new, or a stored id in another stream: refused whole.
+            await #expect(throws: EventStoreError.eventIdConflict(stream: stream)) {
+                try await store.append([batch[0], sampleEvent()], to: stream, expected: .any)
+            }
+            let elsewhere = StreamID(.payment, "PAY_2")
+            await #expect(throws: EventStoreError.eventIdConflict(stream: elsewhere)) {
+                try await store.append([batch[1]], to: elsewhere, expected: .any)
+            }
+            #expect(try await store.readStream(stream).count == 2)
+            #expect(try await store.readStream(elsewhere).isEmpty)
+            // The same id in another service's partition is another event.
+            try await store.append([batch[0]], to: StreamID(.delivery, "DLV_1"), expected: .noStream)
+        }
+    }
+
+    @Test func eventsCannotBeChangedOrDeleted() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            try await store.append([sampleEvent()], to: StreamID(.order, "O"), expected: .noStream)
+            let connection = try await db.connect()
+            for sql in ["UPDATE es.events SET event_type = 'Forged'", "DELETE FROM es.events", "TRUNCATE es.events",
+                        "UPDATE order_svc.events SET event_type = 'Forged'"] {
+                await #expect(throws: PostgresError.self, "\(sql)") { try await connection.query(sql) }
+            }
+            #expect(try await store.readStream(StreamID(.order, "O")).map(\.type) == ["OrderPlaced"])
+        }
+    }
+
+    @Test func appendsInOneTransactionCommitOrRollBackTogether() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            struct Refused: Error {}
+            await #expect(throws: Refused.self) {
+                try await store.withTransaction { tx in
+                    try await tx.append([sampleEvent()], to: StreamID(.order, "A"), expected: .noStream)
+                    try await tx.append([sampleEvent()], to: StreamID(.inventory, "B"), expected: .noStream)
+                    throw Refused()
+                }
+            }
+            #expect(try await store.readPartitions(Partition.allCases, after: .start).isEmpty)
+            try await store.withTransaction { tx in
+                try await tx.append([sampleEvent()], to: StreamID(.order, "A"), expected: .noStream)
+                try await tx.append([sampleEvent()], to: StreamID(.inventory, "B"), expected: .noStream)
+            }
+            let all = try await readAll(store, Partition.allCases, count: 2)
+            try #require(all.count == 2)
+            #expect(all[0].position.transactionId == all[1].position.transactionId)
+        }
+    }
+}

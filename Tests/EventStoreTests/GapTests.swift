@@ -1,0 +1,100 @@
+import EventSourcing
+import EventStore
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+/// ARCHITECTURE.md invariant 4: a reader never skips an event whose transaction
+/// commits after a later one was read.
+@Suite struct GapTests {
+    @Test func aTransactionStillOpenHoldsBackLaterCommitsUntilItCommits() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            // T1 appends first and stays open.
+            let t1 = try await db.connect()
+            try await t1.execute("BEGIN")
+            let early = sampleEvent("Early")
+            try await t1.query("SELECT * FROM es.append_events('order', 'S1', 0, $1::jsonb)",
+                               [JSONText(#"[{"event_id":"\#(early.eventId.uuidString.lowercased())","event_type":"Early","payload":{}}]"#)])
+            // T2 appends later, to another stream, and commits.
+            let late = try await store.append([sampleEvent("Late")], to: StreamID(.order, "S2"), expected: .noStream)
+            #expect(late.outcome == .appended)
+
+            // T2's event is committed and its position is higher than T1's, yet a reader must not see it yet.
+            #expect(try await store.readPartitions([.order], after: .start).isEmpty)
+
+            try await t1.execute("COMMIT")
+            let both = try await readAll(store, [.order], count: 2)
+            #expect(both.map(\.type) == ["Early", "Late"])
+            try #require(both.count == 2)
+            #expect(both[0].position < both[1].position)
+
+            // Walking with a checkpoint, one at a time: each exactly once, then nothing.
+            var checkpoint = Position.start
+            var seen: [String] = []
+            while let next = try await store.readPartitions([.order], after: checkpoint, limit: 1).first {
+                seen.append(next.type)
+                checkpoint = next.position
+            }
+            #expect(seen == ["Early", "Late"])
+            #expect(try await store.readPartitions([.order], after: checkpoint).isEmpty)
+        }
+    }
+
+    @Test func aCheckpointTakenWhileAWriterWasOpenStillGetsItsEvent() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            try await store.append([sampleEvent("First")], to: StreamID(.payment, "P0"), expected: .noStream)
+            let t1 = try await db.connect()
+            try await t1.execute("BEGIN")
+            try await t1.query("SELECT * FROM es.append_events('payment', 'P1', 0, $1::jsonb)",
+                               [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"Slow","payload":{}}]"#)])
+            try await store.append([sampleEvent("Fast")], to: StreamID(.payment, "P2"), expected: .noStream)
+
+            // The reader advances as far as is safe: past First, not past the open T1.
+            let before = try await readAll(store, [.payment], count: 1)
+            #expect(before.map(\.type) == ["First"])
+            let checkpoint = before.last!.position
+
+            try await t1.execute("COMMIT")
+            let after = try await readAll(store, [.payment], count: 3).filter { $0.position > checkpoint }
+            #expect(after.map(\.type) == ["Slow", "Fast"])
+        }
+    }
+
+    @Test func manyConcurrentWritersAreReadCompletelyAndOnceWhileTheyWrite() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore(maxConnections: 8)
+            let total = 400
+            let reader = Task {
+                var checkpoint = Position.start
+                var seen: [UUID] = []
+                while seen.count < total {
+                    let batch = try await store.readPartitions([.inventory], after: checkpoint, limit: 37)
+                    seen += batch.map(\.eventId)
+                    checkpoint = batch.last?.position ?? checkpoint
+                    if batch.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+                }
+                return seen
+            }
+            let written = try await withThrowingTaskGroup(of: [UUID].self) { group in
+                for writer in 0..<8 {
+                    group.addTask {
+                        var ids: [UUID] = []
+                        for n in 0..<(total / 8) {
+                            let event = sampleEvent(n: n)
+                            try await store.append([event], to: StreamID(.inventory, "W\(writer)-\(n % 5)"), expected: .any)
+                            ids.append(event.eventId)
+                        }
+                        return ids
+                    }
+                }
+                return try await group.reduce(into: [UUID]()) { $0 += $1 }
+            }
+            let seen = try await reader.value
+            #expect(seen.count == total)
+            #expect(Set(seen) == Set(written))
+        }
+    }
+}
