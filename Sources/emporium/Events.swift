@@ -27,9 +27,11 @@ struct Events: AsyncParsableCommand {
             let pool = ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: 2, applicationName: "emporium-events"))
             let store = EventStore(pool: pool, logger: logger)
             let follow = Subscription(store: store, configuration: .init(subscriber: subscriber, partitions: partitions), logger: logger) { events, _ in
-                for event in events {
-                    print("\(event.position)\t\(event.stream)@\(event.version)\t\(event.type)\t\(String(decoding: event.payload, as: UTF8.self))")
+                let lines = events.map {
+                    "\($0.position)\t\($0.stream)@\($0.version)\t\($0.type)\t\(String(decoding: $0.payload, as: UTF8.self))\n"
                 }
+                // Written at once, unbuffered: a pipe would otherwise hold lines back.
+                FileHandle.standardOutput.write(Data(lines.joined().utf8))
             }
             let group = ServiceGroup(configuration: .init(services: [follow], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
