@@ -28,16 +28,17 @@ public struct NewEvent: Sendable, Hashable {
 
 /// The JSON coding every event payload uses.
 public enum EventJSON {
-    public static var encoder: JSONEncoder {
+    /// Shared: configured once, never changed afterwards, and safe to use from many tasks.
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         return encoder
-    }
+    }()
 
-    public static var decoder: JSONDecoder {
+    public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }
+    }()
 }

@@ -6,17 +6,21 @@ import Postgres
 ///
 /// NOTIFY inside the appending transaction takes a cluster-wide lock held through the
 /// commit's WAL flush (ARCHITECTURE.md invariant 5), so it is sent afterwards, from here.
-/// While one flush is on its way, further appends only mark their partitions; the next
-/// flush carries them all. A lost NOTIFY costs latency only: subscribers also poll.
+/// The first append after a quiet spell is notified at once; while appends keep coming,
+/// they only mark their partitions, and one NOTIFY per partition goes out at most every
+/// `minimumInterval` (measured: a NOTIFY per append cost a fifth of append throughput).
+/// A lost NOTIFY costs latency only: subscribers also poll.
 actor AppendNotifier {
     private let pool: ConnectionPool
     private let logger: Logger
     private var pending: Set<Partition> = []
     private var flushing = false
+    private let minimumInterval: Duration
 
-    init(pool: ConnectionPool, logger: Logger) {
+    init(pool: ConnectionPool, logger: Logger, minimumInterval: Duration = .milliseconds(5)) {
         self.pool = pool
         self.logger = logger
+        self.minimumInterval = minimumInterval
     }
 
     func committed(_ partitions: Set<Partition>) {
@@ -25,6 +29,11 @@ actor AppendNotifier {
         guard !flushing else { return }
         flushing = true
         Task { await self.flush() }
+    }
+
+    /// Returns once nothing is waiting to be sent.
+    func drain() async {
+        while flushing { try? await Task.sleep(for: .milliseconds(1)) }
     }
 
     private func flush() async {
@@ -37,6 +46,7 @@ actor AppendNotifier {
                 logger.warning("could not send NOTIFY; subscribers will catch up on their next poll",
                                metadata: ["channels": "\(channels)", "error": "\(error)"])
             }
+            try? await Task.sleep(for: minimumInterval)
         }
         flushing = false
     }

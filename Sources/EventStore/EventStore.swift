@@ -49,6 +49,12 @@ public struct EventStore: Sendable {
         return value
     }
 
+    /// Sends the notifications still pending, then closes the pool.
+    public func close() async {
+        await notifier.drain()
+        await pool.close()
+    }
+
     public func readStream(_ stream: StreamID, fromVersion: Int64 = 1, limit: Int = 10_000) async throws -> [RecordedEvent] {
         try await pool.withConnection { try await EventReads.stream(stream, fromVersion: fromVersion, limit: limit, on: $0) }
     }

@@ -1,6 +1,7 @@
 import CLibPQ
 import Foundation
 import Logging
+import Synchronization
 
 /// One libpq connection.
 ///
@@ -12,6 +13,10 @@ public actor Connection {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     nonisolated(unsafe) var handle: OpaquePointer?
+    /// `isReusable` as of the last statement, readable without a hop to this connection's thread.
+    private let reusable = Atomic<Bool>(false)
+    private var prepared: [String: String] = [:]
+    private var preparedCount = 0
     public nonisolated let applicationName: String
     let logger: Logger
 
@@ -69,6 +74,7 @@ public actor Connection {
     public func close() {
         if let handle { PQfinish(handle) }
         handle = nil
+        reusable.store(false, ordering: .releasing)
     }
 
     /// True while the connection is usable.
@@ -83,8 +89,13 @@ public actor Connection {
         return PQtransactionStatus(handle) == PQTRANS_IDLE
     }
 
-    /// Open and outside any transaction: safe to hand to another task.
-    public var isReusable: Bool { isOpen && isIdle }
+    /// Open and outside any transaction, as of the last statement: safe to hand to
+    /// another task.
+    public nonisolated var isReusable: Bool { reusable.load(ordering: .acquiring) }
+
+    func noteState() {
+        reusable.store(isOpen && isIdle, ordering: .releasing)
+    }
 
     /// The server process id, for `pg_terminate_backend` in tests and diagnostics.
     public var backendPID: Int32 {
@@ -95,13 +106,49 @@ public actor Connection {
     /// Runs one parameterized statement (`$1`, `$2`, … in `sql`).
     @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresBind] = []) throws -> QueryResult {
-        let conn = try liveHandle()
         let texts = parameters.map { $0?.postgresText }
+        do {
+            return try runPrepared(sql, texts)
+        } catch let error as PostgresError where ["0A000", "26000"].contains(error.sqlState ?? "") {
+            // The statement's cached plan went stale (a sql/ object was replaced with another
+            // result type) or the server forgot it (DISCARD ALL): prepare it anew. Retried
+            // only outside a transaction, which the failure would have aborted.
+            forgetPrepared(sql)
+            guard isIdle else { throw error }
+            return try runPrepared(sql, texts)
+        }
+    }
+
+    private func runPrepared(_ sql: String, _ texts: [String?]) throws -> QueryResult {
+        let conn = try liveHandle()
+        let name = try preparedName(for: sql, parameterCount: texts.count, conn)
         let result = withOptionalCStrings(texts) { values in
-            PQexecParams(conn, sql, Int32(texts.count), nil, values, nil, nil, 0)
+            PQexecPrepared(conn, name, Int32(texts.count), values, nil, nil, 0)
         }
         return try consume(result, sql: sql)
     }
+
+    private func forgetPrepared(_ sql: String) {
+        guard let name = prepared.removeValue(forKey: sql) else { return }
+        if isIdle { _ = try? execute("DEALLOCATE \(name)") }
+    }
+
+    /// The server-side prepared statement for `sql`, prepared on first use: later runs
+    /// skip parsing and planning of the statement itself. Kept per connection, bounded.
+    private func preparedName(for sql: String, parameterCount: Int, _ conn: OpaquePointer) throws -> String {
+        if let name = prepared[sql] { return name }
+        if prepared.count >= Self.maxPrepared {
+            _ = try execute("DEALLOCATE ALL")
+            prepared.removeAll()
+        }
+        preparedCount += 1
+        let name = "emporium_\(preparedCount)"
+        _ = try consume(PQprepare(conn, name, sql, Int32(parameterCount), nil), sql: sql)
+        prepared[sql] = name
+        return name
+    }
+
+    static let maxPrepared = 200
 
     /// Runs SQL text with no parameters, possibly several statements (migrations only).
     @discardableResult
@@ -111,16 +158,20 @@ public actor Connection {
     }
 
     func liveHandle() throws -> OpaquePointer {
-        guard let handle else { throw PostgresError.connectionLost("connection is closed") }
-        guard PQstatus(handle) == CONNECTION_OK else {
-            throw PostgresError.connectionLost(String(cString: PQerrorMessage(handle)))
+        guard let handle, PQstatus(handle) == CONNECTION_OK else {
+            reusable.store(false, ordering: .releasing)
+            let message = handle.map { String(cString: PQerrorMessage($0)) } ?? "connection is closed"
+            throw PostgresError.connectionLost(message.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return handle
     }
 
     /// Turns a libpq result into a `QueryResult` or a thrown `PostgresError`, and frees it.
     func consume(_ result: OpaquePointer?, sql: String) throws -> QueryResult {
-        defer { if let result { PQclear(result) } }
+        defer {
+            if let result { PQclear(result) }
+            noteState()
+        }
         guard let result else { throw PostgresError.from(result: nil, connection: handle) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:

@@ -72,7 +72,7 @@ public actor ConnectionPool {
     }
 
     public func release(_ connection: Connection) async {
-        let reusable = await connection.isReusable
+        let reusable = connection.isReusable
         if closed || !reusable {
             await connection.close()
             opened -= 1

@@ -20,6 +20,7 @@ extension Connection {
         defer {
             PQsetnonblocking(conn, 0)
             PQexitPipelineMode(conn)
+            noteState()
         }
         for statement in statements {
             let texts = statement.parameters.map { $0?.postgresText }

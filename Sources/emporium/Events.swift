@@ -35,7 +35,7 @@ struct Events: AsyncParsableCommand {
             }
             let group = ServiceGroup(configuration: .init(services: [follow], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
-            await pool.close()
+            await store.close()
         }
     }
 }

@@ -47,7 +47,7 @@ import TestSupport
         try await TestDatabase.with(migrated: false) { db in
             let connection = try await db.connect()
             try await connection.execute("CREATE TABLE t (v int)")
-            try await connection.withTransaction { try await $0.query("INSERT INTO t VALUES (1)") }
+            _ = try await connection.withTransaction { try await $0.query("INSERT INTO t VALUES (1)") }
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
                 try await connection.withTransaction { tx in
@@ -90,5 +90,22 @@ import TestSupport
         let rewritten = try ConnectionString.replacingDatabase(in: "postgresql://u@h:5/db1?application_name=x", with: "db2")
         #expect(try ConnectionString.parse(rewritten)["dbname"] == "db2")
         #expect(try ConnectionString.parse(rewritten)["port"] == "5")
+    }
+
+    @Test func preparedStatementsSurviveReplacedObjectsAndManyDistinctStatements() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE FUNCTION answer() RETURNS int LANGUAGE sql AS 'SELECT 42'")
+            #expect(try await connection.query("SELECT * FROM answer() AS a").first!.decode("a") == 42)
+            // Another result type under the same name, as a changed sql/ file would do.
+            try await connection.execute("DROP FUNCTION answer(); CREATE FUNCTION answer() RETURNS text LANGUAGE sql AS $$SELECT 'forty-two'$$")
+            #expect(try await connection.query("SELECT * FROM answer() AS a").first!.decode("a") == "forty-two")
+            try await connection.execute("DISCARD ALL")
+            #expect(try await connection.query("SELECT * FROM answer() AS a").first!.decode("a") == "forty-two")
+            for n in 0..<250 {
+                #expect(try await connection.query("SELECT $1::int + \(n) AS v", [1]).first!.decode("v") == n + 1)
+            }
+            #expect(try await connection.query("SELECT $1::int + 0 AS v", [5]).first!.decode("v") == 5)
+        }
     }
 }

@@ -1,0 +1,51 @@
+import ArgumentParser
+import EventSourcing
+import EventStore
+import Foundation
+import Postgres
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the event store (scripts/bench runs this next to pgbench's ceiling).",
+        subcommands: [Append.self]
+    )
+
+    /// Appends one event per call, each to a new stream, from several clients at once:
+    /// the write path every command takes.
+    struct Append: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Single-event appends per second.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Concurrent clients (pool connections).") var clients = 8
+        @Option(help: "Seconds to run.") var seconds = 10
+        @Option(help: "Events per append (one stream, one transaction).") var batch = 1
+
+        func run() async throws {
+            let pool = ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: clients, applicationName: "emporium-bench"))
+            let store = EventStore(pool: pool, logger: database.logger("emporium.bench"))
+            let payload = Data(#"{"productId":"PROD_10041","qty":10}"#.utf8)
+            let run = UUID().uuidString.prefix(8)
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(seconds)
+            let started = clock.now
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for client in 0..<clients {
+                    group.addTask {
+                        var appended = 0
+                        while clock.now < deadline {
+                            let events = (0..<batch).map { _ in NewEvent(type: "BenchEvent", payload: payload) }
+                            try await store.append(events, to: StreamID(.order, "bench-\(run)-\(client)-\(appended)"), expected: .noStream)
+                            appended += 1
+                        }
+                        return appended
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            let elapsed = clock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print(String(format: "emporium append: %d clients, %d event(s)/append: %.0f appends/s (%d in %.1f s)",
+                         clients, batch, Double(counts) / seconds, counts, seconds))
+            await store.close()
+        }
+    }
+}
