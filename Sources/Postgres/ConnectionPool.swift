@@ -74,8 +74,18 @@ public actor ConnectionPool {
     public func release(_ connection: Connection) async {
         let reusable = connection.isReusable
         if closed || !reusable {
+            let lost = await !connection.isOpen
             await connection.close()
             opened -= 1
+            if lost && !closed {
+                // A lost connection usually means the server restarted or dropped us all:
+                // the idle ones are most likely dead too, and would each fail one caller.
+                let stale = idle
+                idle.removeAll()
+                opened -= stale.count
+                for connection in stale { await connection.close() }
+                if !stale.isEmpty { logger.info("dropped idle connections after one was lost", metadata: ["count": "\(stale.count)"]) }
+            }
             if !waiters.isEmpty && !closed {
                 waiters.removeFirst().continuation.resume(returning: nil)
                 opened += 1  // the slot now belongs to that waiter

@@ -62,6 +62,25 @@ import TestSupport
         }
     }
 
+    @Test func afterTheServerDropsEveryoneOnlyOneCallerSeesIt() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let pool = ConnectionPool(.init(url: db.url, maxConnections: 3, applicationName: "emporium-dropped"))
+            // Three idle connections.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 { group.addTask { try await pool.query("SELECT pg_sleep(0.05)") } }
+                try await group.waitForAll()
+            }
+            #expect(await pool.openConnections == 3)
+            let admin = try await db.connect()
+            try await admin.query("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = 'emporium-dropped'")
+            await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
+            // The other two idle ones were dropped with it, not handed out to fail again.
+            #expect(try await pool.query("SELECT 1 AS one").first!.decode("one") == 1)
+            #expect(try await pool.query("SELECT 2 AS two").first!.decode("two") == 2)
+            await pool.close()
+        }
+    }
+
     /// libpq blocks; the blocking happens on each connection's own thread, so Swift's
     /// cooperative threads (two on this machine) stay free while statements wait.
     @Test func blockingStatementsLeaveTheCooperativePoolFree() async throws {
