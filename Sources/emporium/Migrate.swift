@@ -16,9 +16,11 @@ struct Migrate: AsyncParsableCommand {
         @Option(help: "Folder of functions and views, one per file, re-applied when changed.")
         var sql = "sql"
 
-        func migrator(_ database: DatabaseOptions) -> Migrator {
-            Migrator(migrationsDirectory: URL(fileURLWithPath: migrations), sqlDirectory: URL(fileURLWithPath: sql),
-                     logger: database.logger("emporium.migrate"))
+        /// The migrator for these folders, and a connection to the database it works on.
+        func migrator(_ database: DatabaseOptions) async throws -> (Migrator, Connection) {
+            let migrator = Migrator(migrationsDirectory: URL(fileURLWithPath: migrations), sqlDirectory: URL(fileURLWithPath: sql),
+                                    logger: database.logger("emporium.migrate"))
+            return (migrator, try await Connection.connect(to: try database.resolvedURL(), applicationName: "emporium-migrate"))
         }
     }
 
@@ -28,8 +30,8 @@ struct Migrate: AsyncParsableCommand {
         @OptionGroup var paths: Paths
 
         func run() async throws {
-            let connection = try await Connection.connect(to: try database.resolvedURL(), applicationName: "emporium-migrate")
-            let report = try await paths.migrator(database).migrate(on: connection)
+            let (migrator, connection) = try await paths.migrator(database)
+            let report = try await migrator.migrate(on: connection)
             if report.changedNothing {
                 print("database is up to date")
             } else {
@@ -44,8 +46,8 @@ struct Migrate: AsyncParsableCommand {
         @OptionGroup var paths: Paths
 
         func run() async throws {
-            let connection = try await Connection.connect(to: try database.resolvedURL(), applicationName: "emporium-migrate")
-            let status = try await paths.migrator(database).status(on: connection)
+            let (migrator, connection) = try await paths.migrator(database)
+            let status = try await migrator.status(on: connection)
             print("migrations:")
             for m in status.migrations {
                 let when = m.appliedAt.map { " \($0.formatted(.iso8601))" } ?? ""

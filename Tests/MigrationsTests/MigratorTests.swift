@@ -16,6 +16,22 @@ import TestSupport
         return (Migrator(migrationsDirectory: root.appendingPathComponent("migrations"), sqlDirectory: root.appendingPathComponent("sql")), root)
     }
 
+    /// A fresh database migrated from a scratch copy of the files, for tests that then edit them.
+    func withMigratedScratchCopy(_ body: (Migrator, URL, Connection) async throws -> Void) async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let (migrator, root) = try scratchCopy()
+            defer { try? FileManager.default.removeItem(at: root) }
+            let connection = try await db.connect()
+            try await migrator.migrate(on: connection)
+            try await body(migrator, root, connection)
+        }
+    }
+
+    /// Edits a file the way a developer would: a line added at the end.
+    func addLine(_ line: String, to file: URL) throws {
+        try (try String(contentsOf: file, encoding: .utf8) + "\n\(line)\n").write(to: file, atomically: true, encoding: .utf8)
+    }
+
     func appliedVersions(_ connection: Connection) async throws -> [Int] {
         try await connection.query("SELECT version FROM public.schema_migrations ORDER BY version").rows.map { try $0.decode("version") }
     }
@@ -43,14 +59,9 @@ import TestSupport
     }
 
     @Test func anAppliedMigrationThatChangedIsRefusedByName() async throws {
-        try await TestDatabase.with(migrated: false) { db in
-            let (migrator, root) = try scratchCopy()
-            defer { try? FileManager.default.removeItem(at: root) }
-            let connection = try await db.connect()
-            try await migrator.migrate(on: connection)
+        try await withMigratedScratchCopy { migrator, root, connection in
 
-            let file = root.appendingPathComponent("migrations/0001_event_store.sql")
-            try (try String(contentsOf: file, encoding: .utf8) + "\n-- edited later\n").write(to: file, atomically: true, encoding: .utf8)
+            try addLine("-- edited later", to: root.appendingPathComponent("migrations/0001_event_store.sql"))
             try "CREATE TABLE es.later (id int);".write(to: root.appendingPathComponent("migrations/0099_later.sql"), atomically: true, encoding: .utf8)
             do {
                 try await migrator.migrate(on: connection)
@@ -69,14 +80,9 @@ import TestSupport
     }
 
     @Test func newMigrationsAndChangedObjectsAreAppliedAndNothingElse() async throws {
-        try await TestDatabase.with(migrated: false) { db in
-            let (migrator, root) = try scratchCopy()
-            defer { try? FileManager.default.removeItem(at: root) }
-            let connection = try await db.connect()
-            try await migrator.migrate(on: connection)
+        try await withMigratedScratchCopy { migrator, root, connection in
             try "CREATE TABLE es.later (id int);".write(to: root.appendingPathComponent("migrations/0099_later.sql"), atomically: true, encoding: .utf8)
-            let object = root.appendingPathComponent("sql/stream_version.sql")
-            try (try String(contentsOf: object, encoding: .utf8) + "\n-- reworded\n").write(to: object, atomically: true, encoding: .utf8)
+            try addLine("-- reworded", to: root.appendingPathComponent("sql/stream_version.sql"))
             let report = try await migrator.migrate(on: connection)
             #expect(report.appliedMigrations == ["0099_later.sql"])
             #expect(report.appliedObjects == ["stream_version.sql"])
