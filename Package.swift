@@ -13,6 +13,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Named only because Shop imports their types (HTTPField, ByteBuffer) directly.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // libpq's C API, found through pkg-config (Debian: libpq-dev).
@@ -31,6 +35,26 @@ let package = Package(
         ),
         // The event-sourcing vocabulary: envelopes, stream ids, expected versions. Pure.
         .target(name: "EventSourcing"),
+        // One service's rules each: commands, events, state, decisions. Pure.
+        .target(name: "Inventory", dependencies: ["EventSourcing"]),
+        .target(name: "Ordering", dependencies: ["EventSourcing"]),
+        .target(name: "Payments", dependencies: ["EventSourcing"]),
+        .target(name: "Shipping", dependencies: ["EventSourcing"]),
+        // The create/update/delete flows as data: steps, commands, compensations. Pure.
+        .target(name: "OrderSaga", dependencies: ["EventSourcing"]),
+        // The running shop: inboxes and their workers, the saga runner, the HTTP API.
+        .target(
+            name: "Shop",
+            dependencies: [
+                "Postgres", "EventStore", "EventSourcing",
+                "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Applies migrations/ and sql/ to a database.
         .target(
             name: "Migrations",
@@ -55,6 +79,7 @@ let package = Package(
                 "Postgres",
                 "Migrations",
                 "EventStore",
+                "Shop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,5 +94,13 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
+        .testTarget(name: "DomainTests", dependencies: ["Inventory", "Ordering", "Payments", "Shipping", "OrderSaga"]),
+        .testTarget(
+            name: "ShopTests",
+            dependencies: [
+                "Shop", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )

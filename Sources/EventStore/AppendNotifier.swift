@@ -13,7 +13,7 @@ import Postgres
 actor AppendNotifier {
     private let pool: ConnectionPool
     private let logger: Logger
-    private var pending: Set<Partition> = []
+    private var pending: Set<String> = []
     private var flushing = false
     private let minimumInterval: Duration
 
@@ -23,9 +23,9 @@ actor AppendNotifier {
         self.minimumInterval = minimumInterval
     }
 
-    func committed(_ partitions: Set<Partition>) {
-        guard !partitions.isEmpty else { return }
-        pending.formUnion(partitions)
+    func committed(_ channels: Set<String>) {
+        guard !channels.isEmpty else { return }
+        pending.formUnion(channels)
         guard !flushing else { return }
         flushing = true
         Task { await self.flush() }
@@ -38,7 +38,7 @@ actor AppendNotifier {
 
     private func flush() async {
         while !pending.isEmpty {
-            let channels = pending.sorted().map(\.channel)
+            let channels = pending.sorted()
             pending.removeAll()
             do {
                 try await pool.query("SELECT pg_notify(c, '') FROM unnest($1::text[]) AS c", [PostgresArray(channels)])

@@ -38,14 +38,14 @@ public struct EventStore: Sendable {
     }
 
     private func withTransaction<T>(implicit: Bool, _ body: (EventStoreTransaction) async throws -> T) async throws -> T {
-        let (value, appended) = try await pool.withConnection { connection in
+        let (value, channels) = try await pool.withConnection { connection in
             let transaction = EventStoreTransaction(connection: connection)
             let value = implicit
                 ? try await body(transaction)
                 : try await connection.withTransaction { _ in try await body(transaction) }
-            return (value, transaction.appendedPartitions)
+            return (value, transaction.channelsToNotify)
         }
-        await notifier.committed(appended)
+        await notifier.committed(channels)
         return value
     }
 

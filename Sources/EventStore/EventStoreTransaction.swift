@@ -8,13 +8,20 @@ public final class EventStoreTransaction: Sendable {
     /// The transaction's connection, for the caller's own statements (read-model writes,
     /// inbox rows) in the same transaction.
     public let connection: Connection
-    private let appended = Mutex<Set<Partition>>([])
+    private let channels = Mutex<Set<String>>([])
 
     init(connection: Connection) {
         self.connection = connection
     }
 
-    var appendedPartitions: Set<Partition> { appended.withLock { $0 } }
+    /// The channels to NOTIFY once this transaction has committed.
+    var channelsToNotify: Set<String> { channels.withLock { $0 } }
+
+    /// Sends a NOTIFY on `channel` after this transaction commits (coalesced, never inside
+    /// it), e.g. for an inbox row written here.
+    public func notifyAfterCommit(_ channel: String) {
+        channels.withLock { _ = $0.insert(channel) }
+    }
 
     /// Appends `events` to `stream` if it is at `expected`. Throws `versionConflict` or
     /// `eventIdConflict` (and appends nothing) otherwise.
@@ -24,7 +31,7 @@ public final class EventStoreTransaction: Sendable {
         let statement = try EventRows.appendStatement(events, to: stream, expected: expected)
         let result = try await connection.query(statement.sql, statement.parameters)
         let outcome = try EventRows.appendResult(result, stream: stream, expected: expected)
-        if outcome.outcome == .appended { appended.withLock { _ = $0.insert(stream.partition) } }
+        if outcome.outcome == .appended { notifyAfterCommit(stream.partition.channel) }
         return outcome
     }
 

@@ -1,0 +1,105 @@
+import EventSourcing
+
+/// What stock an order holds, and the answer to each stock command about it. Its stream
+/// (`inventory/reservation-ORDER_…`) gets exactly one event per command, success or not,
+/// while the product streams get the stock movements themselves.
+public struct Reservation: Sendable, Hashable {
+    public var lines: [String: Int64] = [:]
+    public var shipped = false
+
+    public init() {}
+
+    public func evolve(_ event: ReservationEvent) -> Reservation {
+        var next = self
+        switch event {
+        case .reserved(let e), .adjusted(let e): next.lines = e.lines.quantities
+        case .released: next.lines = [:]
+        case .shipped: next.shipped = true
+        case .rejected: break
+        }
+        return next
+    }
+
+    public static func replay(_ events: [ReservationEvent]) -> Reservation {
+        events.reduce(Reservation()) { $0.evolve($1) }
+    }
+}
+
+public enum ReservationEvent: Sendable, Hashable {
+    case reserved(ReservationMade)
+    case adjusted(ReservationMade)
+    case released(ReservationReleased)
+    case shipped(ReservationShipped)
+    case rejected(StockCommandRejected)
+}
+
+/// The order now holds exactly `lines` (after a reserve or an adjustment).
+public struct ReservationMade: DomainEvent, Hashable {
+    public static let eventType = "StockReservationMade"
+    public var orderId: String
+    public var lines: [OrderLine]
+    public init(orderId: String, lines: [OrderLine]) {
+        self.orderId = orderId
+        self.lines = lines
+    }
+}
+
+public enum ReservationAdjusted {
+    public static let eventType = "StockReservationAdjusted"
+}
+
+public struct ReservationReleased: DomainEvent, Hashable {
+    public static let eventType = "StockReservationReleased"
+    public var orderId: String
+    public var lines: [OrderLine]
+    public init(orderId: String, lines: [OrderLine]) {
+        self.orderId = orderId
+        self.lines = lines
+    }
+}
+
+public struct ReservationShipped: DomainEvent, Hashable {
+    public static let eventType = "StockReservationShipped"
+    public var orderId: String
+    public var lines: [OrderLine]
+    public init(orderId: String, lines: [OrderLine]) {
+        self.orderId = orderId
+        self.lines = lines
+    }
+}
+
+public struct StockCommandRejected: DomainEvent, Hashable {
+    public static let eventType = "StockCommandRejected"
+    public var orderId: String
+    public var command: String
+    public var reason: String
+    public init(orderId: String, command: String, reason: String) {
+        self.orderId = orderId
+        self.command = command
+        self.reason = reason
+    }
+}
+
+extension ReservationEvent {
+    public init?(_ event: RecordedEvent) throws {
+        switch event.type {
+        case ReservationMade.eventType: self = .reserved(try event.decode())
+        case ReservationAdjusted.eventType: self = .adjusted(try event.decode())
+        case ReservationReleased.eventType: self = .released(try event.decode())
+        case ReservationShipped.eventType: self = .shipped(try event.decode())
+        case StockCommandRejected.eventType: self = .rejected(try event.decode())
+        default: return nil
+        }
+    }
+
+    public func newEvent(metadata: EventMetadata) throws -> NewEvent {
+        switch self {
+        case .reserved(let e): return try e.newEvent(metadata: metadata)
+        case .adjusted(let e):
+            return try NewEvent(type: ReservationAdjusted.eventType, body: e, metadata: metadata)
+        case .released(let e): return try e.newEvent(metadata: metadata)
+        case .shipped(let e): return try e.newEvent(metadata: metadata)
+        case .rejected(let e): return try e.newEvent(metadata: metadata)
+        }
+    }
+}

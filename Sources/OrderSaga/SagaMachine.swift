@@ -1,0 +1,55 @@
+/// The orchestrator's rules, without I/O: given where a saga is and what just happened,
+/// where it goes and which command to send. Failure at step i compensates steps i-1…0 in
+/// reverse order, then puts the order back (`FlowKind.onFailure`).
+public enum SagaMachine {
+    public static func start(_ kind: FlowKind) -> (SagaState, SagaDecision) {
+        let state = SagaState(kind: kind, phase: .forward, stepIndex: 0, compensations: [], failure: nil)
+        return (state, .send(kind.steps[0].command))
+    }
+
+    /// The service answered the command in flight.
+    public static func replied(_ state: SagaState, success: Bool, reason: String? = nil) -> (SagaState, SagaDecision) {
+        var next = state
+        switch state.phase {
+        case .forward where success:
+            next.stepIndex += 1
+            if next.stepIndex == state.kind.steps.count {
+                next.phase = .completed
+                return (next, .finish(.completed))
+            }
+            return (next, .send(state.kind.steps[next.stepIndex].command))
+        case .forward:
+            return compensate(state, from: state.stepIndex - 1, reason: reason ?? "\(state.kind.steps[state.stepIndex].step.rawValue) failed")
+        case .compensating where success:
+            next.compensations.removeFirst()
+            guard let command = next.compensations.first else {
+                next.phase = .failed
+                return (next, .finish(.failed))
+            }
+            return (next, .send(command))
+        case .compensating:
+            next.phase = .stuck
+            next.failure = [state.failure, "compensation \(state.compensations.first?.rawValue ?? "?") refused: \(reason ?? "-")"]
+                .compactMap { $0 }.joined(separator: "; ")
+            return (next, .finish(.stuck))
+        case .completed, .failed, .stuck:
+            return (state, .wait)
+        }
+    }
+
+    /// The step in flight got no answer in time. Forward, it counts as failed, and its own
+    /// compensation runs too, since it may still have happened; compensations are waited for.
+    public static func timedOut(_ state: SagaState) -> (SagaState, SagaDecision) {
+        guard state.phase == .forward else { return (state, .wait) }
+        return compensate(state, from: state.stepIndex, reason: "\(state.kind.steps[state.stepIndex].step.rawValue) timed out")
+    }
+
+    private static func compensate(_ state: SagaState, from index: Int, reason: String) -> (SagaState, SagaDecision) {
+        var next = state
+        let undo = index >= 0 ? state.kind.steps[0...index].reversed().compactMap(\.compensation) : []
+        next.compensations = undo + [state.kind.onFailure]
+        next.phase = .compensating
+        next.failure = reason
+        return (next, .send(next.compensations[0]))
+    }
+}

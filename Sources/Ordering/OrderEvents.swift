@@ -1,0 +1,146 @@
+import EventSourcing
+import Foundation
+
+/// Events of an order's stream (`order/ORDER_…`).
+public enum OrderEvent: Sendable, Hashable {
+    case placed(OrderPlaced)
+    case completed(OrderCompleted)
+    case failed(OrderFailed)
+    case updateRequested(OrderUpdateRequested)
+    case updateCompleted(OrderUpdateCompleted)
+    case updateReverted(OrderUpdateReverted)
+    case deleteRequested(OrderDeleteRequested)
+    case cancelled(OrderCancelled)
+    case deleteReverted(OrderDeleteReverted)
+    case stepRejected(OrderStepRejected)
+}
+
+public struct OrderPlaced: DomainEvent, Hashable {
+    public static let eventType = "OrderPlaced"
+    public var orderId: String
+    public var userId: String
+    public var orderDatetime: Date
+    public var order: PricedOrder
+    public init(orderId: String, userId: String, orderDatetime: Date, order: PricedOrder) {
+        self.orderId = orderId
+        self.userId = userId
+        self.orderDatetime = orderDatetime
+        self.order = order
+    }
+}
+
+public struct OrderCompleted: DomainEvent, Hashable {
+    public static let eventType = "OrderCompleted"
+    public var orderId: String
+    public init(orderId: String) {
+        self.orderId = orderId
+    }
+}
+
+public struct OrderFailed: DomainEvent, Hashable {
+    public static let eventType = "OrderFailed"
+    public var orderId: String
+    public var reason: String
+    public init(orderId: String, reason: String) {
+        self.orderId = orderId
+        self.reason = reason
+    }
+}
+
+public struct OrderUpdateRequested: DomainEvent, Hashable {
+    public static let eventType = "OrderUpdateRequested"
+    public var orderId: String
+    public var order: PricedOrder
+    public init(orderId: String, order: PricedOrder) {
+        self.orderId = orderId
+        self.order = order
+    }
+}
+
+public struct OrderUpdateCompleted: DomainEvent, Hashable {
+    public static let eventType = "OrderUpdateCompleted"
+    public var orderId: String
+    public init(orderId: String) {
+        self.orderId = orderId
+    }
+}
+
+public struct OrderUpdateReverted: DomainEvent, Hashable {
+    public static let eventType = "OrderUpdateReverted"
+    public var orderId: String
+    public var reason: String
+    public init(orderId: String, reason: String) {
+        self.orderId = orderId
+        self.reason = reason
+    }
+}
+
+public struct OrderDeleteRequested: DomainEvent, Hashable {
+    public static let eventType = "OrderDeleteRequested"
+    public var orderId: String
+    public init(orderId: String) { self.orderId = orderId }
+}
+
+public struct OrderCancelled: DomainEvent, Hashable {
+    public static let eventType = "OrderCancelled"
+    public var orderId: String
+    public init(orderId: String) {
+        self.orderId = orderId
+    }
+}
+
+public struct OrderDeleteReverted: DomainEvent, Hashable {
+    public static let eventType = "OrderDeleteReverted"
+    public var orderId: String
+    public var reason: String
+    public init(orderId: String, reason: String) {
+        self.orderId = orderId
+        self.reason = reason
+    }
+}
+
+/// An order step refused (e.g. by fault injection); the order itself is unchanged.
+public struct OrderStepRejected: DomainEvent, Hashable {
+    public static let eventType = "OrderStepRejected"
+    public var orderId: String
+    public var command: String
+    public var reason: String
+    public init(orderId: String, command: String, reason: String) {
+        self.orderId = orderId
+        self.command = command
+        self.reason = reason
+    }
+}
+
+extension OrderEvent {
+    public init?(_ event: RecordedEvent) throws {
+        switch event.type {
+        case OrderPlaced.eventType: self = .placed(try event.decode())
+        case OrderCompleted.eventType: self = .completed(try event.decode())
+        case OrderFailed.eventType: self = .failed(try event.decode())
+        case OrderUpdateRequested.eventType: self = .updateRequested(try event.decode())
+        case OrderUpdateCompleted.eventType: self = .updateCompleted(try event.decode())
+        case OrderUpdateReverted.eventType: self = .updateReverted(try event.decode())
+        case OrderDeleteRequested.eventType: self = .deleteRequested(try event.decode())
+        case OrderCancelled.eventType: self = .cancelled(try event.decode())
+        case OrderDeleteReverted.eventType: self = .deleteReverted(try event.decode())
+        case OrderStepRejected.eventType: self = .stepRejected(try event.decode())
+        default: return nil
+        }
+    }
+
+    public func newEvent(metadata: EventMetadata) throws -> NewEvent {
+        switch self {
+        case .placed(let e): return try e.newEvent(metadata: metadata)
+        case .completed(let e): return try e.newEvent(metadata: metadata)
+        case .failed(let e): return try e.newEvent(metadata: metadata)
+        case .updateRequested(let e): return try e.newEvent(metadata: metadata)
+        case .updateCompleted(let e): return try e.newEvent(metadata: metadata)
+        case .updateReverted(let e): return try e.newEvent(metadata: metadata)
+        case .deleteRequested(let e): return try e.newEvent(metadata: metadata)
+        case .cancelled(let e): return try e.newEvent(metadata: metadata)
+        case .deleteReverted(let e): return try e.newEvent(metadata: metadata)
+        case .stepRejected(let e): return try e.newEvent(metadata: metadata)
+        }
+    }
+}

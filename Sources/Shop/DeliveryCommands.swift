@@ -1,0 +1,33 @@
+import EventSourcing
+import EventStore
+import Shipping
+
+/// The delivery service's inbox commands.
+struct DeliveryCommands: CommandHandling {
+    let service = Partition.delivery
+
+    func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> String {
+        let loaded = try await Streams.delivery(forOrder: command.orderId, in: tx)
+        let deliveryId = ShopIDs.deliveryId(for: command.orderId)
+        let decision: Result<DeliveryEvent, Rejection>
+        if let fault = command.injectedFault {
+            decision = .failure(fault)
+        } else {
+            switch command.command {
+            case .createDelivery: decision = DeliveryRules.create(loaded.state, deliveryId: deliveryId, orderId: command.orderId)
+            case .cancelDelivery: decision = DeliveryRules.cancel(loaded.state, deliveryId: deliveryId, status: .cancelled)
+            case .cancelDeliveryForDelete: decision = DeliveryRules.cancel(loaded.state, deliveryId: deliveryId, status: .orderCancelled)
+            case .restoreDelivery: decision = .success(DeliveryRules.restore(deliveryId: deliveryId))
+            default: decision = .failure(Rejection("deliveries do not handle \(command.command.rawValue)"))
+            }
+        }
+        let reply: DeliveryEvent
+        switch decision {
+        case .success(let event): reply = event
+        case .failure(let rejection):
+            reply = .rejected(DeliveryRejected(deliveryId: deliveryId, command: command.command.rawValue, reason: rejection.reason))
+        }
+        try await tx.append([reply.newEvent(metadata: command.metadata)], to: ShopIDs.delivery(forOrder: command.orderId), expected: loaded.expected)
+        return outcome(decision)
+    }
+}

@@ -1,0 +1,37 @@
+import EventSourcing
+import EventStore
+import Ordering
+
+/// The order service's inbox commands: the saga's steps on the order itself.
+struct OrderCommands: CommandHandling {
+    let service = Partition.order
+
+    func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> String {
+        let orderId = command.orderId
+        let loaded = try await Streams.order(orderId, in: tx)
+        let order = loaded.state
+        let reason = command.reason ?? "saga failed"
+        let decision: Result<OrderEvent, Rejection>
+        if let fault = command.injectedFault {
+            decision = .failure(fault)
+        } else {
+            switch command.command {
+            case .completeOrder: decision = OrderRules.complete(order, orderId: orderId)
+            case .completeOrderUpdate: decision = OrderRules.completeUpdate(order, orderId: orderId)
+            case .completeOrderDelete: decision = OrderRules.completeDelete(order, orderId: orderId)
+            case .failOrder: decision = .success(.failed(OrderFailed(orderId: orderId, reason: reason)))
+            case .revertOrderUpdate: decision = .success(.updateReverted(OrderUpdateReverted(orderId: orderId, reason: reason)))
+            case .revertOrderDelete: decision = .success(.deleteReverted(OrderDeleteReverted(orderId: orderId, reason: reason)))
+            default: decision = .failure(Rejection("orders do not handle \(command.command.rawValue)"))
+            }
+        }
+        let reply: OrderEvent
+        switch decision {
+        case .success(let event): reply = event
+        case .failure(let rejection):
+            reply = .stepRejected(OrderStepRejected(orderId: orderId, command: command.command.rawValue, reason: rejection.reason))
+        }
+        try await tx.append([reply.newEvent(metadata: command.metadata)], to: ShopIDs.order(orderId), expected: loaded.expected)
+        return outcome(decision)
+    }
+}

@@ -1,0 +1,17 @@
+/// How the shop runs; every field has a default that suits one machine.
+public struct ShopConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Lets `X-Emporium-Fail` make one step fail, for demonstrations and tests. Off by default.
+    public var allowFaultInjection = false
+    /// Payments above this total are declined.
+    public var paymentLimit: Int64 = 10_000_000
+    /// A saga step without an answer for this long counts as failed.
+    public var stepTimeout: Duration = .seconds(30)
+    public var maxBodyBytes = 64 * 1024
+    public var maxWaitSeconds: Double = 60
+    /// How often idle inbox workers and subscriptions look without a notification.
+    public var pollInterval: Duration = .seconds(2)
+
+    public init() {}
+}

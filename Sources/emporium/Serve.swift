@@ -1,0 +1,33 @@
+import ArgumentParser
+import EventStore
+import Hummingbird
+import Postgres
+import Shop
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the shop: command API, inbox workers, order saga (all in this process).")
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "HTTP port.") var port = 8080
+    @Flag(help: "Let the X-Emporium-Fail header make one saga step fail (demonstrations, tests).")
+    var allowFaultInjection = false
+    @Option(help: "Payments above this total are declined.") var paymentLimit: Int64 = 10_000_000
+    @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = 30.0
+    @Option(help: "Database connections in the pool.") var connections = 10
+
+    func run() async throws {
+        let logger = database.logger("emporium")
+        var shop = ShopConfiguration()
+        shop.host = host
+        shop.port = port
+        shop.allowFaultInjection = allowFaultInjection
+        shop.paymentLimit = paymentLimit
+        shop.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))
+        let pool = ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: connections, applicationName: "emporium"))
+        let store = EventStore(pool: pool, logger: logger)
+        logger.info("serving", metadata: ["address": "http://\(host):\(port)/api/v1", "faultInjection": "\(allowFaultInjection)"])
+        try await Shop.application(store: store, configuration: shop, logger: logger).runService()
+        await store.close()
+    }
+}
