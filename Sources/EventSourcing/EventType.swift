@@ -26,3 +26,20 @@ public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
 }
+
+/// The events of one stream kind as an enum whose cases each carry a `DomainEvent`.
+public protocol DomainEventSet: Sendable {
+    /// The case's event.
+    var body: any DomainEvent { get }
+    /// The stored type name; the body's own unless a case says otherwise.
+    var eventType: String { get }
+}
+
+extension DomainEventSet {
+    public var eventType: String { type(of: body).eventType }
+
+    /// This event, ready to append.
+    public func newEvent(metadata: EventMetadata) throws -> NewEvent {
+        try NewEvent(type: eventType, schemaVersion: type(of: body).schemaVersion, body: body, metadata: metadata)
+    }
+}

@@ -1,7 +1,7 @@
 import EventSourcing
 
 /// Events of a product's stream (`inventory/PROD_…`): its registration and every stock movement.
-public enum ProductEvent: Sendable, Hashable {
+public enum ProductEvent: DomainEventSet, Hashable {
     case registered(ProductRegistered)
     case reserved(StockReserved)
     case released(StockReleased)
@@ -64,12 +64,12 @@ extension ProductEvent {
         else { return nil }
     }
 
-    public func newEvent(metadata: EventMetadata) throws -> NewEvent {
+    public var body: any DomainEvent {
         switch self {
-        case .registered(let e): return try e.newEvent(metadata: metadata)
-        case .reserved(let e): return try e.newEvent(metadata: metadata)
-        case .released(let e): return try e.newEvent(metadata: metadata)
-        case .shipped(let e): return try e.newEvent(metadata: metadata)
+        case .registered(let e): return e
+        case .reserved(let e): return e
+        case .released(let e): return e
+        case .shipped(let e): return e
         }
     }
 }

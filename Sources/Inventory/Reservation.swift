@@ -25,7 +25,7 @@ public struct Reservation: Sendable, Hashable {
     }
 }
 
-public enum ReservationEvent: Sendable, Hashable {
+public enum ReservationEvent: DomainEventSet, Hashable {
     case reserved(ReservationMade)
     case adjusted(ReservationMade)
     case released(ReservationReleased)
@@ -92,14 +92,18 @@ extension ReservationEvent {
         }
     }
 
-    public func newEvent(metadata: EventMetadata) throws -> NewEvent {
+    public var body: any DomainEvent {
         switch self {
-        case .reserved(let e): return try e.newEvent(metadata: metadata)
-        case .adjusted(let e):
-            return try NewEvent(type: ReservationAdjusted.eventType, body: e, metadata: metadata)
-        case .released(let e): return try e.newEvent(metadata: metadata)
-        case .shipped(let e): return try e.newEvent(metadata: metadata)
-        case .rejected(let e): return try e.newEvent(metadata: metadata)
+        case .reserved(let e): return e
+        case .adjusted(let e): return e
+        case .released(let e): return e
+        case .shipped(let e): return e
+        case .rejected(let e): return e
         }
+    }
+
+    public var eventType: String {
+        if case .adjusted = self { return ReservationAdjusted.eventType }
+        return type(of: body).eventType
     }
 }

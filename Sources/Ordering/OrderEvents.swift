@@ -2,7 +2,7 @@ import EventSourcing
 import Foundation
 
 /// Events of an order's stream (`order/ORDER_…`).
-public enum OrderEvent: Sendable, Hashable {
+public enum OrderEvent: DomainEventSet, Hashable {
     case placed(OrderPlaced)
     case completed(OrderCompleted)
     case failed(OrderFailed)
@@ -129,18 +129,18 @@ extension OrderEvent {
         }
     }
 
-    public func newEvent(metadata: EventMetadata) throws -> NewEvent {
+    public var body: any DomainEvent {
         switch self {
-        case .placed(let e): return try e.newEvent(metadata: metadata)
-        case .completed(let e): return try e.newEvent(metadata: metadata)
-        case .failed(let e): return try e.newEvent(metadata: metadata)
-        case .updateRequested(let e): return try e.newEvent(metadata: metadata)
-        case .updateCompleted(let e): return try e.newEvent(metadata: metadata)
-        case .updateReverted(let e): return try e.newEvent(metadata: metadata)
-        case .deleteRequested(let e): return try e.newEvent(metadata: metadata)
-        case .cancelled(let e): return try e.newEvent(metadata: metadata)
-        case .deleteReverted(let e): return try e.newEvent(metadata: metadata)
-        case .stepRejected(let e): return try e.newEvent(metadata: metadata)
+        case .placed(let e): return e
+        case .completed(let e): return e
+        case .failed(let e): return e
+        case .updateRequested(let e): return e
+        case .updateCompleted(let e): return e
+        case .updateReverted(let e): return e
+        case .deleteRequested(let e): return e
+        case .cancelled(let e): return e
+        case .deleteReverted(let e): return e
+        case .stepRejected(let e): return e
         }
     }
 }

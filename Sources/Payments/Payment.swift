@@ -17,7 +17,7 @@ public struct PaymentDetail: Codable, Sendable, Hashable {
 }
 
 /// Events of a payment's stream (`payment/PAY_…`), one payment per order.
-public enum PaymentEvent: Sendable, Hashable {
+public enum PaymentEvent: DomainEventSet, Hashable {
     case created(PaymentCreated)
     case updated(PaymentUpdated)
     case cancelled(PaymentCancelled)
@@ -161,13 +161,13 @@ extension PaymentEvent {
         }
     }
 
-    public func newEvent(metadata: EventMetadata) throws -> NewEvent {
+    public var body: any DomainEvent {
         switch self {
-        case .created(let e): return try e.newEvent(metadata: metadata)
-        case .updated(let e): return try e.newEvent(metadata: metadata)
-        case .cancelled(let e): return try e.newEvent(metadata: metadata)
-        case .restored(let e): return try e.newEvent(metadata: metadata)
-        case .rejected(let e): return try e.newEvent(metadata: metadata)
+        case .created(let e): return e
+        case .updated(let e): return e
+        case .cancelled(let e): return e
+        case .restored(let e): return e
+        case .rejected(let e): return e
         }
     }
 }

@@ -9,7 +9,7 @@ public enum DeliveryStatus: String, Codable, Sendable {
 }
 
 /// Events of a delivery's stream (`delivery/DLV_…`), one delivery per order.
-public enum DeliveryEvent: Sendable, Hashable {
+public enum DeliveryEvent: DomainEventSet, Hashable {
     case created(DeliveryCreated)
     case statusChanged(DeliveryStatusChanged)
     case cancelled(DeliveryCancelled)
@@ -140,13 +140,13 @@ extension DeliveryEvent {
         }
     }
 
-    public func newEvent(metadata: EventMetadata) throws -> NewEvent {
+    public var body: any DomainEvent {
         switch self {
-        case .created(let e): return try e.newEvent(metadata: metadata)
-        case .statusChanged(let e): return try e.newEvent(metadata: metadata)
-        case .cancelled(let e): return try e.newEvent(metadata: metadata)
-        case .restored(let e): return try e.newEvent(metadata: metadata)
-        case .rejected(let e): return try e.newEvent(metadata: metadata)
+        case .created(let e): return e
+        case .statusChanged(let e): return e
+        case .cancelled(let e): return e
+        case .restored(let e): return e
+        case .rejected(let e): return e
         }
     }
 }

@@ -23,3 +23,17 @@ func outcome<T>(_ result: Result<T, Rejection>) -> String {
     case .failure(let rejection): return "rejected: \(rejection.reason)"
     }
 }
+
+/// Appends the command's one answer — the decided event, or the rejection event — to
+/// `stream`, and returns the outcome for the inbox row.
+func answer<E: DomainEventSet>(_ decision: Result<E, Rejection>, orElse rejected: (Rejection) -> E,
+                               to stream: StreamID, at expected: ExpectedVersion, for command: ServiceCommand,
+                               in tx: EventStoreTransaction) async throws -> String {
+    let reply: E
+    switch decision {
+    case .success(let event): reply = event
+    case .failure(let rejection): reply = rejected(rejection)
+    }
+    try await tx.append([reply.newEvent(metadata: command.metadata)], to: stream, expected: expected)
+    return outcome(decision)
+}

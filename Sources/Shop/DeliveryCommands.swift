@@ -21,13 +21,7 @@ struct DeliveryCommands: CommandHandling {
             default: decision = .failure(Rejection("deliveries do not handle \(command.command.rawValue)"))
             }
         }
-        let reply: DeliveryEvent
-        switch decision {
-        case .success(let event): reply = event
-        case .failure(let rejection):
-            reply = .rejected(DeliveryRejected(deliveryId: deliveryId, command: command.command.rawValue, reason: rejection.reason))
-        }
-        try await tx.append([reply.newEvent(metadata: command.metadata)], to: ShopIDs.delivery(forOrder: command.orderId), expected: loaded.expected)
-        return outcome(decision)
+        return try await answer(decision, orElse: { .rejected(DeliveryRejected(deliveryId: deliveryId, command: command.command.rawValue, reason: $0.reason)) },
+                                to: ShopIDs.delivery(forOrder: command.orderId), at: loaded.expected, for: command, in: tx)
     }
 }

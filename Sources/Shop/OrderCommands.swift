@@ -25,13 +25,7 @@ struct OrderCommands: CommandHandling {
             default: decision = .failure(Rejection("orders do not handle \(command.command.rawValue)"))
             }
         }
-        let reply: OrderEvent
-        switch decision {
-        case .success(let event): reply = event
-        case .failure(let rejection):
-            reply = .stepRejected(OrderStepRejected(orderId: orderId, command: command.command.rawValue, reason: rejection.reason))
-        }
-        try await tx.append([reply.newEvent(metadata: command.metadata)], to: ShopIDs.order(orderId), expected: loaded.expected)
-        return outcome(decision)
+        return try await answer(decision, orElse: { .stepRejected(OrderStepRejected(orderId: orderId, command: command.command.rawValue, reason: $0.reason)) },
+                                to: ShopIDs.order(orderId), at: loaded.expected, for: command, in: tx)
     }
 }

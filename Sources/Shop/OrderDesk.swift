@@ -37,10 +37,7 @@ struct OrderDesk: Sendable {
             let sagaId = UUID()
             let appended = try await tx.append([placed.newEvent(metadata: EventMetadata(correlationId: sagaId))], to: ShopIDs.order(orderId), expected: .noStream)
             _ = try await sagas.start(.create, sagaId: sagaId, data: SagaData(orderId: orderId, lines: lines, payments: Self.details(priced), failStep: fail), in: tx)
-            return try Answer(status: 202, message: "order accepted; its saga is running",
-                              result: Accepted(orderId: orderId, paymentId: ShopIDs.paymentId(for: orderId), deliveryId: ShopIDs.deliveryId(for: orderId),
-                                               sagaId: sagaId, orderStatus: OrderStatus.created.rawValue, position: appended.lastPosition.description),
-                              location: "/api/v1/orders/\(orderId)", sagaId: sagaId)
+            return try Self.accepted(orderId, sagaId: sagaId, status: .created, at: appended, "order accepted; its saga is running")
         }
     }
 
@@ -61,10 +58,7 @@ struct OrderDesk: Sendable {
                                 previousLines: previous.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
                                 previousPayments: Self.details(previous), failStep: fail)
             _ = try await sagas.start(.update, sagaId: sagaId, data: data, in: tx)
-            return try Answer(status: 202, message: "order update accepted; its saga is running",
-                              result: Accepted(orderId: orderId, paymentId: ShopIDs.paymentId(for: orderId), deliveryId: ShopIDs.deliveryId(for: orderId),
-                                               sagaId: sagaId, orderStatus: OrderStatus.updated.rawValue, position: appended.lastPosition.description),
-                              location: "/api/v1/orders/\(orderId)", sagaId: sagaId)
+            return try Self.accepted(orderId, sagaId: sagaId, status: .updated, at: appended, "order update accepted; its saga is running")
         }
     }
 
@@ -79,11 +73,16 @@ struct OrderDesk: Sendable {
             let data = SagaData(orderId: orderId, lines: current.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
                                 payments: Self.details(current), failStep: fail)
             _ = try await sagas.start(.delete, sagaId: sagaId, data: data, in: tx)
-            return try Answer(status: 202, message: "order delete accepted; its saga is running",
-                              result: Accepted(orderId: orderId, paymentId: ShopIDs.paymentId(for: orderId), deliveryId: ShopIDs.deliveryId(for: orderId),
-                                               sagaId: sagaId, orderStatus: OrderStatus.completed.rawValue, position: appended.lastPosition.description),
-                              location: "/api/v1/orders/\(orderId)", sagaId: sagaId)
+            return try Self.accepted(orderId, sagaId: sagaId, status: .completed, at: appended, "order delete accepted; its saga is running")
         }
+    }
+
+    /// The 202 answer: the ids of the order's parts, its saga, and where its event stands.
+    static func accepted(_ orderId: String, sagaId: UUID, status: OrderStatus, at appended: AppendResult, _ message: String) throws -> Answer {
+        try Answer(status: 202, message: message,
+                   result: Accepted(orderId: orderId, paymentId: ShopIDs.paymentId(for: orderId), deliveryId: ShopIDs.deliveryId(for: orderId),
+                                    sagaId: sagaId, orderStatus: status.rawValue, position: appended.lastPosition.description),
+                   location: "/api/v1/orders/\(orderId)", sagaId: sagaId)
     }
 
     /// The order, locked against concurrent commands on it, if it may change now.

@@ -30,13 +30,7 @@ struct PaymentCommands: CommandHandling {
             default: decision = .failure(Rejection("payments do not handle \(command.command.rawValue)"))
             }
         }
-        let reply: PaymentEvent
-        switch decision {
-        case .success(let event): reply = event
-        case .failure(let rejection):
-            reply = .rejected(PaymentRejected(paymentId: paymentId, command: command.command.rawValue, reason: rejection.reason))
-        }
-        try await tx.append([reply.newEvent(metadata: command.metadata)], to: ShopIDs.payment(forOrder: command.orderId), expected: loaded.expected)
-        return outcome(decision)
+        return try await answer(decision, orElse: { .rejected(PaymentRejected(paymentId: paymentId, command: command.command.rawValue, reason: $0.reason)) },
+                                to: ShopIDs.payment(forOrder: command.orderId), at: loaded.expected, for: command, in: tx)
     }
 }

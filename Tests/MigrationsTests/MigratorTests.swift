@@ -129,7 +129,8 @@ import TestSupport
             let applied = reports.flatMap(\.appliedMigrations)
             #expect(applied.count == Set(applied).count)
             #expect(reports.contains { $0.changedNothing })
-            #expect(try await appliedVersions(a) == [1, 2])
+            let versions = try MigrationFile.load(from: TestDatabase.repositoryRoot.appendingPathComponent("migrations")).map(\.version)
+            #expect(try await appliedVersions(a) == versions)
         }
     }
 }
