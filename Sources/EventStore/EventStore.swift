@@ -65,10 +65,10 @@ public struct EventStore: Sendable {
         try await pool.withConnection { try await EventReads.partitions(partitions, after: position, limit: limit, on: $0) }
     }
 
-    /// Whether committed events after `position` are held back by an older transaction
-    /// still running; reading again soon will return them.
-    public func eventsHeldBack(_ partitions: [Partition], after position: Position) async throws -> Bool {
-        try await pool.withConnection { try await EventReads.heldBack(partitions, after: position, on: $0) }
+    /// Whether committed events exist after `position`, readable yet or still held back by
+    /// an older transaction; reading again soon will return them.
+    public func hasEvents(_ partitions: [Partition], after position: Position) async throws -> Bool {
+        try await pool.withConnection { try await EventReads.hasEvents(partitions, after: position, on: $0) }
     }
 
     public func checkpoint(subscriber: String, partitions: [Partition]) async throws -> Position {

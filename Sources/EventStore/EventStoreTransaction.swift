@@ -74,8 +74,8 @@ enum EventReads {
             .rows.map(EventRows.recordedEvent)
     }
 
-    static func heldBack(_ partitions: [Partition], after position: Position, on connection: Connection) async throws -> Bool {
-        try await connection.query("SELECT es.events_held_back($1::text[], $2::xid8, $3) AS held",
+    static func hasEvents(_ partitions: [Partition], after position: Position, on connection: Connection) async throws -> Bool {
+        try await connection.query("SELECT es.has_events_after($1::text[], $2::xid8, $3) AS held",
                                    [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition])
             .first!.decode("held")
     }

@@ -97,9 +97,10 @@ public struct Subscription: Service {
         }
     }
 
-    /// Processes batches until the partitions hold nothing newer, waiting briefly while
-    /// committed events are held back by an older transaction still running (no
-    /// notification will come when that one ends if it appended nothing here).
+    /// Processes batches until the partitions hold nothing newer. When a read comes back
+    /// short but committed events exist after it — held back by an older transaction still
+    /// running (which may send no notification when it ends), or readable only since the
+    /// read — it reads again after a short pause rather than waiting for a notification.
     private func catchUp(from start: Position) async throws -> Position {
         var position = start
         var pause = Duration.milliseconds(5)
@@ -107,7 +108,7 @@ public struct Subscription: Service {
             let (next, count) = try await processBatch(after: position)
             position = next
             if count == configuration.batchSize { continue }
-            guard try await store.eventsHeldBack(configuration.partitions, after: position) else { break }
+            guard try await store.hasEvents(configuration.partitions, after: position) else { break }
             try await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(500))
         }

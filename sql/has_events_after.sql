@@ -1,0 +1,19 @@
+-- Whether some partitions hold committed events after a checkpoint, whether or not
+-- es.read_partitions returns them yet. A reader whose last read came back short asks this:
+-- true means events are waiting — held back by an older transaction still running
+-- (anywhere in the cluster: the snapshot horizon is cluster-wide, and such a transaction
+-- may send no NOTIFY when it ends), or they became readable just after the read — so it
+-- reads again shortly instead of waiting for the next notification. Nothing is skipped.
+CREATE OR REPLACE FUNCTION es.has_events_after(
+    p_services        text[],
+    p_after_xact_id   xid8,
+    p_after_position  bigint
+) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (
+        SELECT 1
+          FROM es.events e
+         WHERE e.service = ANY (p_services)
+           AND (e.transaction_id, e.global_position) > (p_after_xact_id, p_after_position)
+    )
+$$;
