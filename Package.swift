@@ -87,7 +87,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Migrations", "EventStore"],
+            dependencies: ["Postgres", "Migrations", "EventStore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"]),

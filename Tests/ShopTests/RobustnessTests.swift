@@ -75,9 +75,9 @@ extension ShopFlowTests {
         let hooks = Shop.Hooks { service, command, _ in
             guard service == .payment, command.command == .createPayment, !slowed.value else { return }
             slowed.withLock { $0 = true }
-            try await Task.sleep(for: .seconds(3))  // past the step timeout, then it commits after all
+            try await Task.sleep(for: .seconds(5))  // past the step timeout, then it commits after all
         }
-        try await ShopHarness.run(configure: { $0.stepTimeout = .seconds(1) }, hooks: hooks) { shop in
+        try await ShopHarness.run(configure: { $0.stepTimeout = .seconds(2) }, hooks: hooks) { shop in
             try await shop.register("PROD_1", qty: 100)
             let reply = try await shop.placeOrder([("PROD_1", 4)])
             #expect(reply.result("sagaStatus") == "failed", "\(reply.json)")

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Migrations
 import Postgres
 
@@ -21,8 +22,10 @@ public struct TestDatabase: Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     public static var migrator: Migrator {
-        Migrator(migrationsDirectory: repositoryRoot.appendingPathComponent("migrations"),
-                 sqlDirectory: repositoryRoot.appendingPathComponent("sql"))
+        var quiet = Logger(label: "emporium.migrate")
+        quiet.logLevel = .warning  // every test migrates; their "applied" lines would drown the results
+        return Migrator(migrationsDirectory: repositoryRoot.appendingPathComponent("migrations"),
+                        sqlDirectory: repositoryRoot.appendingPathComponent("sql"), logger: quiet)
     }
 
     /// Creates an empty database; with `migrated`, runs the project's migrations on it.
