@@ -42,12 +42,21 @@ let package = Package(
         .target(name: "Shipping", dependencies: ["EventSourcing"]),
         // The create/update/delete flows as data: steps, commands, compensations. Pure.
         .target(name: "OrderSaga", dependencies: ["EventSourcing"]),
+        // The read side: projections into report tables, and the queries over them.
+        .target(
+            name: "Reporting",
+            dependencies: [
+                "Postgres", "EventStore", "EventSourcing", "Inventory", "Ordering", "Payments", "Shipping",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The running shop: inboxes and their workers, the saga runner, the HTTP API.
         .target(
             name: "Shop",
             dependencies: [
                 "Postgres", "EventStore", "EventSourcing",
-                "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga",
+                "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga", "Reporting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

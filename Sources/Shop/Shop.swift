@@ -2,6 +2,7 @@ import EventSourcing
 import EventStore
 import Hummingbird
 import Logging
+import Reporting
 import ServiceLifecycle
 
 /// The whole shop in one process: the command API, one inbox worker per service, the
@@ -26,6 +27,7 @@ public enum Shop {
         let router = Router()
         router.get("/health") { _, _ in "ok" }
         api.addRoutes(to: router)
+        QueryAPI(store: store, queries: ReportQueries(store: store), logger: logger).addRoutes(to: router)
 
         let handlers: [any CommandHandling] = [
             InventoryCommands(), PaymentCommands(limit: configuration.paymentLimit), DeliveryCommands(), OrderCommands(),
@@ -43,6 +45,9 @@ public enum Shop {
         services.append(SagaRunner(store: store, sagas: sagas, logger: logger).subscription)
         services.append(SagaTimeouts(store: store, sagas: sagas, checkInterval: .milliseconds(500), logger: logger))
         services.append(completions)
+        for projection in Projections.all {
+            services.append(ProjectionRunner(projection, store: store, pollInterval: configuration.pollInterval, logger: logger))
+        }
         return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
                            services: services, logger: logger)
     }

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import OrderSaga
 import Ordering
+import Reporting
 
 /// The command API under `/api/v1`, with the reference application's payloads.
 struct ShopAPI: Sendable {
@@ -73,7 +74,7 @@ struct ShopAPI: Sendable {
             }
             var headers: HTTPFields = [:]
             if let location = answer.location { headers[.location] = location }
-            return try Envelope<JSONFragment>.response(HTTPResponse.Status(code: answer.status), answer.message, JSONFragment(answer.result), headers: headers, ok: answer.ok)
+            return try Envelope<JSONValue>.response(HTTPResponse.Status(code: answer.status), answer.message, JSONValue(answer.result), headers: headers, ok: answer.ok)
         } catch let error as ShopError {
             logger.info("request refused", metadata: ["path": "\(request.uri.path)", "status": "\(error.status.code)", "reason": "\(error)"])
             return error.response
@@ -125,43 +126,5 @@ struct ShopAPI: Sendable {
         return try Answer(status: done ? 200 : 202,
                           message: done ? "saga \(sagaStatus)" : "still running after \(seconds) s",
                           result: finished, location: accepted.location, sagaId: sagaId, ok: sagaStatus != "failed" && sagaStatus != "stuck")
-    }
-}
-
-/// Already-encoded JSON placed as it is inside the envelope.
-struct JSONFragment: Encodable, Sendable {
-    let json: String
-    init(_ json: String) { self.json = json }
-    func encode(to encoder: any Encoder) throws {
-        let value = try JSONDecoder().decode(AnyJSON.self, from: Data(json.utf8))
-        try value.encode(to: encoder)
-    }
-}
-
-/// Any JSON value, to re-encode a stored answer.
-indirect enum AnyJSON: Codable, Sendable {
-    case null, bool(Bool), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? container.decode(Double.self) { self = .number(n) }
-        else if let s = try? container.decode(String.self) { self = .string(s) }
-        else if let a = try? container.decode([AnyJSON].self) { self = .array(a) }
-        else { self = .object(try container.decode([String: AnyJSON].self)) }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let b): try container.encode(b)
-        case .number(let n):
-            if n == n.rounded(), abs(n) < 9e15 { try container.encode(Int64(n)) } else { try container.encode(n) }
-        case .string(let s): try container.encode(s)
-        case .array(let a): try container.encode(a)
-        case .object(let o): try container.encode(o)
-        }
     }
 }

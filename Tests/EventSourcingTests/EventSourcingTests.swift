@@ -35,6 +35,17 @@ import Testing
         #expect(try recorded.decode(StockReserved.self) == StockReserved(productId: "PROD_1", qty: 3))
     }
 
+    @Test func eventDatesKeepMillisecondsAndSayUTC() throws {
+        struct Stamp: Codable { var at: Date }
+        let at = Date(timeIntervalSince1970: 1_764_033_988.125)
+        let json = String(decoding: try EventJSON.encoder.encode(Stamp(at: at)), as: UTF8.self)
+        #expect(json == #"{"at":"2025-11-25T01:26:28.125Z"}"#)
+        let back = try EventJSON.decoder.decode(Stamp.self, from: Data(json.utf8)).at
+        #expect(abs(back.timeIntervalSince1970 - at.timeIntervalSince1970) < 0.001)
+        // Whole-second dates, as older events may hold, still read.
+        #expect(try EventJSON.decoder.decode(Stamp.self, from: Data(#"{"at":"2025-11-25T01:26:28Z"}"#.utf8)).at.timeIntervalSince1970 == 1_764_033_988)
+    }
+
     /// A tiny aggregate, to pin down the shape's contract: replay folds, decide refuses.
     struct Counter: Aggregate {
         enum Event { case added(Int) }

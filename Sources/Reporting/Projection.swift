@@ -1,0 +1,39 @@
+import EventSourcing
+import EventStore
+import Foundation
+
+/// A read model built only from events: which partitions it reads, and what one event
+/// does to its tables. Applied in the runner's transaction, with the checkpoint.
+public protocol Projection: Sendable {
+    /// Also its checkpoint's subscriber name.
+    var name: String { get }
+    var partitions: [Partition] { get }
+    /// The tables it fills, emptied before a rebuild.
+    var tables: [String] { get }
+    func apply(_ event: RecordedEvent, in tx: EventStoreTransaction) async throws
+}
+
+/// The projection a failing event stopped, and why.
+public struct ProjectionFailure: Error, CustomStringConvertible {
+    public var projection: String
+    public var position: Position
+    public var eventType: String
+    public var underlying: any Error
+
+    public var description: String {
+        "projection \(projection) stopped at event \(eventType) at \(position): \(underlying)"
+    }
+}
+
+/// The shop's projections.
+public enum Projections {
+    public static let all: [any Projection] = [OrdersReport(), SalesReport(), InventoryReport()]
+
+    public static func named(_ name: String) -> (any Projection)? {
+        all.first { $0.name == name }
+    }
+}
+
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    String(decoding: try EventJSON.encoder.encode(value), as: UTF8.self)
+}

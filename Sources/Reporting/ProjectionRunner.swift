@@ -1,0 +1,60 @@
+import EventSourcing
+import EventStore
+import Logging
+import Postgres
+import ServiceLifecycle
+
+/// Keeps one projection up to date: a subscription whose batch is applied event by event
+/// and committed with the checkpoint. When an event's handler throws, the batch rolls back,
+/// the projection stops there and its status names the event, its position and the error;
+/// the other projections go on. It never skips an event.
+public struct ProjectionRunner: Service {
+    let projection: any Projection
+    let store: EventStore
+    let pollInterval: Duration
+    let logger: Logger
+
+    public init(_ projection: any Projection, store: EventStore, pollInterval: Duration = .seconds(2), logger: Logger) {
+        self.projection = projection
+        self.store = store
+        self.pollInterval = pollInterval
+        var logger = logger
+        logger[metadataKey: "projection"] = "\(projection.name)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var configuration = Subscription.Configuration(subscriber: projection.name, partitions: projection.partitions)
+        configuration.pollInterval = pollInterval
+        let projection = self.projection
+        let subscription = Subscription(store: store, configuration: configuration, logger: logger) { events, tx in
+            for event in events {
+                do {
+                    try await projection.apply(event, in: tx)
+                } catch let error as PostgresError where error.isConnectionError {
+                    throw error
+                } catch {
+                    throw ProjectionFailure(projection: projection.name, position: event.position, eventType: event.type, underlying: error)
+                }
+            }
+        }
+        try await record(state: "running")
+        do {
+            try await subscription.run()
+        } catch let error as SubscriptionError {
+            let failure = error.underlying as? ProjectionFailure
+            logger.error("projection stopped", metadata: ["error": "\(failure.map { "\($0)" } ?? "\(error)")"])
+            try await record(state: "failed", failure: failure, error: "\(failure?.underlying ?? error.underlying)")
+            // Stays stopped (the group goes on) until a restart or a rebuild.
+            try? await gracefulShutdown()
+        }
+    }
+
+    private func record(state: String, failure: ProjectionFailure? = nil, error: String? = nil) async throws {
+        try await store.pool.query("""
+            INSERT INTO report.projection_status (name, state, failed_position, failed_event_type, last_error, updated_at)
+            VALUES ($1, $2, $3, $4, $5, now())
+            ON CONFLICT (name) DO UPDATE SET state = $2, failed_position = $3, failed_event_type = $4, last_error = $5, updated_at = now()
+            """, [projection.name, state, failure?.position.description, failure?.eventType, error])
+    }
+}

@@ -1,0 +1,163 @@
+import EventSourcing
+import EventStore
+import Foundation
+import Postgres
+
+/// The read side's queries over the report tables.
+public struct ReportQueries: Sendable {
+    let store: EventStore
+
+    public init(store: EventStore) { self.store = store }
+
+    /// A `report.orders` row, with the reference's field names.
+    public struct OrderReport: Encodable, Sendable {
+        public var orderId: String
+        public var userId: String
+        public var orderDatetime: Date
+        public var orderStatus: String
+        public var totalOrderAmt: Int64
+        public var orderDetails: JSONValue
+        public var paymentId: String?
+        public var totalPaymentAmt: Int64?
+        public var paymentStatus: String?
+        public var paymentDetails: JSONValue?
+        public var deliveryId: String?
+        public var deliveryStatus: String?
+        public var sagaStep: String
+        public var updatedAt: Date
+    }
+
+    public struct Page: Encodable, Sendable {
+        public var items: [OrderReport]
+        /// Pass as `cursor` for the next page; absent on the last one.
+        public var nextCursor: String?
+    }
+
+    public struct ProductSales: Encodable, Sendable {
+        public var productId: String
+        public var unitsOrdered: Int64
+        public var unitsShipped: Int64
+        public var revenue: Int64
+    }
+
+    public struct Stock: Encodable, Sendable {
+        public var productId: String
+        public var productName: String
+        public var unitPrice: Int64
+        public var onHand: Int64
+        public var reserved: Int64
+        public var available: Int64
+        public var shipped: Int64
+    }
+
+    static let orderColumns = """
+        order_id, user_id, order_datetime, order_status, total_order_amt, order_details, payment_id, total_payment_amt,
+        payment_status, payment_details, delivery_id, delivery_status, saga_step, updated_at
+        """
+
+    public func order(_ orderId: String) async throws -> OrderReport? {
+        try await store.pool.query("SELECT \(Self.orderColumns) FROM report.orders WHERE order_id = $1", [orderId])
+            .first.map(Self.orderReport)
+    }
+
+    /// Orders in order time, optionally of one user and/or one status, `limit` at a time.
+    /// The cursor is the last row's (time, id): rows inserted meanwhile never shift a page.
+    public func orders(userId: String?, orderStatus: String?, limit: Int, cursor: String?) async throws -> Page {
+        var after: (Date, String) = (Date(timeIntervalSince1970: -62_135_596_800), "")
+        if let cursor {
+            guard let (time, id) = Self.decodeCursor(cursor) else { throw ReportQueryError.badCursor }
+            after = (time, id)
+        }
+        let rows = try await store.pool.query("""
+            SELECT \(Self.orderColumns) FROM report.orders
+             WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR order_status = $2)
+               AND (order_datetime, order_id) > ($3::timestamptz, $4::text)
+             ORDER BY order_datetime, order_id
+             LIMIT $5
+            """, [userId, orderStatus, after.0, after.1, limit + 1]).rows.map(Self.orderReport)
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { Self.encodeCursor($0.orderDatetime, $0.orderId) } : nil
+        return Page(items: page, nextCursor: next)
+    }
+
+    public func sales() async throws -> [ProductSales] {
+        try await store.pool.query("SELECT product_id, units_ordered, units_shipped, revenue FROM report.product_sales ORDER BY product_id")
+            .rows.map { ProductSales(productId: try $0.decode("product_id"), unitsOrdered: try $0.decode("units_ordered"),
+                                     unitsShipped: try $0.decode("units_shipped"), revenue: try $0.decode("revenue")) }
+    }
+
+    public func stock(_ productId: String) async throws -> Stock? {
+        try await store.pool.query(
+            "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report.inventory WHERE product_id = $1", [productId])
+            .first.map { row in
+                let onHand: Int64 = try row.decode("on_hand")
+                let reserved: Int64 = try row.decode("reserved")
+                return Stock(productId: try row.decode("product_id"), productName: try row.decode("product_name"),
+                             unitPrice: try row.decode("unit_price"), onHand: onHand, reserved: reserved,
+                             available: onHand - reserved, shipped: try row.decode("shipped"))
+            }
+    }
+
+    static func orderReport(_ row: Row) throws -> OrderReport {
+        OrderReport(
+            orderId: try row.decode("order_id"), userId: try row.decode("user_id"), orderDatetime: try row.decode("order_datetime"),
+            orderStatus: try row.decode("order_status"), totalOrderAmt: try row.decode("total_order_amt"),
+            orderDetails: JSONValue(try row.decode("order_details", as: JSONText.self).text),
+            paymentId: try row.decodeIfPresent("payment_id"), totalPaymentAmt: try row.decodeIfPresent("total_payment_amt"),
+            paymentStatus: try row.decodeIfPresent("payment_status"),
+            paymentDetails: try row.decodeIfPresent("payment_details", as: JSONText.self).map { JSONValue($0.text) },
+            deliveryId: try row.decodeIfPresent("delivery_id"), deliveryStatus: try row.decodeIfPresent("delivery_status"),
+            sagaStep: try row.decode("saga_step"), updatedAt: try row.decode("updated_at"))
+    }
+
+    static func encodeCursor(_ time: Date, _ orderId: String) -> String {
+        Data("\(Int64((time.timeIntervalSince1970 * 1_000_000).rounded()))|\(orderId)".utf8).base64EncodedString()
+    }
+
+    static func decodeCursor(_ cursor: String) -> (Date, String)? {
+        guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
+              let bar = text.firstIndex(of: "|"), let micros = Int64(text[..<bar]) else { return nil }
+        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), String(text[text.index(after: bar)...]))
+    }
+}
+
+public enum ReportQueryError: Error, Equatable {
+    case badCursor
+}
+
+/// A JSON document from a jsonb column, re-emitted as it is.
+public struct JSONValue: Encodable, Sendable {
+    public let text: String
+    public init(_ text: String) { self.text = text }
+    public func encode(to encoder: any Encoder) throws {
+        let value = try JSONDecoder().decode(AnyJSONValue.self, from: Data(text.utf8))
+        try value.encode(to: encoder)
+    }
+}
+
+indirect enum AnyJSONValue: Codable, Sendable {
+    case null, bool(Bool), number(Double), string(String), array([AnyJSONValue]), object([String: AnyJSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? container.decode(Double.self) { self = .number(n) }
+        else if let s = try? container.decode(String.self) { self = .string(s) }
+        else if let a = try? container.decode([AnyJSONValue].self) { self = .array(a) }
+        else { self = .object(try container.decode([String: AnyJSONValue].self)) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let b): try container.encode(b)
+        case .number(let n):
+            if n == n.rounded(), abs(n) < 9e15 { try container.encode(Int64(n)) } else { try container.encode(n) }
+        case .string(let s): try container.encode(s)
+        case .array(let a): try container.encode(a)
+        case .object(let o): try container.encode(o)
+        }
+    }
+}
