@@ -65,3 +65,10 @@ enum EventRows {
 func checkpointSource(_ partitions: [Partition]) -> String {
     Set(partitions).sorted().map(\.rawValue).joined(separator: "+")
 }
+
+extension RecordedEvent {
+    /// Decodes a row of `es.events` (`SELECT *`), for queries of one's own over the log.
+    public init(row: Row) throws {
+        self = try EventRows.recordedEvent(row)
+    }
+}

@@ -14,6 +14,8 @@ struct QueryAPI: Sendable {
     let store: EventStore
     let queries: ReportQueries
     let logger: Logger
+    let composer: OrderComposer
+    let history: OrderHistory
     var maxReadWait: Duration = .seconds(5)
 
     struct Delivery: Encodable, Sendable {
@@ -62,6 +64,23 @@ struct QueryAPI: Sendable {
                 let delivery = try await api.store.withTransaction { try await Streams.delivery(forOrder: orderId, in: $0).state }
                 guard let id = delivery.deliveryId, let status = delivery.status else { throw ShopError.notFound("order \(orderId) has no delivery") }
                 return Delivery(deliveryId: id, orderId: orderId, deliveryStatus: status.rawValue)
+            }
+        }
+        router.get("/api/v1/orders/:orderId") { _, context in
+            let orderId = context.parameters.get("orderId") ?? ""
+            let (composed, allFound, orderExists) = await api.composer.compose(orderId)
+            if allFound && !orderExists { return ShopError.notFound("unknown order \(orderId)").response }
+            if composed.order == nil && composed.payment == nil && composed.delivery == nil {
+                return try Envelope.response(.serviceUnavailable, "no service answered", composed, ok: false)
+            }
+            let message = allFound ? "ok" : "partial: \(composed.missing!.keys.sorted().joined(separator: ", ")) did not answer"
+            return try Envelope.response(.ok, message, composed, ok: allFound)
+        }
+        router.get("/api/v1/orders/:orderId/history") { request, context in
+            let orderId = context.parameters.get("orderId") ?? ""
+            return try await api.answer(request, after: nil) {
+                guard let timeline = try await api.history.timeline(orderId) else { throw ShopError.notFound("unknown order \(orderId)") }
+                return timeline
             }
         }
         router.get("/api/admin/projections") { request, _ in

@@ -27,7 +27,13 @@ public enum Shop {
         let router = Router()
         router.get("/health") { _, _ in "ok" }
         api.addRoutes(to: router)
-        QueryAPI(store: store, queries: ReportQueries(store: store), logger: logger).addRoutes(to: router)
+        let endpoints = ServiceEndpoints(Dictionary(uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
+            Partition(rawValue: key).map { ($0, url) }
+        }))
+        ServiceViews(store: store).addRoutes(to: router)
+        QueryAPI(store: store, queries: ReportQueries(store: store), logger: logger,
+                 composer: OrderComposer(endpoints: endpoints, timeout: configuration.compositionTimeout, logger: logger),
+                 history: OrderHistory(store: store)).addRoutes(to: router)
 
         let handlers: [any CommandHandling] = [
             InventoryCommands(), PaymentCommands(limit: configuration.paymentLimit), DeliveryCommands(), OrderCommands(),
@@ -49,6 +55,8 @@ public enum Shop {
             services.append(ProjectionRunner(projection, store: store, pollInterval: configuration.pollInterval, logger: logger))
         }
         return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
-                           services: services, logger: logger)
+                           services: services,
+                           onServerRunning: { channel in endpoints.serverStarted(port: channel.localAddress?.port ?? configuration.port) },
+                           logger: logger)
     }
 }

@@ -13,5 +13,11 @@ public struct ShopConfiguration: Sendable {
     /// How often idle inbox workers and subscriptions look without a notification.
     public var pollInterval: Duration = .seconds(2)
 
+    /// Base URLs of the order, payment and delivery services for API Composition; those
+    /// not given are this process.
+    public var serviceURLs: [String: String] = [:]
+    /// How long the gateway waits for each service.
+    public var compositionTimeout: Duration = .seconds(2)
+
     public init() {}
 }

@@ -15,6 +15,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Payments above this total are declined.") var paymentLimit: Int64 = 10_000_000
     @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = 30.0
     @Option(help: "Database connections in the pool.") var connections = 10
+    @Option(name: .customLong("service-url"), parsing: .singleValue,
+            help: "Where the gateway asks a service for API Composition, e.g. payment=http://10.0.0.5:8080 (default: this process).")
+    var serviceURLs: [String] = []
 
     func run() async throws {
         let logger = database.logger("emporium")
@@ -24,6 +27,13 @@ struct Serve: AsyncParsableCommand {
         shop.allowFaultInjection = allowFaultInjection
         shop.paymentLimit = paymentLimit
         shop.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))
+        for entry in serviceURLs {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, ["order", "payment", "delivery"].contains(parts[0]), parts[1].hasPrefix("http") else {
+                throw ValidationError("--service-url takes order|payment|delivery=http://host:port, not \(entry)")
+            }
+            shop.serviceURLs[parts[0]] = parts[1]
+        }
         let pool = ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: connections, applicationName: "emporium"))
         let store = EventStore(pool: pool, logger: logger)
         logger.info("serving", metadata: ["address": "http://\(host):\(port)/api/v1", "faultInjection": "\(allowFaultInjection)"])

@@ -117,3 +117,53 @@ extension ShopFlowTests {
         }
     }
 }
+
+extension ShopFlowTests {
+    func object(_ reply: ShopHarness.Reply) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(reply.json.utf8)) as? [String: Any])
+    }
+
+    @Test func theGatewayComposesTheServicesViewsAndTheTimeline() async throws {
+        try await ShopHarness.run { shop in
+            try await shop.register("PROD_A", price: 1000, qty: 100)
+            let orderId = try #require(try await shop.placeOrder([("PROD_A", 3)], card: 0.5, point: 0.5).result("orderId"))
+            let composed = try await shop.request(.get, "/api/v1/orders/\(orderId)")
+            #expect(composed.status == 200 && composed.returnCode == true, "\(composed.json)")
+            let result = try #require(try object(composed)["result"] as? [String: Any])
+            let order = try #require(result["order"] as? [String: Any])
+            #expect(order["orderStatus"] as? String == "30" && order["totalOrderAmt"] as? Int == 3000)
+            #expect((order["orderDetails"] as? [[String: Any]])?.first?["orderAmt"] as? Int == 3000)
+            let payment = try #require(result["payment"] as? [String: Any])
+            #expect(payment["totalPaymentAmt"] as? Int == 3000 && (payment["paymentDetails"] as? [Any])?.count == 2)
+            #expect((result["delivery"] as? [String: Any])?["deliveryStatus"] as? String == "10")
+            #expect(result["missing"] == nil)
+            #expect(try await shop.request(.get, "/api/v1/orders/ORDER_NOPE").status == 404)
+
+            // The timeline names each step; a failed flow shows its compensations.
+            let failed = try #require(try await shop.placeOrder([("PROD_A", 1)], fail: "delivery.create").result("orderId"))
+            let history = try await shop.request(.get, "/api/v1/orders/\(failed)/history")
+            let entries = try #require(try object(history)["result"] as? [[String: Any]])
+            let types = entries.map { $0["type"] as! String }
+            #expect(types.first == "OrderPlaced" && types.last == "OrderFailed", "\(types)")
+            #expect(types.contains("DeliveryRejected") && types.contains("PaymentCancelled") && types.contains("StockReservationReleased"))
+            let steps = entries.compactMap { $0["step"] as? String }
+            #expect(steps.contains("inventory.reserve") && steps.contains("payment.create") && steps.contains("delivery.create"))
+            let undone = Set(entries.filter { $0["compensation"] as? Bool == true }.compactMap { $0["command"] as? String })
+            #expect(undone == ["cancelPayment", "releaseStock", "failOrder"], "\(undone)")
+        }
+    }
+
+    @Test func aServiceThatDoesNotAnswerLeavesItsPartMarkedNotA500() async throws {
+        // Nothing listens on port 9: the payment service is "stopped".
+        try await ShopHarness.run(configure: { $0.serviceURLs = ["payment": "http://127.0.0.1:9"] }) { shop in
+            try await shop.register("PROD_A", qty: 100)
+            let orderId = try #require(try await shop.placeOrder([("PROD_A", 1)]).result("orderId"))
+            let reply = try await shop.request(.get, "/api/v1/orders/\(orderId)")
+            #expect(reply.status == 200, "\(reply.json)")
+            #expect(reply.returnCode == false && reply.message.contains("payment"))
+            let result = try #require(try object(reply)["result"] as? [String: Any])
+            #expect(result["order"] != nil && result["delivery"] != nil && result["payment"] == nil)
+            #expect(((result["missing"] as? [String: Any])?["payment"] as? String)?.contains("did not answer") == true)
+        }
+    }
+}
