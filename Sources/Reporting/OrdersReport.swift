@@ -6,12 +6,12 @@ import Payments
 import Postgres
 import Shipping
 
-/// `report.orders`: one denormalized row per order — order, payment and delivery — from
+/// `orders`: one denormalized row per order — order, payment and delivery — from
 /// the three services' events in commit order.
 public struct OrdersReport: Projection {
     public let name = "orders"
     public let partitions: [Partition] = [.order, .payment, .delivery]
-    public let tables = ["report.orders"]
+    public let tables = ["orders"]
 
     public init() {}
 
@@ -39,7 +39,7 @@ public struct OrdersReport: Projection {
             }
             // Created: found by order id; later: by its own id, set at creation.
             try await tx.connection.query("""
-                UPDATE report.orders SET delivery_id = $1, delivery_status = coalesce($3::text, delivery_status),
+                UPDATE orders SET delivery_id = $1, delivery_status = coalesce($3::text, delivery_status),
                        saga_step = $4, last_position = $5, updated_at = now()
                  WHERE CASE WHEN $2::text IS NULL THEN delivery_id = $1 ELSE order_id = $2 END
                 """, [event.stream.id, orderId, status, step, position])
@@ -51,13 +51,13 @@ public struct OrdersReport: Projection {
     private func apply(_ event: OrderEvent, step: String, position: String, in tx: EventStoreTransaction) async throws {
         func set(_ assignments: String, _ orderId: String, _ values: [PostgresBind] = []) async throws {
             try await tx.connection.query(
-                "UPDATE report.orders SET \(assignments)\(assignments.isEmpty ? "" : ", ")saga_step = $2, last_position = $3, updated_at = now() WHERE order_id = $1",
+                "UPDATE orders SET \(assignments)\(assignments.isEmpty ? "" : ", ")saga_step = $2, last_position = $3, updated_at = now() WHERE order_id = $1",
                 [orderId, step, position] + values)
         }
         switch event {
         case .placed(let e):
             try await tx.connection.query("""
-                INSERT INTO report.orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, saga_step, last_position)
+                INSERT INTO orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, saga_step, last_position)
                 VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
                 """, [e.orderId, e.userId, e.orderDatetime, OrderStatus.created.rawValue, e.order.total,
                       JSONText(try details(e.orderId, e.order)), step, position])
@@ -86,13 +86,13 @@ public struct OrdersReport: Projection {
         switch event {
         case .created(let e):
             try await tx.connection.query("""
-                UPDATE report.orders SET payment_id = $2, total_payment_amt = $3, payment_details = $4::jsonb, payment_status = $5,
+                UPDATE orders SET payment_id = $2, total_payment_amt = $3, payment_details = $4::jsonb, payment_status = $5,
                        saga_step = $6, last_position = $7, updated_at = now() WHERE order_id = $1
                 """, [e.orderId, e.paymentId, e.totalPaymentAmt, JSONText(try payments(e.orderId, e.paymentId, e.details)),
                       PaymentStatus.created.rawValue, step, position])
         case .updated(let e):
             try await tx.connection.query("""
-                UPDATE report.orders SET total_payment_amt = $2, payment_details = $3::jsonb,
+                UPDATE orders SET total_payment_amt = $2, payment_details = $3::jsonb,
                        saga_step = $4, last_position = $5, updated_at = now() WHERE payment_id = $1
                 """, [e.paymentId, e.totalPaymentAmt, JSONText(try payments("ORDER_" + e.paymentId.dropFirst(4), e.paymentId, e.details)), step, position])
         case .cancelled(let e): try await paymentStatus(e.paymentId, e.status.rawValue, step, position, tx)
@@ -105,7 +105,7 @@ public struct OrdersReport: Projection {
         // Payment ids share their order id's suffix (PAY_x for ORDER_x), so a payment that was
         // never created still finds its order row, to show the step.
         try await tx.connection.query("""
-            UPDATE report.orders SET payment_status = CASE WHEN payment_id IS NULL THEN NULL ELSE coalesce($2::text, payment_status) END,
+            UPDATE orders SET payment_status = CASE WHEN payment_id IS NULL THEN NULL ELSE coalesce($2::text, payment_status) END,
                    saga_step = $3, last_position = $4, updated_at = now()
              WHERE order_id = 'ORDER_' || substr($1, 5)
             """, [paymentId, status, step, position])

@@ -8,7 +8,8 @@ public protocol Projection: Sendable {
     /// Also its checkpoint's subscriber name.
     var name: String { get }
     var partitions: [Partition] { get }
-    /// The tables it fills, emptied before a rebuild.
+    /// The tables it fills, named without schema: the runner points `search_path` at
+    /// `report` for live work and at a scratch schema while rebuilding.
     var tables: [String] { get }
     func apply(_ event: RecordedEvent, in tx: EventStoreTransaction) async throws
 }
@@ -31,6 +32,23 @@ public enum Projections {
 
     public static func named(_ name: String) -> (any Projection)? {
         all.first { $0.name == name }
+    }
+}
+
+extension Projection {
+    /// Taken shared by every live batch and exclusively by a rebuild's swap, so the swap
+    /// never lands in the middle of a batch.
+    var swapLockKey: Int64 { Int64(bitPattern: UInt64(IdempotentHash.fnv1a("projection:" + name))) }
+}
+
+enum IdempotentHash {
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
     }
 }
 

@@ -28,25 +28,49 @@ public struct ProjectionRunner: Service {
         configuration.pollInterval = pollInterval
         let projection = self.projection
         let subscription = Subscription(store: store, configuration: configuration, logger: logger) { events, tx in
-            for event in events {
+            try await tx.connection.query("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
+            try await tx.connection.query("SET LOCAL search_path TO report")
+            try await ProjectionRunner.apply(events, of: projection, in: tx)
+        }
+        // Also while stopped at a failure, a graceful shutdown ends it at once.
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await record(state: "running")
                 do {
-                    try await projection.apply(event, in: tx)
-                } catch let error as PostgresError where error.isConnectionError {
-                    throw error
-                } catch {
-                    throw ProjectionFailure(projection: projection.name, position: event.position, eventType: event.type, underlying: error)
+                    try await subscription.run()
+                    return
+                } catch let error as SubscriptionError {
+                    let failure = error.underlying as? ProjectionFailure
+                    logger.error("projection stopped", metadata: ["error": "\(failure.map { "\($0)" } ?? "\(error)")"])
+                    try await record(state: "failed", failure: failure, error: "\(failure?.underlying ?? error.underlying)")
+                    // Stopped, the rest of the group going on, until a rebuild clears the failure.
+                    try await waitWhileFailed()
+                } catch is CancellationError {
+                    return
                 }
             }
         }
-        try await record(state: "running")
-        do {
-            try await subscription.run()
-        } catch let error as SubscriptionError {
-            let failure = error.underlying as? ProjectionFailure
-            logger.error("projection stopped", metadata: ["error": "\(failure.map { "\($0)" } ?? "\(error)")"])
-            try await record(state: "failed", failure: failure, error: "\(failure?.underlying ?? error.underlying)")
-            // Stays stopped (the group goes on) until a restart or a rebuild.
-            try? await gracefulShutdown()
+    }
+
+    /// Applies a batch event by event; a failing event is named in the error.
+    static func apply(_ events: [RecordedEvent], of projection: any Projection, in tx: EventStoreTransaction) async throws {
+        for event in events {
+            do {
+                try await projection.apply(event, in: tx)
+            } catch let error as PostgresError where error.isConnectionError {
+                throw error
+            } catch {
+                throw ProjectionFailure(projection: projection.name, position: event.position, eventType: event.type, underlying: error)
+            }
+        }
+    }
+
+    private func waitWhileFailed() async throws {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: .seconds(1)) } catch { return }
+            let state: String? = try? await store.pool.query(
+                "SELECT state FROM report.projection_status WHERE name = $1", [projection.name]).first?.decode("state")
+            if state != "failed" { return }
         }
     }
 

@@ -14,6 +14,8 @@ struct DeliveryDesk: Sendable {
         var deliveryId: String
         var orderId: String
         var deliveryStatus: String
+        /// Where the status change stands in commit order (for `?minPosition=`).
+        var position: String
     }
 
     func change(_ body: RequestBody, idempotencyKey: String?, request: String) async throws -> Answer {
@@ -33,18 +35,19 @@ struct DeliveryDesk: Sendable {
             let running = try await tx.connection.query(
                 "SELECT kind FROM saga.order_sagas WHERE order_id = $1 AND status = 'running'", [orderId]).first
             if let running { throw ShopError.conflict("order \(orderId) has a \(try running.decode("kind", as: String.self)) flow in progress") }
+            var position = ""
             switch DeliveryRules.change(delivery.state, deliveryId: deliveryId, to: status) {
             case .failure(let rejection): throw ShopError.conflict(rejection.reason)
             case .success(let event):
                 let correlation = UUID()
-                try await tx.append([event.newEvent(metadata: EventMetadata(correlationId: correlation))],
-                                   to: ShopIDs.delivery(forOrder: orderId), expected: delivery.expected)
+                position = try await tx.append([event.newEvent(metadata: EventMetadata(correlationId: correlation))],
+                                               to: ShopIDs.delivery(forOrder: orderId), expected: delivery.expected).lastPosition.description
                 if status == .delivering {
                     try await Inbox.enqueue(ServiceCommand(sagaId: correlation, command: .shipStock, orderId: orderId), to: .inventory, in: tx)
                 }
             }
             return try Answer(status: 200, message: "delivery status changed",
-                              result: Changed(deliveryId: deliveryId, orderId: orderId, deliveryStatus: status.rawValue))
+                              result: Changed(deliveryId: deliveryId, orderId: orderId, deliveryStatus: status.rawValue, position: position))
         }
     }
 }

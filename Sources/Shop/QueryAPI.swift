@@ -83,6 +83,19 @@ struct QueryAPI: Sendable {
                 return timeline
             }
         }
+        router.post("/api/admin/projections/:name/rebuild") { _, context in
+            let name = context.parameters.get("name") ?? ""
+            guard let projection = Projections.named(name) else { return ShopError.notFound("\(RebuildError.unknownProjection(name))").response }
+            let busy: Bool = try await api.store.pool.query(
+                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS busy", ["rebuild_" + name]).first!.decode("busy")
+            if busy { return ShopError.conflict("\(RebuildError.alreadyRunning(name))").response }
+            let rebuild = ProjectionRebuild(projection, store: api.store, logger: api.logger)
+            let logger = api.logger
+            Task {
+                do { try await rebuild.run() } catch { logger.error("rebuild failed", metadata: ["projection": "\(name)", "error": "\(error)"]) }
+            }
+            return try Envelope.response(.accepted, "rebuild of \(name) started; GET /api/admin/projections shows it", ["projection": name])
+        }
         router.get("/api/admin/projections") { request, _ in
             try await api.answer(request, after: nil) { try await ProjectionStatus.all(api.store) }
         }

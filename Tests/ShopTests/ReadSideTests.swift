@@ -65,7 +65,11 @@ extension ShopFlowTests {
 
     @Test func readYourWritesAndKeysetPages() async throws {
         try await ShopHarness.run { shop in
-            try await shop.register("PROD_A", qty: 1000)
+            let registered = try await shop.register("PROD_A", qty: 1000)
+            let stockPosition = try #require(registered.result("position"))
+            let stock = try await shop.request(.get, "/api/v1/inventory/PROD_A?minPosition=\(stockPosition)")
+            #expect(stock.status == 200 && stock.result("onHand") == "1000", "\(stock.json)")
+            #expect(try await shop.request(.get, "/api/v1/inventory/PROD_A?minPosition=soon").status == 400)
             var ids: [String] = []
             for user in ["ann", "bob", "ann", "ann", "bob"] {
                 let body = ShopHarness.orderBody([("PROD_A", 1)]).replacingOccurrences(of: "hiondal", with: user)

@@ -1,0 +1,133 @@
+import EventSourcing
+import EventStore
+import Foundation
+import Logging
+import Postgres
+
+/// Rebuilds a projection from the first event without taking its report away.
+///
+/// Fresh tables are filled in a scratch schema while the live ones keep serving queries
+/// (and the live projector keeps them current). Once the scratch tables have nearly caught
+/// up, one transaction pauses the live projector (the swap lock), applies the last events,
+/// replaces the live tables with the new ones and moves the checkpoint: a query sees the
+/// old report or the new one, never an empty or half-built one.
+public struct ProjectionRebuild: Sendable {
+    public struct Progress: Sendable {
+        public var projection: String
+        public var eventsDone: Int
+        public var eventsPerSecond: Double
+        /// Events still after the rebuild's position when last measured.
+        public var eventsLeft: Int64
+        public var secondsLeft: Double? { eventsPerSecond > 0 ? Double(eventsLeft) / eventsPerSecond : nil }
+    }
+
+    let projection: any Projection
+    let store: EventStore
+    let logger: Logger
+    var batchSize = 1_000
+
+    public init(_ projection: any Projection, store: EventStore, logger: Logger) {
+        self.projection = projection
+        self.store = store
+        self.logger = logger
+    }
+
+    var scratch: String { "rebuild_\(projection.name)" }
+
+    /// Rebuilds; `progress` is called after every batch. Returns the events applied.
+    @discardableResult
+    public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Int {
+        let lock = Int64(bitPattern: IdempotentHash.fnv1a("rebuild:" + projection.name))
+        return try await store.pool.withConnection { session in
+            // One rebuild of a projection at a time (a session lock, so it spans the batches).
+            guard try await session.query("SELECT pg_try_advisory_lock($1) AS got", [lock]).first!.decode("got", as: Bool.self) else {
+                throw RebuildError.alreadyRunning(projection.name)
+            }
+            do {
+                let done = try await rebuild(progress: progress)
+                try await session.query("SELECT pg_advisory_unlock($1)", [lock])
+                return done
+            } catch {
+                _ = try? await session.query("SELECT pg_advisory_unlock($1)", [lock])
+                _ = try? await store.pool.query("DROP SCHEMA IF EXISTS \(scratch) CASCADE")
+                throw error
+            }
+        }
+    }
+
+    private func rebuild(progress: @Sendable (Progress) -> Void) async throws -> Int {
+        let tables = projection.tables
+        try await store.pool.withTransaction { tx in
+            try await tx.execute("DROP SCHEMA IF EXISTS \(scratch) CASCADE; CREATE SCHEMA \(scratch)")
+            for table in tables { try await tx.execute("CREATE TABLE \(scratch).\(table) (LIKE report.\(table) INCLUDING ALL)") }
+        }
+        logger.info("rebuild started", metadata: ["projection": "\(projection.name)"])
+        let started = ContinuousClock.now
+        var position = Position.start
+        var done = 0
+        // Fill the scratch tables until a read comes back short: nearly caught up.
+        while true {
+            let (next, count) = try await store.withTransaction { tx in try await applyBatch(after: position, in: tx) }
+            position = next
+            done += count
+            let elapsed = (ContinuousClock.now - started).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            let left = try await eventsLeft(after: position)
+            progress(Progress(projection: projection.name, eventsDone: done, eventsPerSecond: seconds > 0 ? Double(done) / seconds : 0, eventsLeft: left))
+            if count < batchSize { break }
+        }
+        // The swap: the live projector waits, the last events go in, the tables trade places.
+        let final = try await store.withTransaction { tx in
+            try await tx.connection.query("SELECT pg_advisory_xact_lock($1)", [projection.swapLockKey])
+            while true {
+                let (next, count) = try await applyBatch(after: position, in: tx)
+                position = next
+                done += count
+                if count < batchSize { break }
+            }
+            try await tx.connection.execute("SET LOCAL search_path TO report")
+            for table in tables {
+                try await tx.connection.execute("DROP TABLE report.\(table); ALTER TABLE \(scratch).\(table) SET SCHEMA report")
+            }
+            try await tx.connection.execute("DROP SCHEMA \(scratch)")
+            try await tx.connection.query("""
+                INSERT INTO es.checkpoints (subscriber, source, transaction_id, global_position) VALUES ($1, $2, $3::xid8, $4)
+                ON CONFLICT (subscriber, source) DO UPDATE SET transaction_id = $3::xid8, global_position = $4, updated_at = now()
+                """, [projection.name, projection.partitions.sorted().map(\.rawValue).joined(separator: "+"), position.transactionId, position.globalPosition])
+            try await tx.connection.query("""
+                INSERT INTO report.projection_status (name, state) VALUES ($1, 'running')
+                ON CONFLICT (name) DO UPDATE SET state = 'running', failed_position = NULL, failed_event_type = NULL, last_error = NULL, updated_at = now()
+                """, [projection.name])
+            return done
+        }
+        logger.info("rebuild swapped in", metadata: ["projection": "\(projection.name)", "events": "\(final)", "checkpoint": "\(position)"])
+        return final
+    }
+
+    /// Reads and applies one batch into the scratch tables, in `tx`.
+    private func applyBatch(after position: Position, in tx: EventStoreTransaction) async throws -> (Position, Int) {
+        let events = try await tx.readPartitions(projection.partitions, after: position, limit: batchSize)
+        guard let last = events.last else { return (position, 0) }
+        try await tx.connection.query("SELECT set_config('search_path', $1, true)", [scratch])
+        try await ProjectionRunner.apply(events, of: projection, in: tx)
+        return (last.position, events.count)
+    }
+
+    private func eventsLeft(after position: Position) async throws -> Int64 {
+        try await store.pool.query("""
+            SELECT count(*) AS n FROM es.events WHERE service = ANY($1::text[]) AND (transaction_id, global_position) > ($2::xid8, $3)
+            """, [PostgresArray(projection.partitions.map(\.rawValue)), position.transactionId, position.globalPosition]).first!.decode("n")
+    }
+}
+
+public enum RebuildError: Error, CustomStringConvertible {
+    case alreadyRunning(String)
+    case unknownProjection(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyRunning(let name): return "a rebuild of \(name) is already running"
+        case .unknownProjection(let name): return "no projection named \(name) (projections: \(Projections.all.map(\.name).joined(separator: ", ")))"
+        }
+    }
+}

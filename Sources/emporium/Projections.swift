@@ -1,0 +1,61 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import Postgres
+import Reporting
+
+struct ProjectionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projections",
+        abstract: "List the read side's projections or rebuild them from the events.",
+        subcommands: [List.self, Rebuild.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Each projection's state, checkpoint and lag.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let store = EventStore(pool: ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: 2, applicationName: "emporium-projections")))
+            print("name       state     checkpoint            lag (events)  lag (ms)  failure")
+            for status in try await ProjectionStatus.all(store) {
+                let failure = status.failedEventType.map { "\($0) at \(status.failedPosition ?? "?"): \(status.lastError ?? "")" } ?? ""
+                print([status.name.padding(toLength: 10, withPad: " ", startingAt: 0), status.state.padding(toLength: 9, withPad: " ", startingAt: 0),
+                       status.checkpoint.padding(toLength: 21, withPad: " ", startingAt: 0), String(status.lagEvents).padding(toLength: 13, withPad: " ", startingAt: 0),
+                       String(status.lagMilliseconds).padding(toLength: 9, withPad: " ", startingAt: 0), failure].joined(separator: " "))
+            }
+            await store.close()
+        }
+    }
+
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild from the first event into fresh tables, then swap them in; the old ones serve until then.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Projection name (see `projections list`).") var name: String?
+        @Flag(help: "Rebuild every projection.") var all = false
+
+        func validate() throws {
+            guard all != (name != nil) else { throw ValidationError("name one projection, or pass --all") }
+            if let name, Projections.named(name) == nil { throw ValidationError("\(RebuildError.unknownProjection(name))") }
+        }
+
+        func run() async throws {
+            let logger = database.logger("emporium.projections")
+            let store = EventStore(pool: ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: 3, applicationName: "emporium-rebuild")), logger: logger)
+            let targets = all ? Projections.all : [Projections.named(name!)!]
+            let terminal = isatty(STDERR_FILENO) == 1
+            for projection in targets {
+                let events = try await ProjectionRebuild(projection, store: store, logger: logger).run { progress in
+                    guard terminal else { return }
+                    let eta = progress.secondsLeft.map { String(format: "%.0f s left", $0) } ?? "…"
+                    let line = String(format: "\r%@: %d events, %.0f events/s, %@   ", progress.projection, progress.eventsDone, progress.eventsPerSecond, eta)
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
+                if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+                print("rebuilt \(projection.name) from \(events) events")
+            }
+            await store.close()
+        }
+    }
+}
