@@ -38,18 +38,7 @@ public enum Projections {
 extension Projection {
     /// Taken shared by every live batch and exclusively by a rebuild's swap, so the swap
     /// never lands in the middle of a batch.
-    var swapLockKey: Int64 { Int64(bitPattern: UInt64(IdempotentHash.fnv1a("projection:" + name))) }
-}
-
-enum IdempotentHash {
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
-    }
+    var swapLockKey: Int64 { StableHash.lockKey("projection:" + name) }
 }
 
 func jsonText<T: Encodable>(_ value: T) throws -> String {

@@ -37,7 +37,7 @@ public struct ProjectionRebuild: Sendable {
     /// Rebuilds; `progress` is called after every batch. Returns the events applied.
     @discardableResult
     public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Int {
-        let lock = Int64(bitPattern: IdempotentHash.fnv1a("rebuild:" + projection.name))
+        let lock = StableHash.lockKey("rebuild:" + projection.name)
         return try await store.pool.withConnection { session in
             // One rebuild of a projection at a time (a session lock, so it spans the batches).
             guard try await session.query("SELECT pg_try_advisory_lock($1) AS got", [lock]).first!.decode("got", as: Bool.self) else {

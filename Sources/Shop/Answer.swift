@@ -1,3 +1,4 @@
+import EventSourcing
 import EventStore
 import Foundation
 import Postgres
@@ -32,7 +33,7 @@ enum IdempotencyKeys {
                     _ work: (EventStoreTransaction) async throws -> Answer) async throws -> Answer {
         guard let key else { return try await store.withTransaction(work) }
         guard key.count <= 200 else { throw ShopError.badRequest("Idempotency-Key is longer than 200 characters") }
-        let hash = fnv1a(request)
+        let hash = String(StableHash.fnv1a(request), radix: 16)
         return try await store.withTransaction { tx in
             let claimed = try await tx.connection.query(
                 "INSERT INTO \(schema).idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key",
@@ -52,14 +53,5 @@ enum IdempotencyKeys {
                 [key, answer.status, JSONText(try JSONEncoder().encode(answer))])
             return answer
         }
-    }
-
-    static func fnv1a(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
     }
 }
