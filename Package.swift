@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+
 let package = Package(
     name: "emporium",
     platforms: [.macOS(.v15)],
@@ -16,7 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         // The query gateway asks the services over HTTP (API Composition).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
-        // Named only because Shop imports their types (HTTPField, ByteBuffer) directly.
+        // Named because the HTTP targets use their types (HTTPField, NIOTooManyBytesError) directly.
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
@@ -28,14 +32,8 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         // Our small Swift layer over libpq: connections, pool, transactions, LISTEN, pipeline.
-        .target(
-            name: "Postgres",
-            dependencies: [
-                "CLibPQ",
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // The event-sourcing vocabulary: envelopes, stream ids, expected versions. Pure.
+        .target(name: "Postgres", dependencies: ["CLibPQ", log, lifecycle]),
+        // The event-sourcing vocabulary: envelopes, stream ids, positions, command replies. Pure.
         .target(name: "EventSourcing"),
         // One service's rules each: commands, events, state, decisions. Pure.
         .target(name: "Inventory", dependencies: ["EventSourcing"]),
@@ -44,75 +42,64 @@ let package = Package(
         .target(name: "Shipping", dependencies: ["EventSourcing"]),
         // The create/update/delete flows as data: steps, commands, compensations. Pure.
         .target(name: "OrderSaga", dependencies: ["EventSourcing"]),
-        // The read side: projections into report tables, and the queries over them.
-        .target(
-            name: "Reporting",
-            dependencies: [
-                "Postgres", "EventStore", "EventSourcing", "Inventory", "Ordering", "Payments", "Shipping",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
-        // The running shop: inboxes and their workers, the saga runner, the HTTP API.
-        .target(
-            name: "Shop",
-            dependencies: [
-                "Postgres", "EventStore", "EventSourcing",
-                "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga", "Reporting",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
+        // Append, read, subscribe, checkpoints — on PostgreSQL. The only Swift that touches es.*.
+        .target(name: "EventStore", dependencies: ["Postgres", "EventSourcing", log, lifecycle]),
         // Applies migrations/ and sql/ to a database.
-        .target(
-            name: "Migrations",
-            dependencies: [
-                "Postgres",
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // Append, read, subscribe, checkpoints — on PostgreSQL.
-        .target(
-            name: "EventStore",
-            dependencies: [
-                "Postgres",
-                "EventSourcing",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
-        .executableTarget(
-            name: "emporium",
-            dependencies: [
-                "Postgres",
-                "Migrations",
-                "EventStore",
-                "Shop",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
+        .target(name: "Migrations", dependencies: ["Postgres", log]),
+        // What the roles say to each other: ids, inbox commands, JSON passed through. Pure.
+        .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "Payments"]),
+        // The read side: projections into report tables, their runner, rebuild and status, the report queries.
+        .target(name: "Reporting", dependencies: [
+            "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
+        ]),
+        // The four write-side services: their inboxes, workers and command handlers, and aggregate loading.
+        .target(name: "ShopServices", dependencies: [
+            "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
+            log, lifecycle,
+        ]),
+        // The order saga at run time: its store, the runner that takes the services' answers, timeouts, waiters.
+        .target(name: "SagaRuntime", dependencies: [
+            "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "OrderSaga",
+            "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
+        ]),
+        // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
+        .target(name: "ShopHTTP", dependencies: [hummingbird, log]),
+        // The command API: requests parsed into commands, the desks that record them and start sagas.
+        .target(name: "CommandAPI", dependencies: [
+            "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "ShopHTTP",
+            "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
+            hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        // The query API: reports, the gateway's API Composition and order history, the services' views, admin.
+        .target(name: "QueryAPI", dependencies: [
+            "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "Reporting", "ShopHTTP",
+            "OrderSaga", "Ordering", "Payments", "Shipping",
+            hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
+        ]),
+        // Wiring only: every role in one process, under one ServiceGroup.
+        .target(name: "Shop", dependencies: [
+            "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "Reporting",
+            "ShopHTTP", "CommandAPI", "QueryAPI", hummingbird, log, lifecycle,
+        ]),
+        .executableTarget(name: "emporium", dependencies: [
+            "Postgres", "Migrations", "EventSourcing", "EventStore", "Reporting", "Shop",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), log, lifecycle,
+        ]),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Migrations", "EventStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "Migrations", "EventSourcing", "EventStore", log, lifecycle],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport", lifecycle]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
-        .testTarget(name: "DomainTests", dependencies: ["Inventory", "Ordering", "Payments", "Shipping", "OrderSaga"]),
-        .testTarget(
-            name: "ShopTests",
-            dependencies: [
-                "Shop", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
-        ),
+        .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga"]),
+        .testTarget(name: "ShopTests", dependencies: [
+            "Shop", "ShopServices", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "TestSupport",
+            "Inventory", "Ordering", "Payments", "Shipping",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ]
 )

@@ -33,6 +33,9 @@ public protocol DomainEventSet: Sendable {
     var body: any DomainEvent { get }
     /// The stored type name; the body's own unless a case says otherwise.
     var eventType: String { get }
+    /// How this event answers the inbox command that caused it, or nil when it answers
+    /// none (a fact recorded on an HTTP command, or a side effect such as a stock movement).
+    var reply: CommandReply? { get }
 }
 
 extension DomainEventSet {

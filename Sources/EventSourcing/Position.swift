@@ -2,8 +2,9 @@
 ///
 /// Global positions come from a sequence and are taken before commit, so they commit out
 /// of order; the pair, read only below the oldest running transaction, never does
-/// (ARCHITECTURE.md invariant 4). A reader's checkpoint is the last pair it processed.
-public struct Position: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+/// (docs/architecture.md, "No skipped events"). A reader's checkpoint is the last pair it
+/// processed. Shown and parsed as `transactionId:globalPosition`, e.g. `1234:56`.
+public struct Position: Sendable, Hashable, Comparable, Codable, LosslessStringConvertible {
     public var transactionId: UInt64
     public var globalPosition: Int64
 
@@ -20,4 +21,11 @@ public struct Position: Sendable, Hashable, Comparable, Codable, CustomStringCon
     }
 
     public var description: String { "\(transactionId):\(globalPosition)" }
+
+    /// Parses `transactionId:globalPosition`, the form positions are shown in.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let xid = UInt64(parts[0]), let position = Int64(parts[1]) else { return nil }
+        self.init(transactionId: xid, globalPosition: position)
+    }
 }

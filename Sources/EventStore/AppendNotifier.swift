@@ -1,21 +1,30 @@
 import EventSourcing
 import Logging
 import Postgres
+import Synchronization
 
-/// Sends the "new events" NOTIFY after appends commit, coalesced.
+/// Sends the "new events" NOTIFY after appends commit, never inside the transaction.
 ///
 /// NOTIFY inside the appending transaction takes a cluster-wide lock held through the
-/// commit's WAL flush (ARCHITECTURE.md invariant 5), so it is sent afterwards, from here.
-/// The first append after a quiet spell is notified at once; while appends keep coming,
-/// they only mark their partitions, and one NOTIFY per partition goes out at most every
-/// `minimumInterval` (measured: a NOTIFY per append cost a fifth of append throughput).
-/// A lost NOTIFY costs latency only: subscribers also poll.
-actor AppendNotifier {
+/// commit's WAL flush (docs/architecture.md, "NOTIFY is a hint"), so it goes afterwards.
+/// While the event store runs as a `Service`, its loop coalesces: commits only mark their
+/// channels, and one round of NOTIFYs goes out at most every `minimumInterval` (measured: a
+/// NOTIFY per append cost a fifth of append throughput); the first after a quiet spell
+/// goes at once. Without that loop (one-shot tools, tests) each commit sends its own.
+/// A lost NOTIFY costs latency only: listeners also poll.
+final class AppendNotifier: Sendable {
     private let pool: ConnectionPool
     private let logger: Logger
-    private var pending: Set<String> = []
-    private var flushing = false
     private let minimumInterval: Duration
+
+    private struct State {
+        var pending: Set<String> = []
+        /// True while `run()` coalesces.
+        var running = false
+        /// The loop, waiting for something to send.
+        var idle: CheckedContinuation<Void, Never>?
+    }
+    private let state = Mutex(State())
 
     init(pool: ConnectionPool, logger: Logger, minimumInterval: Duration = .milliseconds(5)) {
         self.pool = pool
@@ -23,31 +32,68 @@ actor AppendNotifier {
         self.minimumInterval = minimumInterval
     }
 
-    func committed(_ channels: Set<String>) {
+    /// A transaction that appended to `channels` has committed.
+    func committed(_ channels: Set<String>) async {
         guard !channels.isEmpty else { return }
-        pending.formUnion(channels)
-        guard !flushing else { return }
-        flushing = true
-        Task { await self.flush() }
+        let (coalesced, idle) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard state.running else { return (false, nil) }
+            state.pending.formUnion(channels)
+            defer { state.idle = nil }
+            return (true, state.idle)
+        }
+        idle?.resume()
+        if !coalesced { await send(channels) }
     }
 
-    /// Returns once nothing is waiting to be sent.
-    func drain() async {
-        while flushing { try? await Task.sleep(for: .milliseconds(1)) }
-    }
-
-    private func flush() async {
-        while !pending.isEmpty {
-            let channels = pending.sorted()
-            pending.removeAll()
-            do {
-                try await pool.query("SELECT pg_notify(c, '') FROM unnest($1::text[]) AS c", [PostgresArray(channels)])
-            } catch {
-                logger.warning("could not send NOTIFY; subscribers will catch up on their next poll",
-                               metadata: ["channels": "\(channels)", "error": "\(error)"])
-            }
+    /// Sends what commits mark, a round at most every `minimumInterval`, until cancelled;
+    /// then sends what is still pending.
+    func run() async {
+        state.withLock { $0.running = true }
+        while !Task.isCancelled {
+            let channels = await nextRound()
+            guard !channels.isEmpty else { continue }
+            await send(channels)
             try? await Task.sleep(for: minimumInterval)
         }
-        flushing = false
+        let left = state.withLock { state in
+            state.running = false
+            defer { state.pending = [] }
+            return state.pending
+        }
+        await send(left)
+    }
+
+    /// Waits until something is pending (or cancellation) and takes it.
+    private func nextRound() async -> Set<String> {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let now = state.withLock { state -> Bool in
+                    if !state.pending.isEmpty || Task.isCancelled { return true }
+                    state.idle = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { state in
+                defer { state.idle = nil }
+                return state.idle
+            }?.resume()
+        }
+        return state.withLock { state in
+            defer { state.pending = [] }
+            return state.pending
+        }
+    }
+
+    private func send(_ channels: Set<String>) async {
+        guard !channels.isEmpty else { return }
+        let sorted = channels.sorted()
+        do {
+            try await pool.query("SELECT pg_notify(c, '') FROM unnest($1::text[]) AS c", [PostgresArray(sorted)])
+        } catch {
+            logger.warning("could not send NOTIFY; listeners will catch up on their next poll",
+                           metadata: ["channels": "\(sorted)", "error": "\(error)"])
+        }
     }
 }

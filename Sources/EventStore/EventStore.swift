@@ -1,10 +1,14 @@
 import EventSourcing
 import Logging
 import Postgres
+import ServiceLifecycle
 
 /// The event store on PostgreSQL: append with optimistic concurrency and idempotency,
 /// read a stream, read partitions gap-safe, transactions that notify after commit.
+///
+/// Every statement on `es.*` is here or in `sql/`; the rest of the shop asks this type.
 public struct EventStore: Sendable {
+    /// Connections for the caller's own statements on its own tables.
     public let pool: ConnectionPool
     let notifier: AppendNotifier
     let logger: Logger
@@ -49,18 +53,18 @@ public struct EventStore: Sendable {
         return value
     }
 
-    /// Sends the notifications still pending, then closes the pool.
+    /// Closes the pool, for one-shot tools that do not run the store as a `Service`.
     public func close() async {
-        await notifier.drain()
         await pool.close()
     }
 
+    /// One stream's events from `fromVersion` on, in version order, at most `limit`.
     public func readStream(_ stream: StreamID, fromVersion: Int64 = 1, limit: Int = 10_000) async throws -> [RecordedEvent] {
         try await pool.withConnection { try await EventReads.stream(stream, fromVersion: fromVersion, limit: limit, on: $0) }
     }
 
     /// Events of `partitions` after `position`, in commit order, never past a transaction
-    /// still running (ARCHITECTURE.md invariant 4).
+    /// still running (docs/architecture.md, "No skipped events").
     public func readPartitions(_ partitions: [Partition], after position: Position, limit: Int = 1_000) async throws -> [RecordedEvent] {
         try await pool.withConnection { try await EventReads.partitions(partitions, after: position, limit: limit, on: $0) }
     }
@@ -71,7 +75,51 @@ public struct EventStore: Sendable {
         try await pool.withConnection { try await EventReads.hasEvents(partitions, after: position, on: $0) }
     }
 
+    /// Whether committed events exist after `position` and at or before `limit`: those a
+    /// consumer at `position` has yet to apply before it has seen `limit`.
+    public func hasEvents(_ partitions: [Partition], after position: Position, upTo limit: Position) async throws -> Bool {
+        try await pool.query("SELECT es.has_events_between($1::text[], $2::xid8, $3, $4::xid8, $5) AS pending",
+                             [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
+                              limit.transactionId, limit.globalPosition]).first!.decode("pending")
+    }
+
+    /// How many committed events of `partitions` lie after `position`, and the age of the
+    /// oldest: a consumer's lag.
+    public func backlog(_ partitions: [Partition], after position: Position) async throws -> Backlog {
+        let row = try await pool.query("SELECT events, oldest_age_ms FROM es.backlog($1::text[], $2::xid8, $3)",
+                                       [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition]).first!
+        return Backlog(events: try row.decode("events"), oldestAgeMilliseconds: try row.decode("oldest_age_ms"))
+    }
+
+    /// The events of several streams together, in commit order (an order's timeline across
+    /// its services, say). Everything committed, with no checkpoint to keep.
+    public func readStreams(_ streams: [StreamID]) async throws -> [RecordedEvent] {
+        guard !streams.isEmpty else { return [] }
+        return try await pool.query("SELECT * FROM es.read_streams($1::text[], $2::text[])",
+                                    [PostgresArray(streams.map(\.partition.rawValue)), PostgresArray(streams.map(\.id))])
+            .rows.map(EventRows.recordedEvent)
+    }
+
+    /// The events of `partition` whose payload holds `value` under `key`, in commit order:
+    /// every stock movement of one order across the product streams, say. It scans the
+    /// partition, so it is for occasional reads, not for a hot path.
+    public func readMentions(in partition: Partition, key: String, value: String) async throws -> [RecordedEvent] {
+        try await pool.query("SELECT * FROM es.read_mentions($1, $2, $3)", [partition.rawValue, key, value])
+            .rows.map(EventRows.recordedEvent)
+    }
+
     public func checkpoint(subscriber: String, partitions: [Partition]) async throws -> Position {
         try await pool.withConnection { try await EventReads.checkpoint(subscriber: subscriber, partitions: partitions, on: $0) }
+    }
+}
+
+extension EventStore: Service {
+    /// Coalesces the NOTIFYs sent after commits until a graceful shutdown, sends what is
+    /// still pending, then closes the pool. Put it first in a `ServiceGroup`: the group
+    /// stops services in reverse order, so the store closes after everything that uses it.
+    public func run() async throws {
+        let notifier = self.notifier
+        await cancelWhenGracefulShutdown { await notifier.run() }
+        await pool.close()
     }
 }

@@ -59,6 +59,13 @@ public final class EventStoreTransaction: Sendable {
         ).first!.decode("moved")
         guard moved else { throw EventStoreError.checkpointConflict(subscriber: subscriber, source: source) }
     }
+
+    /// Puts `subscriber`'s checkpoint at `position`, wherever it was: for a rebuild that has
+    /// just swapped in tables built from the events up to there.
+    public func setCheckpoint(subscriber: String, partitions: [Partition], to position: Position) async throws {
+        try await connection.query("SELECT es.set_checkpoint($1, $2, $3::xid8, $4)",
+                                   [subscriber, checkpointSource(partitions), position.transactionId, position.globalPosition])
+    }
 }
 
 enum EventReads {

@@ -7,10 +7,10 @@ import ServiceLifecycle
 /// one transaction with the subscriber's checkpoint: exactly-once effects from
 /// at-least-once reads.
 ///
-/// It LISTENs for the partitions' NOTIFY to wake at once, reads from its checkpoint
-/// whenever it (re)connects, polls on a slow timer in case a notification was lost, and
-/// reconnects with backoff when PostgreSQL goes away. Runs as a `Service` until
-/// cancelled or a graceful shutdown.
+/// It reads from its checkpoint when it starts, then waits on the process's `Listener` for
+/// the partitions' NOTIFY (rung also whenever the listener reconnects), polls on a slow
+/// timer in case a notification was lost, and retries with backoff when the database
+/// fails it. Runs as a `Service` until cancelled or a graceful shutdown.
 public struct Subscription: Service {
     public struct Configuration: Sendable {
         /// The checkpoint's owner: unique per consumer (projection, saga, …).
@@ -19,8 +19,8 @@ public struct Subscription: Service {
         public var batchSize: Int = 500
         /// How often to look for events without a notification.
         public var pollInterval: Duration = .seconds(5)
-        public var initialReconnectDelay: Duration = .milliseconds(100)
-        public var maxReconnectDelay: Duration = .seconds(5)
+        public var initialRetryDelay: Duration = .milliseconds(100)
+        public var maxRetryDelay: Duration = .seconds(5)
 
         public init(subscriber: String, partitions: [Partition]) {
             self.subscriber = subscriber
@@ -33,12 +33,14 @@ public struct Subscription: Service {
 
     public let configuration: Configuration
     let store: EventStore
+    let wakeup: Wakeup
     let handler: Handler
     let logger: Logger
 
-    public init(store: EventStore, configuration: Configuration, logger: Logger? = nil, handler: @escaping Handler) {
+    public init(store: EventStore, listener: Listener, configuration: Configuration, logger: Logger? = nil, handler: @escaping Handler) {
         self.store = store
         self.configuration = configuration
+        self.wakeup = listener.wakeup(on: configuration.partitions.map(\.channel))
         self.handler = handler
         var logger = logger ?? Logger(label: "emporium.subscription")
         logger[metadataKey: "subscriber"] = "\(configuration.subscriber)"
@@ -47,14 +49,14 @@ public struct Subscription: Service {
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
-            var delay = configuration.initialReconnectDelay
+            var delay = configuration.initialRetryDelay
             while !Task.isCancelled {
                 do {
-                    try await runConnected { delay = configuration.initialReconnectDelay }
+                    try await follow { delay = configuration.initialRetryDelay }
                 } catch let error where Self.isRetryable(error) && !Task.isCancelled {
-                    logger.warning("subscription interrupted; reconnecting", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
+                    logger.warning("subscription interrupted; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
                     do { try await Task.sleep(for: delay) } catch { return }
-                    delay = min(delay * 2, configuration.maxReconnectDelay)
+                    delay = min(delay * 2, configuration.maxRetryDelay)
                 } catch is CancellationError {
                     return
                 }
@@ -70,30 +72,22 @@ public struct Subscription: Service {
         }
     }
 
-    /// One connected stretch: LISTEN, catch up, then wait-and-read until something breaks.
-    private func runConnected(onConnected: () -> Void) async throws {
-        let listener = try await Connection.connect(
-            to: store.pool.configuration.url, applicationName: "emporium-listen:\(configuration.subscriber)", logger: logger)
-        do {
-            for partition in configuration.partitions { try await listener.listen(partition.channel) }
-            var position = try await store.checkpoint(subscriber: configuration.subscriber, partitions: configuration.partitions)
-            logger.info("subscription connected", metadata: ["checkpoint": "\(position)"])
-            onConnected()
-            while !Task.isCancelled {
-                do {
-                    position = try await catchUp(from: position)
-                } catch EventStoreError.checkpointConflict {
-                    // Another instance of this subscriber got there first; go on from where it is.
-                    position = try await store.checkpoint(subscriber: configuration.subscriber, partitions: configuration.partitions)
-                    logger.debug("checkpoint moved by another instance", metadata: ["checkpoint": "\(position)"])
-                    continue
-                }
-                try await waitForWakeUp(listener)
+    /// From the checkpoint: catch up, wait for a wake-up or the poll, and again, until
+    /// something breaks.
+    private func follow(onStarted: () -> Void) async throws {
+        var position = try await store.checkpoint(subscriber: configuration.subscriber, partitions: configuration.partitions)
+        logger.info("subscription reading", metadata: ["checkpoint": "\(position)"])
+        onStarted()
+        while !Task.isCancelled {
+            do {
+                position = try await catchUp(from: position)
+            } catch EventStoreError.checkpointConflict {
+                // Another instance of this subscriber got there first; go on from where it is.
+                position = try await store.checkpoint(subscriber: configuration.subscriber, partitions: configuration.partitions)
+                logger.debug("checkpoint moved by another instance", metadata: ["checkpoint": "\(position)"])
+                continue
             }
-            await listener.close()
-        } catch {
-            await listener.close()
-            throw error
+            await wakeup.wait(timeout: configuration.pollInterval)
         }
     }
 
@@ -128,17 +122,6 @@ public struct Subscription: Service {
                 subscriber: configuration.subscriber, partitions: configuration.partitions, from: position, to: last.position)
             logger.debug("processed batch", metadata: ["events": "\(events.count)", "checkpoint": "\(last.position)"])
             return (last.position, events.count)
-        }
-    }
-
-    /// Returns on a notification or after the poll interval; throws if the listener broke.
-    private func waitForWakeUp(_ listener: Connection) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + configuration.pollInterval
-        // Short slices so cancellation is noticed quickly.
-        while !Task.isCancelled && clock.now < deadline {
-            let slice = min(.milliseconds(250), deadline - clock.now)
-            if try await !listener.waitForNotifications(timeout: slice).isEmpty { return }
         }
     }
 }

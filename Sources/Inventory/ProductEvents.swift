@@ -72,4 +72,8 @@ extension ProductEvent {
         case .shipped(let e): return e
         }
     }
+
+    /// A product's events answer no command: the registration is an HTTP command's fact,
+    /// the movements are side effects of stock commands answered in the reservation stream.
+    public var reply: CommandReply? { nil }
 }

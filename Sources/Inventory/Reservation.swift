@@ -68,16 +68,16 @@ public struct ReservationShipped: DomainEvent, Hashable {
     }
 }
 
-public struct StockCommandRejected: DomainEvent, Hashable {
-    public static let eventType = "StockCommandRejected"
-    public var orderId: String
-    public var command: String
-    public var reason: String
-    public init(orderId: String, command: String, reason: String) {
-        self.orderId = orderId
-        self.command = command
-        self.reason = reason
-    }
+/// A stock command refused (not enough stock, say); nothing moved.
+public typealias StockCommandRejected = CommandRejected<StockRefusal>
+
+public enum StockRefusal: RejectionSubject {
+    public static let rejectedEventType = "StockCommandRejected"
+    public static let idKey = "orderId"
+}
+
+extension CommandRejected where Subject == StockRefusal {
+    public var orderId: String { subjectId }
 }
 
 extension ReservationEvent {
@@ -105,5 +105,11 @@ extension ReservationEvent {
     public var eventType: String {
         if case .adjusted = self { return ReservationAdjusted.eventType }
         return type(of: body).eventType
+    }
+
+    /// The reservation stream holds exactly one answer per stock command.
+    public var reply: CommandReply? {
+        if case .rejected(let e) = self { return .rejected(reason: e.reason) }
+        return .done
     }
 }

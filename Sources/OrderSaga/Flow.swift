@@ -6,7 +6,7 @@ public struct FlowStep: Sendable, Hashable {
     public var compensation: SagaCommand?
 }
 
-/// The three order flows as data (ARCHITECTURE.md, "The business flows").
+/// The three order flows as data (docs/architecture.md, "The business flows").
 public enum FlowKind: String, Codable, Sendable {
     case create, update, delete
 

@@ -1,3 +1,5 @@
+import EventSourcing
+
 /// The orchestrator's rules, without I/O: given where a saga is and what just happened,
 /// where it goes and which command to send. Failure at step i compensates steps i-1…0 in
 /// reverse order, then puts the order back (`FlowKind.onFailure`).
@@ -8,10 +10,11 @@ public enum SagaMachine {
     }
 
     /// The service answered the command in flight.
-    public static func replied(_ state: SagaState, success: Bool, reason: String? = nil) -> (SagaState, SagaDecision) {
+    public static func replied(_ state: SagaState, _ reply: CommandReply) -> (SagaState, SagaDecision) {
         var next = state
+        let reason: String? = if case .rejected(let why) = reply { why } else { nil }
         switch state.phase {
-        case .forward where success:
+        case .forward where reply.isDone:
             next.stepIndex += 1
             if next.stepIndex == state.kind.steps.count {
                 next.phase = .completed
@@ -20,7 +23,7 @@ public enum SagaMachine {
             return (next, .send(state.kind.steps[next.stepIndex].command))
         case .forward:
             return compensate(state, from: state.stepIndex - 1, reason: reason ?? "\(state.kind.steps[state.stepIndex].step.rawValue) failed")
-        case .compensating where success:
+        case .compensating where reply.isDone:
             next.compensations.removeFirst()
             guard let command = next.compensations.first else {
                 next.phase = .failed

@@ -100,16 +100,15 @@ public struct OrderDeleteReverted: DomainEvent, Hashable {
 }
 
 /// An order step refused (e.g. by fault injection); the order itself is unchanged.
-public struct OrderStepRejected: DomainEvent, Hashable {
-    public static let eventType = "OrderStepRejected"
-    public var orderId: String
-    public var command: String
-    public var reason: String
-    public init(orderId: String, command: String, reason: String) {
-        self.orderId = orderId
-        self.command = command
-        self.reason = reason
-    }
+public typealias OrderStepRejected = CommandRejected<OrderStepRefusal>
+
+public enum OrderStepRefusal: RejectionSubject {
+    public static let rejectedEventType = "OrderStepRejected"
+    public static let idKey = "orderId"
+}
+
+extension CommandRejected where Subject == OrderStepRefusal {
+    public var orderId: String { subjectId }
 }
 
 extension OrderEvent {
@@ -141,6 +140,16 @@ extension OrderEvent {
         case .cancelled(let e): return e
         case .deleteReverted(let e): return e
         case .stepRejected(let e): return e
+        }
+    }
+
+    /// The requests (placed, update and delete requested) are recorded on HTTP commands;
+    /// the rest answer the saga's commands to the order service.
+    public var reply: CommandReply? {
+        switch self {
+        case .placed, .updateRequested, .deleteRequested: return nil
+        case .stepRejected(let e): return .rejected(reason: e.reason)
+        case .completed, .failed, .updateCompleted, .updateReverted, .cancelled, .deleteReverted: return .done
         }
     }
 }

@@ -71,16 +71,15 @@ public struct PaymentRestored: DomainEvent, Hashable {
 }
 
 /// Declined (over the limit) or refused; nothing about the payment changed.
-public struct PaymentRejected: DomainEvent, Hashable {
-    public static let eventType = "PaymentRejected"
-    public var paymentId: String
-    public var command: String
-    public var reason: String
-    public init(paymentId: String, command: String, reason: String) {
-        self.paymentId = paymentId
-        self.command = command
-        self.reason = reason
-    }
+public typealias PaymentRejected = CommandRejected<PaymentRefusal>
+
+public enum PaymentRefusal: RejectionSubject {
+    public static let rejectedEventType = "PaymentRejected"
+    public static let idKey = "paymentId"
+}
+
+extension CommandRejected where Subject == PaymentRefusal {
+    public var paymentId: String { subjectId }
 }
 
 public struct Payment: Sendable, Hashable {
@@ -169,5 +168,11 @@ extension PaymentEvent {
         case .restored(let e): return e
         case .rejected(let e): return e
         }
+    }
+
+    /// Every payment event answers a saga command.
+    public var reply: CommandReply? {
+        if case .rejected(let e) = self { return .rejected(reason: e.reason) }
+        return .done
     }
 }

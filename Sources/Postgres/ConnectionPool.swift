@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// A bounded pool of connections with an async API.
 ///
@@ -155,5 +156,14 @@ public actor ConnectionPool {
     private func abandon(_ id: UInt64, because error: any Error) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
         waiters.remove(at: index).continuation.resume(throwing: error)
+    }
+}
+
+extension ConnectionPool: Service {
+    /// Keeps the pool open until a graceful shutdown, then closes it. In a `ServiceGroup`
+    /// put it before the services that use it: the group stops services in reverse order.
+    public nonisolated func run() async throws {
+        try? await gracefulShutdown()
+        await close()
     }
 }

@@ -27,7 +27,7 @@ extension Connection {
         let conn = try liveHandle()
         var received = drainNotifications(conn)
         if !received.isEmpty { return received }
-        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
         if try waitForSocket(conn, write: false, timeoutMilliseconds: max(0, milliseconds)) {
             guard PQconsumeInput(conn) == 1, PQstatus(conn) == CONNECTION_OK else {
                 throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines))

@@ -32,7 +32,15 @@ public struct ProjectionRebuild: Sendable {
         self.logger = logger
     }
 
-    var scratch: String { "rebuild_\(projection.name)" }
+    var scratch: String { Self.scratchSchema(projection.name) }
+
+    static func scratchSchema(_ name: String) -> String { "rebuild_\(name)" }
+
+    /// Whether a rebuild of the projection named `name` is under way (its scratch schema exists).
+    public static func isRunning(_ name: String, store: EventStore) async throws -> Bool {
+        try await store.pool.query("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS busy", [scratchSchema(name)])
+            .first!.decode("busy")
+    }
 
     /// Rebuilds; `progress` is called after every batch. Returns the events applied.
     @discardableResult
@@ -72,7 +80,7 @@ public struct ProjectionRebuild: Sendable {
             done += count
             let elapsed = (ContinuousClock.now - started).components
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-            let left = try await eventsLeft(after: position)
+            let left = try await store.backlog(projection.partitions, after: position).events
             progress(Progress(projection: projection.name, eventsDone: done, eventsPerSecond: seconds > 0 ? Double(done) / seconds : 0, eventsLeft: left))
             if count < batchSize { break }
         }
@@ -90,14 +98,8 @@ public struct ProjectionRebuild: Sendable {
                 try await tx.connection.execute("DROP TABLE report.\(table); ALTER TABLE \(scratch).\(table) SET SCHEMA report")
             }
             try await tx.connection.execute("DROP SCHEMA \(scratch)")
-            try await tx.connection.query("""
-                INSERT INTO es.checkpoints (subscriber, source, transaction_id, global_position) VALUES ($1, $2, $3::xid8, $4)
-                ON CONFLICT (subscriber, source) DO UPDATE SET transaction_id = $3::xid8, global_position = $4, updated_at = now()
-                """, [projection.name, projection.partitions.sorted().map(\.rawValue).joined(separator: "+"), position.transactionId, position.globalPosition])
-            try await tx.connection.query("""
-                INSERT INTO report.projection_status (name, state) VALUES ($1, 'running')
-                ON CONFLICT (name) DO UPDATE SET state = 'running', failed_position = NULL, failed_event_type = NULL, last_error = NULL, updated_at = now()
-                """, [projection.name])
+            try await tx.setCheckpoint(subscriber: projection.name, partitions: projection.partitions, to: position)
+            try await ProjectionStates.clear(projection.name, on: tx.connection)
             return done
         }
         logger.info("rebuild swapped in", metadata: ["projection": "\(projection.name)", "events": "\(final)", "checkpoint": "\(position)"])
@@ -111,12 +113,6 @@ public struct ProjectionRebuild: Sendable {
         try await tx.connection.query("SELECT set_config('search_path', $1, true)", [scratch])
         try await ProjectionRunner.apply(events, of: projection, in: tx)
         return (last.position, events.count)
-    }
-
-    private func eventsLeft(after position: Position) async throws -> Int64 {
-        try await store.pool.query("""
-            SELECT count(*) AS n FROM es.events WHERE service = ANY($1::text[]) AND (transaction_id, global_position) > ($2::xid8, $3)
-            """, [PostgresArray(projection.partitions.map(\.rawValue)), position.transactionId, position.globalPosition]).first!.decode("n")
     }
 }
 

@@ -11,27 +11,25 @@ import ServiceLifecycle
 public struct ProjectionRunner: Service {
     let projection: any Projection
     let store: EventStore
-    let pollInterval: Duration
+    let subscription: Subscription
     let logger: Logger
 
-    public init(_ projection: any Projection, store: EventStore, pollInterval: Duration = .seconds(2), logger: Logger) {
+    public init(_ projection: any Projection, store: EventStore, listener: Listener, pollInterval: Duration = .seconds(2), logger: Logger) {
         self.projection = projection
         self.store = store
-        self.pollInterval = pollInterval
         var logger = logger
         logger[metadataKey: "projection"] = "\(projection.name)"
         self.logger = logger
-    }
-
-    public func run() async throws {
         var configuration = Subscription.Configuration(subscriber: projection.name, partitions: projection.partitions)
         configuration.pollInterval = pollInterval
-        let projection = self.projection
-        let subscription = Subscription(store: store, configuration: configuration, logger: logger) { events, tx in
+        self.subscription = Subscription(store: store, listener: listener, configuration: configuration, logger: logger) { events, tx in
             try await tx.connection.query("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
             try await tx.connection.query("SET LOCAL search_path TO report")
             try await ProjectionRunner.apply(events, of: projection, in: tx)
         }
+    }
+
+    public func run() async throws {
         // Also while stopped at a failure, a graceful shutdown ends it at once.
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
@@ -68,17 +66,12 @@ public struct ProjectionRunner: Service {
     private func waitWhileFailed() async throws {
         while !Task.isCancelled {
             do { try await Task.sleep(for: .seconds(1)) } catch { return }
-            let state: String? = try? await store.pool.query(
-                "SELECT state FROM report.projection_status WHERE name = $1", [projection.name]).first?.decode("state")
-            if state != "failed" { return }
+            let recorded = try? await ProjectionStates.read(projection.name, on: store.pool)
+            if recorded?.state != "failed" { return }
         }
     }
 
     private func record(state: String, failure: ProjectionFailure? = nil, error: String? = nil) async throws {
-        try await store.pool.query("""
-            INSERT INTO report.projection_status (name, state, failed_position, failed_event_type, last_error, updated_at)
-            VALUES ($1, $2, $3, $4, $5, now())
-            ON CONFLICT (name) DO UPDATE SET state = $2, failed_position = $3, failed_event_type = $4, last_error = $5, updated_at = now()
-            """, [projection.name, state, failure?.position.description, failure?.eventType, error])
+        try await ProjectionStates.record(projection.name, state: state, failure: failure, error: error, on: store.pool)
     }
 }

@@ -2,6 +2,7 @@ import EventSourcing
 import EventStore
 import Foundation
 import Postgres
+import ShopVocabulary
 
 /// The read side's queries over the report tables.
 public struct ReportQueries: Sendable {
@@ -24,6 +25,7 @@ public struct ReportQueries: Sendable {
         public var deliveryId: String?
         public var deliveryStatus: String?
         public var sagaStep: String
+        /// When the last event that changed the row was recorded.
         public var updatedAt: Date
     }
 
@@ -123,41 +125,4 @@ public struct ReportQueries: Sendable {
 
 public enum ReportQueryError: Error, Equatable {
     case badCursor
-}
-
-/// A JSON document from a jsonb column, re-emitted as it is.
-public struct JSONValue: Encodable, Sendable {
-    public let text: String
-    public init(_ text: String) { self.text = text }
-    public func encode(to encoder: any Encoder) throws {
-        let value = try JSONDecoder().decode(AnyJSONValue.self, from: Data(text.utf8))
-        try value.encode(to: encoder)
-    }
-}
-
-indirect enum AnyJSONValue: Codable, Sendable {
-    case null, bool(Bool), number(Double), string(String), array([AnyJSONValue]), object([String: AnyJSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? container.decode(Double.self) { self = .number(n) }
-        else if let s = try? container.decode(String.self) { self = .string(s) }
-        else if let a = try? container.decode([AnyJSONValue].self) { self = .array(a) }
-        else { self = .object(try container.decode([String: AnyJSONValue].self)) }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let b): try container.encode(b)
-        case .number(let n):
-            if n == n.rounded(), abs(n) < 9e15 { try container.encode(Int64(n)) } else { try container.encode(n) }
-        case .string(let s): try container.encode(s)
-        case .array(let a): try container.encode(a)
-        case .object(let o): try container.encode(o)
-        }
-    }
 }

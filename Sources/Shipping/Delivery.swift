@@ -56,16 +56,16 @@ public struct DeliveryRestored: DomainEvent, Hashable {
     }
 }
 
-public struct DeliveryRejected: DomainEvent, Hashable {
-    public static let eventType = "DeliveryRejected"
-    public var deliveryId: String
-    public var command: String
-    public var reason: String
-    public init(deliveryId: String, command: String, reason: String) {
-        self.deliveryId = deliveryId
-        self.command = command
-        self.reason = reason
-    }
+/// A delivery command refused; nothing about the delivery changed.
+public typealias DeliveryRejected = CommandRejected<DeliveryRefusal>
+
+public enum DeliveryRefusal: RejectionSubject {
+    public static let rejectedEventType = "DeliveryRejected"
+    public static let idKey = "deliveryId"
+}
+
+extension CommandRejected where Subject == DeliveryRefusal {
+    public var deliveryId: String { subjectId }
 }
 
 public struct Delivery: Sendable, Hashable {
@@ -147,6 +147,15 @@ extension DeliveryEvent {
         case .cancelled(let e): return e
         case .restored(let e): return e
         case .rejected(let e): return e
+        }
+    }
+
+    /// A status change is recorded on an HTTP request, not on a saga command; the rest answer one.
+    public var reply: CommandReply? {
+        switch self {
+        case .statusChanged: return nil
+        case .rejected(let e): return .rejected(reason: e.reason)
+        case .created, .cancelled, .restored: return .done
         }
     }
 }

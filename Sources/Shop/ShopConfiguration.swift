@@ -1,3 +1,5 @@
+import CommandAPI
+
 /// How the shop runs; every field has a default that suits one machine.
 public struct ShopConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -20,4 +22,13 @@ public struct ShopConfiguration: Sendable {
     public var compositionTimeout: Duration = .seconds(2)
 
     public init() {}
+
+    /// What the command API needs of it.
+    var commandSettings: CommandIntake.Settings {
+        var settings = CommandIntake.Settings()
+        settings.allowFaultInjection = allowFaultInjection
+        settings.maxBodyBytes = maxBodyBytes
+        settings.maxWaitSeconds = maxWaitSeconds
+        return settings
+    }
 }

@@ -3,6 +3,7 @@ import EventSourcing
 import EventStore
 import Foundation
 import Postgres
+import ServiceLifecycle
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,8 +21,13 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Events per append (one stream, one transaction).") var batch = 1
 
         func run() async throws {
-            let pool = ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: clients, applicationName: "emporium-bench"))
-            let store = EventStore(pool: pool, logger: database.logger("emporium.bench"))
+            let logger = database.logger("emporium.bench")
+            // One connection more than the clients, for the coalesced NOTIFYs the store sends.
+            let pool = ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: clients + 1, applicationName: "emporium-bench"))
+            let store = EventStore(pool: pool, logger: logger)
+            // The store runs as it does in the shop: as a service that coalesces its NOTIFYs.
+            let group = ServiceGroup(configuration: .init(services: [store], logger: logger))
+            async let running: Void = group.run()
             let payload = Data(#"{"productId":"PROD_10041","qty":10}"#.utf8)
             let run = UUID().uuidString.prefix(8)
             let clock = ContinuousClock()
@@ -45,7 +51,8 @@ struct Bench: AsyncParsableCommand {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             print(String(format: "emporium append: %d clients, %d event(s)/append: %.0f appends/s (%d in %.1f s)",
                          clients, batch, Double(counts) / seconds, counts, seconds))
-            await store.close()
+            await group.triggerGracefulShutdown()
+            try await running
         }
     }
 }

@@ -24,18 +24,22 @@ struct Events: AsyncParsableCommand {
 
         func run() async throws {
             let logger = database.logger("emporium.events")
-            let pool = ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: 2, applicationName: "emporium-events"))
-            let store = EventStore(pool: pool, logger: logger)
-            let follow = Subscription(store: store, configuration: .init(subscriber: subscriber, partitions: partitions), logger: logger) { events, _ in
+            let url = try database.resolvedURL()
+            let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: 2, applicationName: "emporium-events")), logger: logger)
+            var listening = Listener.Configuration(url: url)
+            listening.applicationName = "emporium-events-listen"
+            let listener = Listener(listening, logger: logger)
+            let follow = Subscription(store: store, listener: listener, configuration: .init(subscriber: subscriber, partitions: partitions),
+                                      logger: logger) { events, _ in
                 let lines = events.map {
                     "\($0.position)\t\($0.stream)@\($0.version)\t\($0.type)\t\(String(decoding: $0.payload, as: UTF8.self))\n"
                 }
                 // Written at once, unbuffered: a pipe would otherwise hold lines back.
                 FileHandle.standardOutput.write(Data(lines.joined().utf8))
             }
-            let group = ServiceGroup(configuration: .init(services: [follow], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let group = ServiceGroup(configuration: .init(services: [store, listener, follow], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                          logger: logger))
             try await group.run()
-            await store.close()
         }
     }
 }

@@ -34,10 +34,11 @@ struct Serve: AsyncParsableCommand {
             }
             shop.serviceURLs[parts[0]] = parts[1]
         }
-        let pool = ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: connections, applicationName: "emporium"))
-        let store = EventStore(pool: pool, logger: logger)
+        let url = try database.resolvedURL()
+        let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: connections, applicationName: "emporium")), logger: logger)
+        let listener = Listener(.init(url: url), logger: logger)
         logger.info("serving", metadata: ["address": "http://\(host):\(port)/api/v1", "faultInjection": "\(allowFaultInjection)"])
-        try await Shop.application(store: store, configuration: shop, logger: logger).runService()
-        await store.close()
+        // Runs every loop in one ServiceGroup until SIGTERM or SIGINT, then stops them in turn.
+        try await Shop.application(store: store, listener: listener, configuration: shop, logger: logger).runService()
     }
 }

@@ -1,3 +1,4 @@
+import EventSourcing
 import OrderSaga
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
         var sent: [SagaCommand] = []
         while case .send(let command) = decision {
             sent.append(command)
-            (state, decision) = SagaMachine.replied(state, success: command != failing, reason: "no")
+            (state, decision) = SagaMachine.replied(state, command != failing ? .done : .rejected(reason: "no"))
         }
         guard case .finish(let phase) = decision else { return (sent, state.phase) }
         return (sent, phase)
@@ -36,14 +37,14 @@ import Testing
 
     @Test func aTimedOutStepIsUndoneTooAndARefusedCompensationStopsTheSaga() {
         var (state, _) = SagaMachine.start(.create)
-        (state, _) = SagaMachine.replied(state, success: true)  // stock reserved; payment in flight
+        (state, _) = SagaMachine.replied(state, .done)  // stock reserved; payment in flight
         let (late, decision) = SagaMachine.timedOut(state)
         #expect(decision == .send(.cancelPayment))
         #expect(late.compensations == [.cancelPayment, .releaseStock, .failOrder])
         #expect(late.failure?.contains("payment.create timed out") == true)
         // Compensations are waited for, not timed out.
         #expect(SagaMachine.timedOut(late).1 == .wait)
-        let (stuck, end) = SagaMachine.replied(late, success: false, reason: "nope")
+        let (stuck, end) = SagaMachine.replied(late, .rejected(reason: "nope"))
         #expect(end == .finish(.stuck))
         #expect(stuck.failure?.contains("cancelPayment refused") == true)
     }

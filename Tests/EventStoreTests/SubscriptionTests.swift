@@ -7,13 +7,12 @@ import TestSupport
 
 @Suite struct SubscriptionTests {
     /// A subscription that records what it got, and also writes it in its own transaction.
-    func recordingSubscription(_ store: EventStore, _ name: String, pollInterval: Duration = .seconds(60),
-                               reconnectDelay: Duration = .milliseconds(100), into seen: Locked<[RecordedEvent]>) -> Subscription {
+    func recordingSubscription(_ store: EventStore, _ listener: Listener, _ name: String, pollInterval: Duration = .seconds(60),
+                               into seen: Locked<[RecordedEvent]>) -> Subscription {
         var configuration = Subscription.Configuration(subscriber: name, partitions: [.order, .payment])
         configuration.pollInterval = pollInterval
-        configuration.initialReconnectDelay = reconnectDelay
         configuration.batchSize = 10
-        return Subscription(store: store, configuration: configuration) { events, tx in
+        return Subscription(store: store, listener: listener, configuration: configuration) { events, tx in
             for event in events {
                 try await tx.connection.query("INSERT INTO effects (event_id) VALUES ($1)", [event.eventId])
             }
@@ -34,8 +33,9 @@ import TestSupport
             try await store.append([sampleEvent()], to: StreamID(.delivery, "ignored"), expected: .noStream)
 
             let seen = Locked<[RecordedEvent]>([])
-            let subscription = recordingSubscription(store, "wake", into: seen)
-            let running = Task { try await subscription.run() }
+            let listener = db.listener()
+            let subscription = recordingSubscription(store, listener, "wake", into: seen)
+            let running = runInBackground([listener, subscription])
             // `seen` grows inside the handler's transaction; the effects show what committed.
             #expect(try await eventually { try await effectCount(store) == 25 })
 
@@ -49,7 +49,7 @@ import TestSupport
             #expect(Set(seen.value.map(\.eventId)).count == 26)
 
             running.cancel()
-            try await running.value
+            await running.value
             let checkpoint = try await store.checkpoint(subscriber: "wake", partitions: [.order, .payment])
             #expect(checkpoint == seen.value.last?.position)
         }
@@ -61,8 +61,9 @@ import TestSupport
             try await store.pool.query("CREATE TABLE effects (event_id uuid PRIMARY KEY)")
             let seen = Locked<[RecordedEvent]>([])
             // A slow reconnect, so the events below land while nobody is listening.
-            let subscription = recordingSubscription(store, "survivor", reconnectDelay: .seconds(1), into: seen)
-            let running = Task { try await subscription.run() }
+            let listener = db.listener(applicationName: "emporium-listen:survivor", reconnectDelay: .seconds(1))
+            let subscription = recordingSubscription(store, listener, "survivor", into: seen)
+            let running = runInBackground([listener, subscription])
 
             let admin = try await db.connect()
             func listenerPIDs() async throws -> [Int32] {
@@ -81,7 +82,7 @@ import TestSupport
             #expect(Set(seen.value.map(\.eventId)).count == 3)
 
             running.cancel()
-            try await running.value
+            await running.value
         }
     }
 
@@ -91,8 +92,10 @@ import TestSupport
             // No key on purpose: a second apply of an event would show as a second row.
             try await store.pool.query("CREATE TABLE effects (event_id uuid)")
             let seen = Locked<[RecordedEvent]>([])
-            let a = Task { try await recordingSubscription(store, "shared", pollInterval: .milliseconds(50), into: seen).run() }
-            let b = Task { try await recordingSubscription(store, "shared", pollInterval: .milliseconds(50), into: seen).run() }
+            let listener = db.listener()
+            let a = recordingSubscription(store, listener, "shared", pollInterval: .milliseconds(50), into: seen)
+            let b = recordingSubscription(store, listener, "shared", pollInterval: .milliseconds(50), into: seen)
+            let running = runInBackground([listener, a, b])
             for n in 0..<60 { try await store.append([sampleEvent(n: n)], to: StreamID(.order, "O\(n % 7)"), expected: .any) }
             #expect(try await eventually(timeout: .seconds(20)) { try await effectCount(store) == 60 })
             try await Task.sleep(for: .milliseconds(300))
@@ -101,8 +104,8 @@ import TestSupport
             #expect(try await effectCount(store) == 60)
             let distinct: Int = try await store.pool.query("SELECT count(DISTINCT event_id) AS n FROM effects").first!.decode("n")
             #expect(distinct == 60)
-            a.cancel(); b.cancel()
-            try await a.value; try await b.value
+            running.cancel()
+            await running.value
         }
     }
 
@@ -111,7 +114,8 @@ import TestSupport
             let store = db.eventStore()
             try await store.append([sampleEvent("Poison")], to: StreamID(.order, "O"), expected: .noStream)
             struct Refused: Error {}
-            let subscription = Subscription(store: store, configuration: .init(subscriber: "fragile", partitions: [.order])) { _, _ in
+            let subscription = Subscription(store: store, listener: db.listener(),
+                                            configuration: .init(subscriber: "fragile", partitions: [.order])) { _, _ in
                 throw Refused()
             }
             do {

@@ -82,10 +82,10 @@ import TestSupport
     @Test func newMigrationsAndChangedObjectsAreAppliedAndNothingElse() async throws {
         try await withMigratedScratchCopy { migrator, root, connection in
             try "CREATE TABLE es.later (id int);".write(to: root.appendingPathComponent("migrations/0099_later.sql"), atomically: true, encoding: .utf8)
-            try addLine("-- reworded", to: root.appendingPathComponent("sql/stream_version.sql"))
+            try addLine("-- reworded", to: root.appendingPathComponent("sql/read_stream.sql"))
             let report = try await migrator.migrate(on: connection)
             #expect(report.appliedMigrations == ["0099_later.sql"])
-            #expect(report.appliedObjects == ["stream_version.sql"])
+            #expect(report.appliedObjects == ["read_stream.sql"])
         }
     }
 

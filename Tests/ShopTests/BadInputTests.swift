@@ -1,5 +1,7 @@
 import Foundation
-@testable import Shop
+import Shop
+import ShopServices
+import ShopVocabulary
 import Testing
 
 extension ShopFlowTests {
@@ -40,6 +42,9 @@ extension ShopFlowTests {
             #expect(unknownStep.status == 400 && unknownStep.message.contains("unknown step"))
             let otherFlow = try await shop.request(.post, "/api/v1/orders", ShopHarness.orderBody([("PROD_1", 1)]), headers: ["X-Emporium-Fail": "payment.update"])
             #expect(otherFlow.status == 400 && otherFlow.message.contains("not a step of the create flow"))
+            // A path the API does not have gets the envelope too.
+            let nowhere = try await shop.request(.get, "/api/v1/nowhere")
+            #expect(nowhere.status == 404 && nowhere.returnCode == false && nowhere.message.contains("/api/v1/nowhere"), "\(nowhere.json)")
             #expect(try await shop.footprint() == before)
         }
     }

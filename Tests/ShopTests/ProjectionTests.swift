@@ -5,7 +5,9 @@ import Inventory
 import Logging
 import Postgres
 import Reporting
-@testable import Shop
+import Shop
+import ShopServices
+import ShopVocabulary
 import Testing
 import TestSupport
 
@@ -51,7 +53,8 @@ extension ShopFlowTests {
             let died = Locked(false)
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            let runner = ProjectionRunner(DiesOnce(inner: InventoryReport(), died: died, atEvent: 7), store: store, pollInterval: .milliseconds(100), logger: logger)
+            let runner = ProjectionRunner(DiesOnce(inner: InventoryReport(), died: died, atEvent: 7), store: store, listener: db.listener(),
+                                          pollInterval: .milliseconds(100), logger: logger)
             let task = Task { try await runner.run() }
             #expect(try await eventually {
                 try await store.pool.query("SELECT count(*) AS n FROM report.inventory WHERE reserved = 3").first!.decode("n", as: Int.self) == 20
@@ -69,7 +72,7 @@ extension ShopFlowTests {
             let store = db.eventStore()
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            let runner = ProjectionRunner(InventoryReport(), store: store, pollInterval: .milliseconds(100), logger: logger)
+            let runner = ProjectionRunner(InventoryReport(), store: store, listener: db.listener(), pollInterval: .milliseconds(100), logger: logger)
             let task = Task { try await runner.run() }
             let early = try await db.connect()
             try await early.execute("BEGIN")
@@ -90,11 +93,12 @@ extension ShopFlowTests {
         }
     }
 
-    func reportTables(_ store: EventStore) async throws -> [String] {
-        var out: [String] = []
-        for (table, key) in [("orders", "order_id"), ("product_sales", "product_id"), ("sales_orders", "order_id"), ("inventory", "product_id")] {
-            out.append(try await store.pool.query(
-                "SELECT coalesce(json_agg(to_jsonb(t) - 'updated_at' ORDER BY t.\(key)), '[]')::text AS rows FROM report.\(table) t").first!.decode("rows"))
+    /// Every row of every projection's tables, every column in PostgreSQL's own text form.
+    func reportTables(_ store: EventStore) async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for table in Projections.all.flatMap(\.tables) {
+            out[table] = try await store.pool.query(
+                "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') AS rows FROM report.\(table) t").first!.decode("rows")
         }
         return out
     }
@@ -132,13 +136,31 @@ extension ShopFlowTests {
             querying.withLock { $0 = false }
             try await reader.value
             #expect(fewest.value == 7, "a query saw \(fewest.value) orders during the rebuild")
-            #expect(try await reportTables(shop.store) == before)
+            // Projections write only what the events say (event time, not now()): a rebuild
+            // of them all leaves every table byte-identical, every column included.
+            let after = try await reportTables(shop.store)
+            #expect(before["orders"]?.contains("ORDER_") == true && before.count == 4)
+            for (table, rows) in before { #expect(after[table] == rows, "\(table) differs after the rebuild") }
             // Live projection goes on on the new tables.
             let later = try #require(try await shop.placeOrder([("PROD_B", 2)]).result("orderId"))
             #expect(try await eventually { try await shop.request(.get, "/api/v1/reports/\(later)").result("orderStatus") == "30" })
             // Over HTTP too.
+            func tableOID() async throws -> Int64 {
+                try await shop.store.pool.query("SELECT 'report.product_sales'::regclass::oid::bigint AS oid").first!.decode("oid")
+            }
+            #expect(try await eventually { try await ProjectionStatus.all(shop.store).allSatisfy { $0.lagEvents == 0 } })
+            let liveTable = try await tableOID()
+            let liveRows = try await reportTables(shop.store)["product_sales"]
             #expect(try await shop.request(.post, "/api/admin/projections/sales/rebuild").status == 202)
             #expect(try await shop.request(.post, "/api/admin/projections/nope/rebuild").status == 404)
+            // The requested rebuild runs in the server's own service group and swaps a new table in.
+            let swappedIn = try await eventually {
+                let swapped = try await tableOID() != liveTable
+                let running = try await ProjectionRebuild.isRunning("sales", store: shop.store)
+                return swapped && !running
+            }
+            #expect(swappedIn)
+            #expect(try await reportTables(shop.store)["product_sales"] == liveRows)
         }
     }
 }

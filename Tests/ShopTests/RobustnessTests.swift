@@ -2,7 +2,9 @@ import EventSourcing
 import EventStore
 import Foundation
 import Postgres
-@testable import Shop
+import Shop
+import ShopServices
+import ShopVocabulary
 import Testing
 import TestSupport
 

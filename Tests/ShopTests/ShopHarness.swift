@@ -10,7 +10,9 @@ import NIOCore
 import Ordering
 import Payments
 import Postgres
-@testable import Shop
+import Shop
+import ShopServices
+import ShopVocabulary
 import Shipping
 import Testing
 import TestSupport
@@ -31,11 +33,11 @@ struct ShopHarness: Sendable {
             configure(&configuration)
             var logger = Logger(label: "shop-test")
             logger.logLevel = .error
-            let app = Shop.application(store: store, configuration: configuration, logger: logger, hooks: hooks)
+            let app = Shop.application(store: store, listener: db.listener(), configuration: configuration, logger: logger, hooks: hooks)
+            // The application runs the store as a service: it closes it when the test ends.
             try await app.test(.live) { client in
                 try await body(ShopHarness(store: store, port: client.port!))
             }
-            await store.close()
         }
     }
 

@@ -1,0 +1,90 @@
+import EventSourcing
+import EventStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OrderSaga
+import ShopHTTP
+
+/// What every command request goes through, once: the body read up to its limit, the
+/// headers that steer it (`Idempotency-Key`, `X-Emporium-Fail`) and `?wait=`; then the work
+/// in one transaction with its idempotency record, the wait for the saga it started, and
+/// the answer as the envelope.
+package struct CommandIntake: Sendable {
+    package struct Settings: Sendable {
+        /// Lets `X-Emporium-Fail` make one step fail. Off by default.
+        package var allowFaultInjection = false
+        package var maxBodyBytes = 64 * 1024
+        package var maxWaitSeconds: Double = 60
+        package init() {}
+    }
+
+    static let failHeader = HTTPField.Name("X-Emporium-Fail")!
+    static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
+
+    let settings: Settings
+    let store: EventStore
+    let sagaWait: SagaWait
+
+    /// A command request as it came in.
+    struct Received: Sendable {
+        var body: Data
+        var fault: SagaStep?
+        var wait: Double?
+        var idempotencyKey: String?
+        /// What a retry with the same key must repeat exactly.
+        var fingerprint: String
+
+        func fields() throws -> JSONFields { try JSONFields(json: body) }
+    }
+
+    func receive(_ request: Request) async throws -> Received {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: settings.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw ShopError.tooLarge("the request body is larger than \(settings.maxBodyBytes) bytes")
+        }
+        let body = Data(buffer.readableBytesView)
+        let fault = try faultStep(request)
+        return Received(body: body, fault: fault, wait: try waitSeconds(request),
+                        idempotencyKey: request.headers[Self.idempotencyHeader],
+                        fingerprint: "\(request.method) \(request.uri.path) \(String(decoding: body, as: UTF8.self)) \(fault?.rawValue ?? "")")
+    }
+
+    /// Runs `work` once per idempotency key in one transaction of `service`'s, waits for
+    /// its saga when asked, and answers.
+    func run(_ received: Received, for service: Partition, _ work: (EventStoreTransaction) async throws -> Answer) async throws -> Response {
+        do {
+            var answer = try await IdempotencyKeys(service: service).run(
+                key: received.idempotencyKey, fingerprint: received.fingerprint, store: store, work)
+            if let wait = received.wait, let sagaId = answer.sagaId {
+                answer = try await sagaWait.finished(answer, sagaId: sagaId, within: wait)
+            }
+            return try answer.response()
+        } catch EventStoreError.versionConflict(let stream, _, _) {
+            throw ShopError.conflict("\(stream) changed while this request was handled; try again")
+        }
+    }
+
+    private func faultStep(_ request: Request) throws -> SagaStep? {
+        guard let value = request.headers[Self.failHeader] else { return nil }
+        guard settings.allowFaultInjection else {
+            throw ShopError.badRequest("X-Emporium-Fail is refused: fault injection is off (start the server with --allow-fault-injection)")
+        }
+        guard let step = SagaStep(rawValue: value.trimmingCharacters(in: .whitespaces)) else {
+            throw ShopError.badRequest("X-Emporium-Fail: unknown step \(value) (steps: \(SagaStep.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return step
+    }
+
+    private func waitSeconds(_ request: Request) throws -> Double? {
+        guard let text = request.uri.queryParameters.get("wait") else { return nil }
+        guard let seconds = Double(text), seconds >= 0, seconds <= settings.maxWaitSeconds else {
+            throw ShopError.badRequest("wait must be a number of seconds from 0 to \(Int(settings.maxWaitSeconds))")
+        }
+        return seconds
+    }
+}

@@ -1,0 +1,31 @@
+import EventStore
+import Foundation
+import SagaRuntime
+import ShopServices
+
+/// `?wait=SECONDS`: holds a command's answer until the saga it started has finished (200,
+/// with how it ended) or the wait runs out (202, as things stand).
+struct SagaWait: Sendable {
+    let sagas: SagaStore
+    let completions: SagaCompletions
+
+    struct Finished: Encodable, Sendable {
+        var orderId: String
+        var sagaId: UUID
+        var sagaStatus: String
+        var orderStatus: String?
+        var failure: String?
+    }
+
+    func finished(_ accepted: Answer, sagaId: UUID, within seconds: Double) async throws -> Answer {
+        await completions.wait(for: sagaId, timeout: .milliseconds(Int64(seconds * 1000)))
+        guard let outcome = try await sagas.outcome(sagaId) else { return accepted }
+        let order = try await sagas.store.withTransaction { try await Streams.order(outcome.orderId, in: $0) }
+        let finished = Finished(orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status,
+                                orderStatus: order.state.status?.rawValue, failure: outcome.failure)
+        return try Answer(status: outcome.isFinished ? 200 : 202,
+                          message: outcome.isFinished ? "saga \(outcome.status)" : "still running after \(seconds) s",
+                          result: finished, location: accepted.location, sagaId: sagaId,
+                          ok: outcome.status != "failed" && outcome.status != "stuck")
+    }
+}

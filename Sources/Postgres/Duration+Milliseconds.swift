@@ -1,0 +1,6 @@
+extension Duration {
+    /// Whole milliseconds, rounded down: what libpq's waits and SQL intervals take.
+    public var wholeMilliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

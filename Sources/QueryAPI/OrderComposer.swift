@@ -1,0 +1,79 @@
+import AsyncHTTPClient
+import EventSourcing
+import Foundation
+import Logging
+import NIOCore
+import ShopVocabulary
+
+/// API Composition, as the reference does it: the gateway asks the Order, Payment and
+/// Delivery services concurrently, each for its own view of the order, and composes
+/// `{order, payment, delivery}`. A service that fails or does not answer in time leaves its
+/// part out and named in `missing` — the others' answer still goes back.
+package struct OrderComposer: Sendable {
+    /// Where each service answers; by default this process itself.
+    let endpoints: ServiceEndpoints
+    let timeout: Duration
+    let logger: Logger
+
+    package init(endpoints: ServiceEndpoints, timeout: Duration, logger: Logger) {
+        self.endpoints = endpoints
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    struct Composed: Encodable, Sendable {
+        var order: JSONValue?
+        var payment: JSONValue?
+        var delivery: JSONValue?
+        /// Service name → why its part is absent.
+        var missing: [String: String]?
+    }
+
+    enum Part: Sendable {
+        case found(String)
+        case absent
+        case failed(String)
+    }
+
+    func compose(_ orderId: String) async -> (Composed, allFound: Bool, orderExists: Bool) {
+        async let order = ask(.order, orderId)
+        async let payment = ask(.payment, orderId)
+        async let delivery = ask(.delivery, orderId)
+        let parts: [(String, Part)] = await [("order", order), ("payment", payment), ("delivery", delivery)]
+        var composed = Composed()
+        var missing: [String: String] = [:]
+        for (name, part) in parts {
+            switch part {
+            case .found(let json):
+                switch name {
+                case "order": composed.order = JSONValue(json)
+                case "payment": composed.payment = JSONValue(json)
+                default: composed.delivery = JSONValue(json)
+                }
+            case .absent: break
+            case .failed(let reason): missing[name] = reason
+            }
+        }
+        composed.missing = missing.isEmpty ? nil : missing
+        let orderAbsent: Bool = if case .absent = parts[0].1 { true } else { false }
+        return (composed, missing.isEmpty, !orderAbsent)
+    }
+
+    private func ask(_ service: Partition, _ orderId: String) async -> Part {
+        let url = "\(await endpoints.base(for: service))\(ServiceViews.prefix)/\(service.rawValue)/\(orderId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? orderId)"
+        do {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: TimeAmount(timeout))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            if response.status == .notFound { return .absent }
+            guard response.status == .ok,
+                  let envelope = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+                  let result = envelope["result"] else {
+                return .failed("\(service.rawValue) service answered \(response.status.code)")
+            }
+            return .found(String(decoding: try JSONSerialization.data(withJSONObject: result), as: UTF8.self))
+        } catch {
+            logger.warning("a service did not answer the gateway", metadata: ["service": "\(service.rawValue)", "error": "\(error)"])
+            return .failed("\(service.rawValue) service did not answer: \(error)")
+        }
+    }
+}

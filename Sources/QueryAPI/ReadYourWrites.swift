@@ -1,0 +1,27 @@
+import EventSourcing
+import EventStore
+import HTTPTypes
+import Hummingbird
+import Reporting
+import ShopHTTP
+
+/// `?minPosition=` (from a command's answer): a query waits, up to `maxWait`, until the
+/// report it reads has caught up with that position; if it has not by then, the answer
+/// carries `X-Emporium-Stale: true`.
+struct ReadYourWrites: Sendable {
+    static let staleHeader = HTTPField.Name("X-Emporium-Stale")!
+    let store: EventStore
+    var maxWait: Duration = .seconds(5)
+
+    /// The headers the answer gets, after waiting for `projection` as the request asks.
+    /// An answer read from the services' own streams (no projection) is never behind.
+    func headers(_ request: Request, after projection: (any Projection)?) async throws -> HTTPFields {
+        guard let text = request.uri.queryParameters.get("minPosition") else { return [:] }
+        guard let position = Position(String(text)) else {
+            throw ShopError.badRequest("minPosition must look like 1234:56, as commands return it")
+        }
+        guard let projection else { return [:] }
+        let caughtUp = try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: maxWait)
+        return caughtUp ? [:] : [Self.staleHeader: "true"]
+    }
+}

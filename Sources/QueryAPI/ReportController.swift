@@ -1,0 +1,52 @@
+import Hummingbird
+import Reporting
+import ShopHTTP
+
+/// The read side (CQRS): GETs answered from the report tables the projections keep.
+struct ReportController: Sendable {
+    let queries: ReportQueries
+    let readYourWrites: ReadYourWrites
+
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+        router.get("/api/v1/reports/sales", use: sales)
+        router.get("/api/v1/reports/:orderId", use: order)
+        router.get("/api/v1/reports", use: orders)
+        router.get("/api/v1/inventory/:productId", use: stock)
+    }
+
+    @Sendable func sales(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let headers = try await readYourWrites.headers(request, after: SalesReport())
+        return try Envelope.response(.ok, "ok", try await queries.sales(), headers: headers)
+    }
+
+    @Sendable func order(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let orderId = try context.parameters.require("orderId")
+        let headers = try await readYourWrites.headers(request, after: OrdersReport())
+        guard let report = try await queries.order(orderId) else { throw ShopError.notFound("no report for order \(orderId)") }
+        return try Envelope.response(.ok, "ok", report, headers: headers)
+    }
+
+    /// Orders in order time, `limit` at a time, optionally of one user or status.
+    @Sendable func orders(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let headers = try await readYourWrites.headers(request, after: OrdersReport())
+        let parameters = request.uri.queryParameters
+        let limitText = parameters.get("limit") ?? "20"
+        guard let limit = Int(limitText), (1...500).contains(limit) else {
+            throw ShopError.badRequest("limit must be a whole number from 1 to 500, not \(limitText)")
+        }
+        do {
+            let page = try await queries.orders(userId: parameters.get("userId"), orderStatus: parameters.get("orderStatus"),
+                                                limit: limit, cursor: parameters.get("cursor"))
+            return try Envelope.response(.ok, "ok", page, headers: headers)
+        } catch ReportQueryError.badCursor {
+            throw ShopError.badRequest("cursor is not one this API gave out")
+        }
+    }
+
+    @Sendable func stock(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let productId = try context.parameters.require("productId")
+        let headers = try await readYourWrites.headers(request, after: InventoryReport())
+        guard let stock = try await queries.stock(productId) else { throw ShopError.notFound("unknown product \(productId)") }
+        return try Envelope.response(.ok, "ok", stock, headers: headers)
+    }
+}

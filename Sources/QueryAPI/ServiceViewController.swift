@@ -1,0 +1,38 @@
+import Hummingbird
+import ShopHTTP
+
+/// Each service's own view of an order, from its own streams: what the gateway composes
+/// (`/api/v1/services/{order,payment,delivery}/{orderId}`), and the reference's delivery GET.
+struct ServiceViewController: Sendable {
+    let views: ServiceViews
+
+    /// The reference's `GET /api/v1/delivery/{orderId}` answer.
+    struct Delivery: Encodable, Sendable {
+        var deliveryId: String
+        var orderId: String
+        var deliveryStatus: String
+    }
+
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+        router.get("\(ServiceViews.prefix)/order/:orderId") { _, context in
+            try Self.found(try await views.order(try context.parameters.require("orderId")))
+        }
+        router.get("\(ServiceViews.prefix)/payment/:orderId") { _, context in
+            try Self.found(try await views.payment(try context.parameters.require("orderId")))
+        }
+        router.get("\(ServiceViews.prefix)/delivery/:orderId") { _, context in
+            try Self.found(try await views.delivery(try context.parameters.require("orderId")))
+        }
+        router.get("/api/v1/delivery/:orderId") { _, context in
+            let orderId = try context.parameters.require("orderId")
+            guard let delivery = try await views.delivery(orderId) else { throw ShopError.notFound("order \(orderId) has no delivery") }
+            return try Envelope.response(.ok, "ok", Delivery(deliveryId: delivery.deliveryId, orderId: orderId, deliveryStatus: delivery.deliveryStatus))
+        }
+    }
+
+    /// A service answers 404 for what it does not hold; the gateway tells that from a failure.
+    static func found<View: Encodable & Sendable>(_ view: View?) throws -> Response {
+        guard let view else { throw ShopError.notFound("not found") }
+        return try Envelope.response(.ok, "ok", view)
+    }
+}

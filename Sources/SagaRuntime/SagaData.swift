@@ -1,0 +1,43 @@
+import EventSourcing
+import Foundation
+import OrderSaga
+import Payments
+import ShopVocabulary
+
+/// What a saga needs to build its commands: the order's lines and payments, before and
+/// after, and the fault to inject, if any. Stored with the saga's row.
+package struct SagaData: Codable, Sendable, Hashable {
+    var orderId: String
+    var lines: [OrderLine]
+    var payments: [PaymentDetail]
+    var previousLines: [OrderLine]?
+    var previousPayments: [PaymentDetail]?
+    var failStep: SagaStep?
+
+    package init(orderId: String, lines: [OrderLine], payments: [PaymentDetail],
+                 previousLines: [OrderLine]? = nil, previousPayments: [PaymentDetail]? = nil, failStep: SagaStep? = nil) {
+        self.orderId = orderId
+        self.lines = lines
+        self.payments = payments
+        self.previousLines = previousLines
+        self.previousPayments = previousPayments
+        self.failStep = failStep
+    }
+
+    /// The inbox command for `command`, in the saga `sagaId` at `state`.
+    func serviceCommand(_ command: SagaCommand, sagaId: UUID, state: SagaState) -> ServiceCommand {
+        var message = ServiceCommand(sagaId: sagaId, command: command, orderId: orderId)
+        switch command {
+        case .reserveStock, .adjustStock, .reReserveStock: message.lines = lines
+        case .revertStock: message.lines = previousLines ?? []
+        case .createPayment, .updatePayment: message.payments = payments
+        case .revertPayment: message.payments = previousPayments ?? []
+        case .failOrder, .revertOrderUpdate, .revertOrderDelete: message.reason = state.failure
+        default: break
+        }
+        if state.phase == .forward, let failStep, state.kind.steps[state.stepIndex].step == failStep {
+            message.fault = failStep
+        }
+        return message
+    }
+}

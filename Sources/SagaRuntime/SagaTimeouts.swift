@@ -1,0 +1,44 @@
+import EventStore
+import Logging
+import OrderSaga
+import ServiceLifecycle
+
+/// Fails forward steps that got no answer within the step timeout (and compensates them).
+package struct SagaTimeouts: Service {
+    let sagas: SagaStore
+    let checkInterval: Duration
+    let logger: Logger
+
+    package init(sagas: SagaStore, checkInterval: Duration = .milliseconds(500), logger: Logger) {
+        self.sagas = sagas
+        self.checkInterval = checkInterval
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    while try await failOverdue() > 0 {}
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("saga timeout check failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: checkInterval)
+            }
+        }
+    }
+
+    func failOverdue() async throws -> Int {
+        try await sagas.store.withTransaction { tx in
+            let overdue = try await sagas.overdue(limit: 20, in: tx)
+            for saga in overdue {
+                let (state, decision) = SagaMachine.timedOut(saga.state)
+                logger.warning("saga step timed out", metadata: ["saga": "\(saga.sagaId)", "order": "\(saga.data.orderId)", "failure": "\(state.failure ?? "")"])
+                try await sagas.apply(decision, sagaId: saga.sagaId, state: state, data: saga.data, note: state.failure ?? "timed out", in: tx)
+            }
+            return overdue.count
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+
+/// The reference application's answer shape, `{returnCode, returnMessage, result}`, with
+/// an honest HTTP status.
+package struct Envelope<Result: Encodable & Sendable>: Encodable, Sendable {
+    var returnCode: Bool
+    var returnMessage: String
+    var result: Result?
+
+    /// `returnCode` is false for a 4xx/5xx, and when `ok` says the business outcome failed.
+    package static func response(_ status: HTTPResponse.Status, _ message: String, _ result: Result?,
+                                 headers: HTTPFields = [:], ok: Bool = true) throws -> Response {
+        let body = try JSONEncoder.envelope.encode(Envelope(returnCode: ok && status.code < 400, returnMessage: message, result: result))
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// An answer with nothing in `result`.
+package struct NoResult: Encodable, Sendable {}
+
+extension JSONEncoder {
+    /// Sorted keys, ISO 8601 dates: the same answer for the same data.
+    package static let envelope: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+}

@@ -1,0 +1,32 @@
+import Hummingbird
+
+/// Why a request was refused: an HTTP status and a message that names the field or the
+/// state at fault. Thrown from anywhere in a route; Hummingbird renders it as the envelope.
+package struct ShopError: HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
+    package var status: HTTPResponse.Status
+    package var message: String
+
+    package init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    /// 400: the request itself is wrong; the message names the field.
+    package static func badRequest(_ message: String) -> ShopError { ShopError(.badRequest, message) }
+    /// 404: the order, delivery or product named does not exist.
+    package static func notFound(_ message: String) -> ShopError { ShopError(.notFound, message) }
+    /// 409: the thing is in a state that does not allow this, or is busy.
+    package static func conflict(_ message: String) -> ShopError { ShopError(.conflict, message) }
+    /// 413: the body is over the limit.
+    package static func tooLarge(_ message: String) -> ShopError { ShopError(.contentTooLarge, message) }
+    /// 422: an Idempotency-Key reused for another request.
+    package static func unprocessable(_ message: String) -> ShopError { ShopError(.unprocessableContent, message) }
+    /// 500: something failed that the request did not cause; the details are in the log.
+    package static let internalError = ShopError(.internalServerError, "internal error; see the server log")
+
+    package var description: String { message }
+
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
+        try Envelope<NoResult>.response(status, message, nil)
+    }
+}

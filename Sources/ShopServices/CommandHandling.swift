@@ -1,0 +1,50 @@
+import EventSourcing
+import EventStore
+import ShopVocabulary
+
+/// Applies one inbox command to its service's aggregates, in the worker's transaction,
+/// and appends exactly one answer: the success event, or a rejection naming the reason.
+package protocol CommandHandling: Sendable {
+    var service: Partition { get }
+    /// Returns the outcome recorded on the inbox row.
+    func handle(_ command: ServiceCommand, in transaction: EventStoreTransaction) async throws -> String
+}
+
+extension ServiceCommand {
+    /// The refusal fault injection asks for.
+    var injectedFault: Rejection? {
+        fault.map { Rejection("fault injected at \($0.rawValue)") }
+    }
+}
+
+/// `ok`, or `rejected: reason`.
+func outcome<T>(_ result: Result<T, Rejection>) -> String {
+    switch result {
+    case .success: return "ok"
+    case .failure(let rejection): return "rejected: \(rejection.reason)"
+    }
+}
+
+/// Appends the command's one answer — the decided event, or the rejection event — to
+/// `stream`, and returns the outcome for the inbox row.
+func answer<E: DomainEventSet>(_ decision: Result<E, Rejection>, orElse rejected: (CommandRejection) -> E,
+                               to stream: StreamID, at expected: ExpectedVersion, for command: ServiceCommand,
+                               in tx: EventStoreTransaction) async throws -> String {
+    let reply: E
+    switch decision {
+    case .success(let event): reply = event
+    case .failure(let rejection): reply = rejected(CommandRejection(command: command.command.rawValue, reason: rejection.reason))
+    }
+    try await tx.append([reply.newEvent(metadata: command.metadata)], to: stream, expected: expected)
+    return outcome(decision)
+}
+
+/// What a refusal says whichever service refuses: the command and the reason.
+struct CommandRejection {
+    var command: String
+    var reason: String
+
+    func about<Subject>(_ subjectId: String) -> CommandRejected<Subject> {
+        CommandRejected(subjectId: subjectId, command: command, reason: reason)
+    }
+}

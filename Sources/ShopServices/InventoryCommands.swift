@@ -1,0 +1,52 @@
+import EventSourcing
+import EventStore
+import Inventory
+import ShopVocabulary
+
+/// The inventory service's inbox commands: reserve, adjust, release and ship stock.
+package struct InventoryCommands: CommandHandling {
+    package let service = Partition.inventory
+
+    package init() {}
+
+    package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> String {
+        let orderId = command.orderId
+        let reservation = try await Streams.reservation(forOrder: orderId, in: tx)
+        let lines = command.lines ?? []
+        // Every product the command touches, loaded in id order (appends lock them in that order too).
+        var products: [String: Loaded<Product>] = [:]
+        for productId in Set(lines.map(\.productId)).union(reservation.state.lines.keys).sorted() {
+            products[productId] = try await Streams.product(productId, in: tx)
+        }
+        let states = products.mapValues(\.state)
+        let decision: Result<StockDecision, Rejection>
+        if let fault = command.injectedFault {
+            decision = .failure(fault)
+        } else {
+            switch command.command {
+            case .reserveStock:
+                decision = StockRules.reserve(orderId: orderId, lines: lines, reservation: reservation.state, products: states)
+            case .adjustStock, .revertStock, .reReserveStock:
+                decision = StockRules.adjust(orderId: orderId, lines: lines, reservation: reservation.state, products: states)
+            case .releaseStock, .releaseStockForDelete:
+                decision = .success(StockRules.release(orderId: orderId, reservation: reservation.state))
+            case .shipStock:
+                decision = StockRules.ship(orderId: orderId, reservation: reservation.state)
+            default:
+                decision = .failure(Rejection("the inventory does not handle \(command.command.rawValue)"))
+            }
+        }
+        let metadata = command.metadata
+        switch decision {
+        case .success(let stock):
+            for (productId, movement) in stock.movements.sorted(by: { $0.key < $1.key }) {
+                try await tx.append([movement.newEvent(metadata: metadata)], to: ShopIDs.product(productId), expected: products[productId]!.expected)
+            }
+            try await tx.append([stock.reply.newEvent(metadata: metadata)], to: ShopIDs.reservation(forOrder: orderId), expected: reservation.expected)
+        case .failure(let rejection):
+            let reply = ReservationEvent.rejected(StockCommandRejected(subjectId: orderId, command: command.command.rawValue, reason: rejection.reason))
+            try await tx.append([reply.newEvent(metadata: metadata)], to: ShopIDs.reservation(forOrder: orderId), expected: reservation.expected)
+        }
+        return outcome(decision)
+    }
+}

@@ -1,0 +1,37 @@
+import EventSourcing
+import Foundation
+import OrderSaga
+import Payments
+
+/// A command in a service's inbox, as JSON: what the saga (or a desk) asks a service to do.
+public struct ServiceCommand: Codable, Sendable, Hashable {
+    public var commandId: UUID
+    /// The saga this command belongs to (its replies carry it as correlation id).
+    public var sagaId: UUID
+    public var command: SagaCommand
+    public var orderId: String
+    /// Stock lines (reserve, adjust, revert, re-reserve).
+    public var lines: [OrderLine]?
+    /// Payment details (create, update, revert).
+    public var payments: [PaymentDetail]?
+    public var reason: String?
+    /// Set by fault injection: the service refuses this one command, naming the step.
+    public var fault: SagaStep?
+
+    public init(commandId: UUID = UUID(), sagaId: UUID, command: SagaCommand, orderId: String,
+                lines: [OrderLine]? = nil, payments: [PaymentDetail]? = nil, reason: String? = nil, fault: SagaStep? = nil) {
+        self.commandId = commandId
+        self.sagaId = sagaId
+        self.command = command
+        self.orderId = orderId
+        self.lines = lines
+        self.payments = payments
+        self.reason = reason
+        self.fault = fault
+    }
+
+    /// The metadata of the events this command causes.
+    public var metadata: EventMetadata {
+        EventMetadata(correlationId: sagaId, causationId: commandId, commandId: commandId)
+    }
+}
