@@ -84,7 +84,7 @@ let package = Package(
         ]),
         .executableTarget(name: "emporium", dependencies: [
             "Postgres", "Migrations", "EventSourcing", "EventStore", "Reporting", "Shop",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"), log, lifecycle,
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), hummingbird, log, lifecycle,
         ]),
         .target(
             name: "TestSupport",

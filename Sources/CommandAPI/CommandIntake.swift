@@ -54,6 +54,15 @@ package struct CommandIntake: Sendable {
                         fingerprint: "\(request.method) \(request.uri.path) \(String(decoding: body, as: UTF8.self)) \(fault?.rawValue ?? "")")
     }
 
+    /// The whole of a command route: reads the request, parses it into `Command` (before
+    /// anything is written), and runs it as below.
+    func run<Command: Sendable>(_ request: Request, for service: Partition, parse: (Received) throws -> Command,
+                                _ work: (Command, EventStoreTransaction) async throws -> Answer) async throws -> Response {
+        let received = try await receive(request)
+        let command = try parse(received)
+        return try await run(received, for: service) { try await work(command, $0) }
+    }
+
     /// Runs `work` once per idempotency key in one transaction of `service`'s, waits for
     /// its saga when asked, and answers.
     func run(_ received: Received, for service: Partition, _ work: (EventStoreTransaction) async throws -> Answer) async throws -> Response {

@@ -11,8 +11,6 @@ struct DeliveryController: Sendable {
     }
 
     @Sendable func change(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let received = try await intake.receive(request)
-        let change = try ChangeDeliveryStatus(try received.fields())
-        return try await intake.run(received, for: .delivery) { try await desk.change(change, in: $0) }
+        try await intake.run(request, for: .delivery, parse: { try ChangeDeliveryStatus(try $0.fields()) }, desk.change)
     }
 }

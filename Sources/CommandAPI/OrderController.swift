@@ -13,20 +13,15 @@ struct OrderController: Sendable {
     }
 
     @Sendable func place(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let received = try await intake.receive(request)
-        let order = try PlaceOrder(try received.fields(), fault: received.fault)
-        return try await intake.run(received, for: .order) { try await desk.place(order, in: $0) }
+        try await intake.run(request, for: .order, parse: { try PlaceOrder(try $0.fields(), fault: $0.fault) }, desk.place)
     }
 
     @Sendable func update(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let received = try await intake.receive(request)
-        let update = try UpdateOrder(try received.fields(), fault: received.fault)
-        return try await intake.run(received, for: .order) { try await desk.update(update, in: $0) }
+        try await intake.run(request, for: .order, parse: { try UpdateOrder(try $0.fields(), fault: $0.fault) }, desk.update)
     }
 
     @Sendable func delete(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let received = try await intake.receive(request)
-        let delete = try DeleteOrder(orderId: try context.parameters.require("orderId"), fault: received.fault)
-        return try await intake.run(received, for: .order) { try await desk.delete(delete, in: $0) }
+        let orderId = try context.parameters.require("orderId")
+        return try await intake.run(request, for: .order, parse: { try DeleteOrder(orderId: orderId, fault: $0.fault) }, desk.delete)
     }
 }

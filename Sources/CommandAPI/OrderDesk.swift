@@ -26,24 +26,24 @@ struct OrderDesk: Sendable {
     }
 
     func place(_ order: PlaceOrder, in tx: EventStoreTransaction) async throws -> Answer {
-        let priced = try await price(order.lines, order.payments, in: tx)
+        let priced = try await price(order.order, in: tx)
         let orderId = ShopIDs.newOrderId()
         let sagaId = UUID()
         let placed = OrderEvent.placed(OrderPlaced(orderId: orderId, userId: order.userId, orderDatetime: Date(), order: priced))
         let appended = try await tx.append([placed.newEvent(metadata: EventMetadata(correlationId: sagaId))], to: ShopIDs.order(orderId), expected: .noStream)
-        try await start(.create, sagaId: sagaId, SagaData(orderId: orderId, lines: order.lines, payments: Self.details(priced), failStep: order.fault), in: tx)
+        try await start(.create, sagaId: sagaId, SagaData(orderId: orderId, lines: order.order.lines, payments: Self.details(priced), failStep: order.fault), in: tx)
         return try Self.accepted(orderId, sagaId: sagaId, status: .created, at: appended, "order accepted; its saga is running")
     }
 
     func update(_ update: UpdateOrder, in tx: EventStoreTransaction) async throws -> Answer {
-        let priced = try await price(update.lines, update.payments, in: tx)
+        let priced = try await price(update.order, in: tx)
         let orderId = update.orderId
         let order = try await lockedChangeableOrder(orderId, action: "updated", in: tx)
         let sagaId = UUID()
         let event = OrderEvent.updateRequested(OrderUpdateRequested(orderId: orderId, order: priced))
         let appended = try await tx.append([event.newEvent(metadata: EventMetadata(correlationId: sagaId))], to: ShopIDs.order(orderId), expected: order.expected)
         let previous = order.state.current!
-        let data = SagaData(orderId: orderId, lines: update.lines, payments: Self.details(priced),
+        let data = SagaData(orderId: orderId, lines: update.order.lines, payments: Self.details(priced),
                             previousLines: previous.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
                             previousPayments: Self.details(previous), failStep: update.fault)
         try await start(.update, sagaId: sagaId, data, in: tx)
@@ -95,15 +95,15 @@ struct OrderDesk: Sendable {
     }
 
     /// The lines at the products' registered prices, split by the payment shares.
-    private func price(_ lines: [OrderLine], _ payments: [PaymentRequest], in tx: EventStoreTransaction) async throws -> PricedOrder {
+    private func price(_ order: RequestedOrder, in tx: EventStoreTransaction) async throws -> PricedOrder {
         var prices: [String: Int64] = [:]
-        for (index, line) in lines.enumerated() where prices[line.productId] == nil {
+        for (index, line) in order.lines.enumerated() where prices[line.productId] == nil {
             guard let registration = try await Streams.product(line.productId, in: tx).state.registration else {
                 throw ShopError.badRequest("orderReqDetails[\(index)].productId \(line.productId) is not a registered product")
             }
             prices[line.productId] = registration.unitPrice
         }
-        switch Pricing.price(lines, unitPrices: prices, payments: payments) {
+        switch Pricing.price(order.lines, unitPrices: prices, payments: order.payments) {
         case .success(let priced): return priced
         case .failure(let rejection): throw ShopError.badRequest(rejection.reason)
         }

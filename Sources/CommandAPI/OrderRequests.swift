@@ -7,15 +7,13 @@ import ShopVocabulary
 /// `POST /api/v1/orders`, parsed and checked.
 package struct PlaceOrder: Sendable {
     var userId: String
-    var lines: [OrderLine]
-    var payments: [PaymentRequest]
+    var order: RequestedOrder
     /// The step fault injection makes fail, if asked.
     var fault: SagaStep?
 
     package init(_ body: JSONFields, fault: SagaStep?) throws {
         userId = try body.string("userId")
-        lines = try body.orderLines()
-        payments = try body.paymentRequests()
+        order = try RequestedOrder(body)
         self.fault = try fault.checked(in: .create)
     }
 }
@@ -23,15 +21,24 @@ package struct PlaceOrder: Sendable {
 /// `PUT /api/v1/orders`: new lines and payments for a completed order.
 package struct UpdateOrder: Sendable {
     var orderId: String
-    var lines: [OrderLine]
-    var payments: [PaymentRequest]
+    var order: RequestedOrder
     var fault: SagaStep?
 
     package init(_ body: JSONFields, fault: SagaStep?) throws {
         orderId = try body.string("orderId")
+        order = try RequestedOrder(body)
+        self.fault = try fault.checked(in: .update)
+    }
+}
+
+/// What a placed or updated order asks for: `orderReqDetails` and `paymentReqDetails`.
+struct RequestedOrder: Sendable {
+    var lines: [OrderLine]
+    var payments: [PaymentRequest]
+
+    init(_ body: JSONFields) throws {
         lines = try body.orderLines()
         payments = try body.paymentRequests()
-        self.fault = try fault.checked(in: .update)
     }
 }
 

@@ -11,8 +11,6 @@ struct ProductController: Sendable {
     }
 
     @Sendable func register(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let received = try await intake.receive(request)
-        let product = try RegisterProduct(try received.fields())
-        return try await intake.run(received, for: .inventory) { try await warehouse.register(product, in: $0) }
+        try await intake.run(request, for: .inventory, parse: { try RegisterProduct(try $0.fields()) }, warehouse.register)
     }
 }

@@ -15,6 +15,8 @@ public struct Position: Sendable, Hashable, Comparable, Codable, LosslessStringC
 
     /// Before every event.
     public static let start = Position(transactionId: 0, globalPosition: 0)
+    /// After every event there will ever be.
+    public static let end = Position(transactionId: .max, globalPosition: .max)
 
     public static func < (a: Position, b: Position) -> Bool {
         (a.transactionId, a.globalPosition) < (b.transactionId, b.globalPosition)

@@ -78,9 +78,7 @@ public struct EventStore: Sendable {
     /// Whether committed events exist after `position` and at or before `limit`: those a
     /// consumer at `position` has yet to apply before it has seen `limit`.
     public func hasEvents(_ partitions: [Partition], after position: Position, upTo limit: Position) async throws -> Bool {
-        try await pool.query("SELECT es.has_events_between($1::text[], $2::xid8, $3, $4::xid8, $5) AS pending",
-                             [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
-                              limit.transactionId, limit.globalPosition]).first!.decode("pending")
+        try await pool.withConnection { try await EventReads.hasEvents(partitions, after: position, upTo: limit, on: $0) }
     }
 
     /// How many committed events of `partitions` lie after `position`, and the age of the

@@ -81,10 +81,12 @@ enum EventReads {
             .rows.map(EventRows.recordedEvent)
     }
 
-    static func hasEvents(_ partitions: [Partition], after position: Position, on connection: Connection) async throws -> Bool {
-        try await connection.query("SELECT es.has_events_after($1::text[], $2::xid8, $3) AS held",
-                                   [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition])
-            .first!.decode("held")
+    static func hasEvents(_ partitions: [Partition], after position: Position, upTo limit: Position = .end,
+                          on connection: Connection) async throws -> Bool {
+        try await connection.query("SELECT es.has_events_between($1::text[], $2::xid8, $3, $4::xid8, $5) AS pending",
+                                   [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
+                                    limit.transactionId, limit.globalPosition])
+            .first!.decode("pending")
     }
 
     static func checkpoint(subscriber: String, partitions: [Partition], on connection: Connection) async throws -> Position {

@@ -22,7 +22,8 @@ extension Connection {
     /// An empty array means the wait ran out. Throws `connectionLost` when the server goes away.
     ///
     /// The wait is a `poll()` on the socket with a timeout, on this connection's own thread,
-    /// so a caller that loops over it notices cancellation within one timeout.
+    /// so a caller that loops over it notices cancellation within one timeout. The shop
+    /// waits through one `Listener` per process, which loops over this.
     public func waitForNotifications(timeout: Duration) throws -> [Notification] {
         let conn = try liveHandle()
         var received = drainNotifications(conn)
@@ -35,27 +36,6 @@ extension Connection {
             received = drainNotifications(conn)
         }
         return received
-    }
-
-    /// An async stream of notifications on the channels this connection listens to. It
-    /// finishes with an error when the connection is lost, and stops when the consumer
-    /// stops iterating.
-    public nonisolated func notifications(checkInterval: Duration = .milliseconds(250)) -> AsyncThrowingStream<Notification, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    while !Task.isCancelled {
-                        for notification in try await self.waitForNotifications(timeout: checkInterval) {
-                            continuation.yield(notification)
-                        }
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
     }
 
     private func drainNotifications(_ conn: OpaquePointer) -> [Notification] {

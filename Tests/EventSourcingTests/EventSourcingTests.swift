@@ -70,4 +70,14 @@ import Testing
         #expect(try state.decide(.add(-5)).get().count == 1)
         #expect(throws: Counter.Refused(reason: "would go below zero")) { try state.decide(.add(-6)).get() }
     }
+
+    @Test func positionsReadBackTheFormTheyAreShownIn() {
+        let position = Position(transactionId: 1234, globalPosition: 56)
+        #expect(position.description == "1234:56")
+        #expect(Position("1234:56") == position)
+        #expect(Position(Position.end.description) == .end && Position.start < position && position < .end)
+        for bad in ["", "1234", "1234:", ":56", "1:2:3", "-1:5", "x:1", "1::2", "99999999999999999999:1"] {
+            #expect(Position(bad) == nil, "\(bad)")
+        }
+    }
 }

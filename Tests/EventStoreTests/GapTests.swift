@@ -5,8 +5,8 @@ import Postgres
 import Testing
 import TestSupport
 
-/// ARCHITECTURE.md invariant 4: a reader never skips an event whose transaction
-/// commits after a later one was read.
+/// No skipped events (docs/architecture.md): a reader never skips an event whose
+/// transaction commits after a later one was read.
 @Suite struct GapTests {
     @Test func aTransactionStillOpenHoldsBackLaterCommitsUntilItCommits() async throws {
         try await TestDatabase.with { db in
