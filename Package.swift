@@ -72,8 +72,7 @@ let package = Package(
         ]),
         // The query API: reports, the gateway's API Composition and order history, the services' views, admin.
         .target(name: "QueryAPI", dependencies: [
-            "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "Reporting", "ShopHTTP",
-            "OrderSaga", "Ordering", "Payments", "Shipping",
+            "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "Reporting", "ShopHTTP", "OrderSaga",
             hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
         ]),

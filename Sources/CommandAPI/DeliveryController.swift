@@ -1,5 +1,4 @@
 import Hummingbird
-import ShopHTTP
 
 /// The delivery service's command: move a delivery forward.
 struct DeliveryController: Sendable {

@@ -1,5 +1,4 @@
 import Hummingbird
-import ShopHTTP
 
 /// The order service's commands: place, update and delete an order.
 struct OrderController: Sendable {

@@ -1,7 +1,6 @@
 import EventSourcing
 import EventStore
 import Foundation
-import Inventory
 import OrderSaga
 import Ordering
 import Payments

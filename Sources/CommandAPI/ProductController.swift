@@ -1,5 +1,4 @@
 import Hummingbird
-import ShopHTTP
 
 /// The inventory service's command: register a product.
 struct ProductController: Sendable {

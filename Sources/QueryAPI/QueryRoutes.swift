@@ -1,6 +1,5 @@
 import EventStore
 import Hummingbird
-import Logging
 import Reporting
 
 /// The query API: reports (CQRS), the gateway's composed views and timelines (API

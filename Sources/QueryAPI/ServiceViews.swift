@@ -1,9 +1,5 @@
-import EventSourcing
 import EventStore
 import Foundation
-import Ordering
-import Payments
-import Shipping
 import ShopServices
 
 /// Each service's own view of an order, answered from its own streams: what the query

@@ -1,6 +1,5 @@
 import EventSourcing
 import EventStore
-import Foundation
 
 /// A read model built only from events: which partitions it reads, and what one event
 /// does to its tables. Applied in the runner's transaction, with the checkpoint.

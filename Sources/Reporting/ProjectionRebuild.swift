@@ -1,8 +1,6 @@
 import EventSourcing
 import EventStore
-import Foundation
 import Logging
-import Postgres
 
 /// Rebuilds a projection from the first event without taking its report away.
 ///

@@ -1,4 +1,3 @@
-import EventSourcing
 import Postgres
 
 /// `report.projection_status`: each projection's state as its runner last saw it, and for

@@ -1,6 +1,5 @@
 import EventSourcing
 import EventStore
-import Foundation
 
 /// Where each projection stands: its checkpoint, how far behind the log it is, and its
 /// state (a failure names the event it stopped at).

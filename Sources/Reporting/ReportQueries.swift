@@ -1,4 +1,3 @@
-import EventSourcing
 import EventStore
 import Foundation
 import Postgres

@@ -1,6 +1,5 @@
 import EventSourcing
 import EventStore
-import Foundation
 import Logging
 import OrderSaga
 import Postgres

@@ -1,4 +1,3 @@
-import EventStore
 import Logging
 import OrderSaga
 import ServiceLifecycle
