@@ -84,6 +84,7 @@ let package = Package(
         .executableTarget(name: "emporium", dependencies: [
             "Postgres", "Migrations", "EventSourcing", "EventStore", "Reporting", "Shop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), hummingbird, log, lifecycle,
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(
             name: "TestSupport",

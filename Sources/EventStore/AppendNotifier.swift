@@ -26,7 +26,7 @@ final class AppendNotifier: Sendable {
     }
     private let state = Mutex(State())
 
-    init(pool: ConnectionPool, logger: Logger, minimumInterval: Duration = .milliseconds(5)) {
+    init(pool: ConnectionPool, logger: Logger, minimumInterval: Duration = .milliseconds(0)) {
         self.pool = pool
         self.logger = logger
         self.minimumInterval = minimumInterval
