@@ -4,6 +4,9 @@ import PackageDescription
 let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+/// Nonisolated async functions run on their caller's executor: a transaction's body, started
+/// on its connection's own thread, stays there instead of hopping off and back per statement.
+let sameExecutor: [SwiftSetting] = [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
 
 let package = Package(
     name: "emporium",
@@ -32,7 +35,7 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         // Our small Swift layer over libpq: connections, pool, transactions, LISTEN, pipeline.
-        .target(name: "Postgres", dependencies: ["CLibPQ", log, lifecycle]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", log, lifecycle], swiftSettings: sameExecutor),
         // The event-sourcing vocabulary: envelopes, stream ids, positions, command replies. Pure.
         .target(name: "EventSourcing"),
         // One service's rules each: commands, events, state, decisions. Pure.
@@ -43,25 +46,25 @@ let package = Package(
         // The create/update/delete flows as data: steps, commands, compensations. Pure.
         .target(name: "OrderSaga", dependencies: ["EventSourcing"]),
         // Append, read, subscribe, checkpoints — on PostgreSQL. The only Swift that touches es.*.
-        .target(name: "EventStore", dependencies: ["Postgres", "EventSourcing", log, lifecycle]),
+        .target(name: "EventStore", dependencies: ["Postgres", "EventSourcing", log, lifecycle], swiftSettings: sameExecutor),
         // Applies migrations/ and sql/ to a database.
-        .target(name: "Migrations", dependencies: ["Postgres", log]),
+        .target(name: "Migrations", dependencies: ["Postgres", log], swiftSettings: sameExecutor),
         // What the roles say to each other: ids, inbox commands, JSON passed through. Pure.
         .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "Payments"]),
         // The read side: projections into report tables, their runner, rebuild and status, the report queries.
         .target(name: "Reporting", dependencies: [
             "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
-        ]),
+        ], swiftSettings: sameExecutor),
         // The four write-side services: their inboxes, workers and command handlers, and aggregate loading.
         .target(name: "ShopServices", dependencies: [
             "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
             log, lifecycle,
-        ]),
+        ], swiftSettings: sameExecutor),
         // The order saga at run time: its store, the runner that takes the services' answers, timeouts, waiters.
         .target(name: "SagaRuntime", dependencies: [
             "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "OrderSaga",
             "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
-        ]),
+        ], swiftSettings: sameExecutor),
         // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
         .target(name: "ShopHTTP", dependencies: [hummingbird, log]),
         // The command API: requests parsed into commands, the desks that record them and start sagas.
@@ -69,18 +72,18 @@ let package = Package(
             "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "ShopHTTP",
             "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
             hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+        ], swiftSettings: sameExecutor),
         // The query API: reports, the gateway's API Composition and order history, the services' views, admin.
         .target(name: "QueryAPI", dependencies: [
             "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "Reporting", "ShopHTTP", "OrderSaga",
             hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
-        ]),
+        ], swiftSettings: sameExecutor),
         // Wiring only: every role in one process, under one ServiceGroup.
         .target(name: "Shop", dependencies: [
             "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "Reporting",
             "ShopHTTP", "CommandAPI", "QueryAPI", hummingbird, log, lifecycle,
-        ]),
+        ], swiftSettings: sameExecutor),
         .executableTarget(name: "emporium", dependencies: [
             "Postgres", "Migrations", "EventSourcing", "EventStore", "Reporting", "Shop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), hummingbird, log, lifecycle,

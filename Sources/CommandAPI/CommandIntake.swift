@@ -57,7 +57,7 @@ package struct CommandIntake: Sendable {
     /// The whole of a command route: reads the request, parses it into `Command` (before
     /// anything is written), and runs it as below.
     func run<Command: Sendable>(_ request: Request, for service: Partition, parse: (Received) throws -> Command,
-                                _ work: (Command, EventStoreTransaction) async throws -> Answer) async throws -> Response {
+                                _ work: @escaping @Sendable (Command, EventStoreTransaction) async throws -> Answer) async throws -> Response {
         let received = try await receive(request)
         let command = try parse(received)
         return try await run(received, for: service) { try await work(command, $0) }
@@ -65,7 +65,7 @@ package struct CommandIntake: Sendable {
 
     /// Runs `work` once per idempotency key in one transaction of `service`'s, waits for
     /// its saga when asked, and answers.
-    func run(_ received: Received, for service: Partition, _ work: (EventStoreTransaction) async throws -> Answer) async throws -> Response {
+    func run(_ received: Received, for service: Partition, _ work: sending (EventStoreTransaction) async throws -> Answer) async throws -> Response {
         do {
             var answer = try await IdempotencyKeys(service: service).run(
                 key: received.idempotencyKey, fingerprint: received.fingerprint, store: store, work)

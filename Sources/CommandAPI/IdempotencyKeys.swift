@@ -12,7 +12,7 @@ struct IdempotencyKeys: Sendable {
 
     /// Runs `work` in one transaction, once per key; without a key, simply once.
     func run(key: String?, fingerprint: String, store: EventStore,
-             _ work: (EventStoreTransaction) async throws -> Answer) async throws -> Answer {
+             _ work: sending (EventStoreTransaction) async throws -> Answer) async throws -> Answer {
         guard let key else { return try await store.withTransaction(work) }
         guard key.count <= 200 else { throw ShopError.badRequest("Idempotency-Key is longer than 200 characters") }
         let schema = service.schema

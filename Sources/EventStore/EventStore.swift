@@ -28,28 +28,32 @@ public struct EventStore: Sendable {
     public func append(_ events: [NewEvent], to stream: StreamID, expected: ExpectedVersion) async throws -> AppendResult {
         do {
             // One statement: its own transaction, one round trip.
-            return try await withTransaction(implicit: true) { try await $0.append(events, to: stream, expected: expected) }
+            let (result, channels) = try await pool.withConnection { connection in
+                let transaction = EventStoreTransaction(connection: connection)
+                return (try await transaction.append(events, to: stream, expected: expected), transaction.channelsToNotify)
+            }
+            await notifier.committed(channels)
+            return result
         } catch PostgresError.uniqueViolation(let error) where error.constraint?.contains("event_id") == true {
             // The same ids raced in through another stream's append; nothing of ours was kept.
             throw EventStoreError.eventIdConflict(stream: stream)
         }
     }
 
-    /// Runs `body` in one transaction; after it commits, the partitions it appended to are
-    /// notified (never from inside the transaction).
-    public func withTransaction<T>(_ body: (EventStoreTransaction) async throws -> T) async throws -> T {
-        try await withTransaction(implicit: false, body)
-    }
-
-    private func withTransaction<T>(implicit: Bool, _ body: (EventStoreTransaction) async throws -> T) async throws -> T {
-        let (value, channels) = try await pool.withConnection { connection in
-            let transaction = EventStoreTransaction(connection: connection)
-            let value = implicit
-                ? try await body(transaction)
-                : try await connection.withTransaction { _ in try await body(transaction) }
-            return (value, transaction.channelsToNotify)
+    /// Runs `body` in one transaction, on its connection's own thread; after it commits, the
+    /// partitions it appended to are notified (never from inside the transaction).
+    public func withTransaction<T: Sendable>(_ body: sending (EventStoreTransaction) async throws -> T) async throws -> T {
+        let connection = try await pool.acquire()
+        let transaction = EventStoreTransaction(connection: connection)
+        let value: T
+        do {
+            value = try await connection.withTransaction { _ in try await body(transaction) }
+            await pool.release(connection)
+        } catch {
+            await pool.release(connection)
+            throw error
         }
-        await notifier.committed(channels)
+        await notifier.committed(transaction.channelsToNotify)
         return value
     }
 

@@ -66,7 +66,7 @@ public struct Migrator: Sendable {
         }
     }
 
-    private func apply(_ sql: String, fileName: String, on connection: Connection, record: () async throws -> Void) async throws {
+    private func apply(_ sql: String, fileName: String, on connection: Connection, record: sending () async throws -> Void) async throws {
         do {
             try await connection.withTransaction { connection in
                 try await connection.execute(sql)

@@ -214,19 +214,20 @@ public actor Connection {
 
 extension Connection {
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
-    public nonisolated func withTransaction<T>(
-        _ body: (Connection) async throws -> T
-    ) async throws -> T {
-        try await execute("BEGIN")
+    ///
+    /// The whole transaction runs on this connection's own thread: `body`, and the
+    /// nonisolated async code it calls, stay there, so its statements cost no thread hops.
+    public func withTransaction<T: Sendable>(_ body: sending (Connection) async throws -> T) async throws -> T {
+        try execute("BEGIN")
         let value: T
         do {
             value = try await body(self)
         } catch {
             // The connection may be gone; the server rolls back on its own then.
-            _ = try? await execute("ROLLBACK")
+            _ = try? execute("ROLLBACK")
             throw error
         }
-        try await execute("COMMIT")
+        try execute("COMMIT")
         return value
     }
 }

@@ -50,8 +50,16 @@ public actor ConnectionPool {
     }
 
     /// Runs `body` in a transaction on a pooled connection.
-    public nonisolated func withTransaction<T>(_ body: (Connection) async throws -> T) async throws -> T {
-        try await withConnection { connection in try await connection.withTransaction(body) }
+    public nonisolated func withTransaction<T: Sendable>(_ body: sending (Connection) async throws -> T) async throws -> T {
+        let connection = try await acquire()
+        do {
+            let value = try await connection.withTransaction(body)
+            await release(connection)
+            return value
+        } catch {
+            await release(connection)
+            throw error
+        }
     }
 
     /// One statement on a pooled connection.
