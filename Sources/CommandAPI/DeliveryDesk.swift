@@ -24,7 +24,7 @@ struct DeliveryDesk: Sendable {
     func change(_ change: ChangeDeliveryStatus, in tx: EventStoreTransaction) async throws -> Answer {
         let orderId = change.orderId
         try await lockOrder(orderId, in: tx)
-        let delivery = try await Streams.delivery(forOrder: orderId, in: tx)
+        var delivery = try await Streams.delivery(forOrder: orderId, in: tx)
         guard delivery.state.status != nil else { throw ShopError.notFound("order \(orderId) has no delivery") }
         guard delivery.state.deliveryId == change.deliveryId else {
             throw ShopError.badRequest("deliveryId \(change.deliveryId) is not the delivery of order \(orderId)")
@@ -37,8 +37,7 @@ struct DeliveryDesk: Sendable {
             throw ShopError.conflict(rejection.reason)
         case .success(let event):
             let correlation = UUID()
-            let appended = try await tx.append([event.newEvent(metadata: EventMetadata(correlationId: correlation))],
-                                               to: ShopIDs.delivery(forOrder: orderId), expected: delivery.expected)
+            let appended = try await tx.append([event], to: &delivery, metadata: EventMetadata(correlationId: correlation))
             if change.status == .delivering {
                 let ship = ServiceCommand(sagaId: correlation, command: .shipStock, orderId: orderId)
                 try await Inbox(for: ship).enqueue(ship, in: tx)

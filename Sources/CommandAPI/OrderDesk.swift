@@ -37,11 +37,11 @@ struct OrderDesk: Sendable {
     func update(_ update: UpdateOrder, in tx: EventStoreTransaction) async throws -> Answer {
         let priced = try await price(update.order, in: tx)
         let orderId = update.orderId
-        let order = try await lockedChangeableOrder(orderId, action: "updated", in: tx)
+        var order = try await lockedChangeableOrder(orderId, action: "updated", in: tx)
+        guard let previous = order.state.current else { throw ShopError.notFound("unknown order \(orderId)") }
         let sagaId = UUID()
         let event = OrderEvent.updateRequested(OrderUpdateRequested(orderId: orderId, order: priced))
-        let appended = try await tx.append([event.newEvent(metadata: EventMetadata(correlationId: sagaId))], to: ShopIDs.order(orderId), expected: order.expected)
-        let previous = order.state.current!
+        let appended = try await tx.append([event], to: &order, metadata: EventMetadata(correlationId: sagaId))
         let data = SagaData(orderId: orderId, lines: update.order.lines, payments: Self.details(priced),
                             previousLines: previous.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
                             previousPayments: Self.details(previous), failStep: update.fault)
@@ -51,11 +51,11 @@ struct OrderDesk: Sendable {
 
     func delete(_ delete: DeleteOrder, in tx: EventStoreTransaction) async throws -> Answer {
         let orderId = delete.orderId
-        let order = try await lockedChangeableOrder(orderId, action: "deleted", in: tx)
+        var order = try await lockedChangeableOrder(orderId, action: "deleted", in: tx)
+        guard let current = order.state.current else { throw ShopError.notFound("unknown order \(orderId)") }
         let sagaId = UUID()
         let event = OrderEvent.deleteRequested(OrderDeleteRequested(orderId: orderId))
-        let appended = try await tx.append([event.newEvent(metadata: EventMetadata(correlationId: sagaId))], to: ShopIDs.order(orderId), expected: order.expected)
-        let current = order.state.current!
+        let appended = try await tx.append([event], to: &order, metadata: EventMetadata(correlationId: sagaId))
         let data = SagaData(orderId: orderId, lines: current.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
                             payments: Self.details(current), failStep: delete.fault)
         try await start(.delete, sagaId: sagaId, data, in: tx)

@@ -21,14 +21,14 @@ struct Warehouse: Sendable {
 
     func register(_ request: RegisterProduct, in tx: EventStoreTransaction) async throws -> Answer {
         let product = request.registered
-        let existing = try await Streams.product(product.productId, in: tx)
+        var existing = try await Streams.product(product.productId, in: tx)
         switch Product.register(product, existing: existing.state) {
         case .failure(let rejection):
             throw ShopError.conflict(rejection.reason)
         case .success(let event):
             let appended: AppendResult
             do {
-                appended = try await tx.append([event.newEvent(metadata: .init())], to: ShopIDs.product(product.productId), expected: .noStream)
+                appended = try await tx.append([event], to: &existing, metadata: .init())
             } catch EventStoreError.versionConflict {
                 throw ShopError.conflict("product \(product.productId) is already registered")
             }

@@ -62,9 +62,10 @@ public struct EventStore: Sendable {
         await pool.close()
     }
 
-    /// One stream's events from `fromVersion` on, in version order, at most `limit`.
-    public func readStream(_ stream: StreamID, fromVersion: Int64 = 1, limit: Int = 10_000) async throws -> [RecordedEvent] {
-        try await pool.withConnection { try await EventReads.stream(stream, fromVersion: fromVersion, limit: limit, on: $0) }
+    /// One stream's events from `fromVersion` on, in version order: all of them, read a
+    /// page at a time.
+    public func readStream(_ stream: StreamID, fromVersion: Int64 = 1) async throws -> [RecordedEvent] {
+        try await pool.withConnection { try await EventReads.wholeStream(stream, fromVersion: fromVersion, on: $0) }
     }
 
     /// Events of `partitions` after `position`, in commit order, never past a transaction

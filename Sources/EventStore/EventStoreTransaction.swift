@@ -35,8 +35,10 @@ public final class EventStoreTransaction: Sendable {
         return outcome
     }
 
-    public func readStream(_ stream: StreamID, fromVersion: Int64 = 1, limit: Int = 10_000) async throws -> [RecordedEvent] {
-        try await EventReads.stream(stream, fromVersion: fromVersion, limit: limit, on: connection)
+    /// One stream's events from `fromVersion` on, in version order: all of them, read a
+    /// page at a time.
+    public func readStream(_ stream: StreamID, fromVersion: Int64 = 1) async throws -> [RecordedEvent] {
+        try await EventReads.wholeStream(stream, fromVersion: fromVersion, on: connection)
     }
 
     /// Events of `partitions` after `position`, in commit order, gap-safe. Read before
@@ -69,6 +71,18 @@ public final class EventStoreTransaction: Sendable {
 }
 
 enum EventReads {
+    /// Every event from `fromVersion` on, `page` at a time.
+    static func wholeStream(_ stream: StreamID, fromVersion: Int64, page: Int = 1_000, on connection: Connection) async throws -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        var next = fromVersion
+        while true {
+            let read = try await self.stream(stream, fromVersion: next, limit: page, on: connection)
+            events += read
+            guard read.count == page, let last = read.last else { return events }
+            next = last.version + 1
+        }
+    }
+
     static func stream(_ stream: StreamID, fromVersion: Int64, limit: Int, on connection: Connection) async throws -> [RecordedEvent] {
         try await connection.query("SELECT * FROM es.read_stream($1, $2, $3, $4)",
                                    [stream.partition.rawValue, stream.id, fromVersion, limit])

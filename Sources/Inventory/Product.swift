@@ -1,18 +1,22 @@
 import EventSourcing
 
 /// A product's stock, folded from its stream. `onHand = available + reserved` always.
-public struct Product: Sendable, Hashable {
+///
+/// Its size never grows with the orders: what each order holds is in that order's
+/// reservation stream, so the product keeps only the totals it decides on.
+public struct Product: Aggregate, Hashable {
     public var registration: ProductRegistered?
     /// Units in the warehouse, reserved or not.
     public var onHand: Int64 = 0
-    /// Units held per order.
-    public var reservations: [String: Int64] = [:]
+    /// Units held for orders, all together.
+    public var reserved: Int64 = 0
     public var shipped: Int64 = 0
 
     public init() {}
 
+    public static let snapshotType = "Product/2"
+
     public var exists: Bool { registration != nil }
-    public var reserved: Int64 { reservations.values.reduce(0, +) }
     public var available: Int64 { onHand - reserved }
 
     public func evolve(_ event: ProductEvent) -> Product {
@@ -22,22 +26,18 @@ public struct Product: Sendable, Hashable {
             next.registration = e
             next.onHand = e.inventoryQty
         case .reserved(let e):
-            next.reservations[e.orderId, default: 0] += e.qty
+            next.reserved += e.qty
         case .released(let e):
-            let left = (next.reservations[e.orderId] ?? 0) - e.qty
-            next.reservations[e.orderId] = left > 0 ? left : nil
+            next.reserved -= e.qty
         case .shipped(let e):
-            let left = (next.reservations[e.orderId] ?? 0) - e.qty
-            next.reservations[e.orderId] = left > 0 ? left : nil
+            next.reserved -= e.qty
             next.onHand -= e.qty
             next.shipped += e.qty
         }
         return next
     }
 
-    public static func replay(_ events: [ProductEvent]) -> Product {
-        events.reduce(Product()) { $0.evolve($1) }
-    }
+    public static func event(from recorded: RecordedEvent) throws -> ProductEvent? { try ProductEvent(recorded) }
 
     /// Registering a product: a new id, a name, a price and stock that make sense.
     public static func register(_ command: ProductRegistered, existing: Product) -> Result<ProductEvent, Rejection> {

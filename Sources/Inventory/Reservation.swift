@@ -3,11 +3,15 @@ import EventSourcing
 /// What stock an order holds, and the answer to each stock command about it. Its stream
 /// (`inventory/reservation-ORDER_…`) gets exactly one event per command, success or not,
 /// while the product streams get the stock movements themselves.
-public struct Reservation: Sendable, Hashable {
+public struct Reservation: Aggregate, Hashable {
+    /// Units held per product.
     public var lines: [String: Int64] = [:]
     public var shipped = false
 
     public init() {}
+
+    public static let snapshotType = "Reservation/1"
+    public static func event(from recorded: RecordedEvent) throws -> ReservationEvent? { try ReservationEvent(recorded) }
 
     public func evolve(_ event: ReservationEvent) -> Reservation {
         var next = self
@@ -18,10 +22,6 @@ public struct Reservation: Sendable, Hashable {
         case .rejected: break
         }
         return next
-    }
-
-    public static func replay(_ events: [ReservationEvent]) -> Reservation {
-        events.reduce(Reservation()) { $0.evolve($1) }
     }
 }
 

@@ -1,7 +1,7 @@
 import EventSourcing
 
 /// An order, folded from its stream.
-public struct Order: Sendable, Hashable {
+public struct Order: Aggregate, Hashable {
     public var placed: OrderPlaced?
     public var status: OrderStatus?
     public var current: PricedOrder?
@@ -11,6 +11,9 @@ public struct Order: Sendable, Hashable {
     public var deleting = false
 
     public init() {}
+
+    public static let snapshotType = "Order/1"
+    public static func event(from recorded: RecordedEvent) throws -> OrderEvent? { try OrderEvent(recorded) }
 
     public var exists: Bool { placed != nil }
 
@@ -42,10 +45,6 @@ public struct Order: Sendable, Hashable {
         case .stepRejected: break
         }
         return next
-    }
-
-    public static func replay(_ events: [OrderEvent]) -> Order {
-        events.reduce(Order()) { $0.evolve($1) }
     }
 }
 

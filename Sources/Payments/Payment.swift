@@ -82,7 +82,7 @@ extension CommandRejected where Subject == PaymentRefusal {
     public var paymentId: String { subjectId }
 }
 
-public struct Payment: Sendable, Hashable {
+public struct Payment: Aggregate, Hashable {
     public var paymentId: String?
     public var orderId: String?
     public var total: Int64 = 0
@@ -90,6 +90,9 @@ public struct Payment: Sendable, Hashable {
     public var status: PaymentStatus?
 
     public init() {}
+
+    public static let snapshotType = "Payment/1"
+    public static func event(from recorded: RecordedEvent) throws -> PaymentEvent? { try PaymentEvent(recorded) }
 
     /// Created and not cancelled.
     public var isLive: Bool { status == .created || status == .completed }
@@ -113,10 +116,6 @@ public struct Payment: Sendable, Hashable {
         case .rejected: break
         }
         return next
-    }
-
-    public static func replay(_ events: [PaymentEvent]) -> Payment {
-        events.reduce(Payment()) { $0.evolve($1) }
     }
 }
 

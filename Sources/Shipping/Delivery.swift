@@ -68,12 +68,15 @@ extension CommandRejected where Subject == DeliveryRefusal {
     public var deliveryId: String { subjectId }
 }
 
-public struct Delivery: Sendable, Hashable {
+public struct Delivery: Aggregate, Hashable {
     public var deliveryId: String?
     public var orderId: String?
     public var status: DeliveryStatus?
 
     public init() {}
+
+    public static let snapshotType = "Delivery/1"
+    public static func event(from recorded: RecordedEvent) throws -> DeliveryEvent? { try DeliveryEvent(recorded) }
 
     public var isLive: Bool { status == .created || status == .delivering || status == .completed }
     /// Delivery has started: the order can no longer change.
@@ -92,10 +95,6 @@ public struct Delivery: Sendable, Hashable {
         case .rejected: break
         }
         return next
-    }
-
-    public static func replay(_ events: [DeliveryEvent]) -> Delivery {
-        events.reduce(Delivery()) { $0.evolve($1) }
     }
 }
 

@@ -25,17 +25,16 @@ func outcome<T>(_ result: Result<T, Rejection>) -> String {
     }
 }
 
-/// Appends the command's one answer — the decided event, or the rejection event — to
-/// `stream`, and returns the outcome for the inbox row.
-func answer<E: DomainEventSet>(_ decision: Result<E, Rejection>, orElse rejected: (CommandRejection) -> E,
-                               to stream: StreamID, at expected: ExpectedVersion, for command: ServiceCommand,
-                               in tx: EventStoreTransaction) async throws -> String {
-    let reply: E
+/// Appends the command's one answer — the decided event, or the rejection event — to the
+/// aggregate's stream, and returns the outcome for the inbox row.
+func answer<A: Aggregate>(_ decision: Result<A.Event, Rejection>, orElse rejected: (CommandRejection) -> A.Event,
+                          to aggregate: inout Loaded<A>, for command: ServiceCommand, in tx: EventStoreTransaction) async throws -> String {
+    let reply: A.Event
     switch decision {
     case .success(let event): reply = event
     case .failure(let rejection): reply = rejected(CommandRejection(command: command.command.rawValue, reason: rejection.reason))
     }
-    try await tx.append([reply.newEvent(metadata: command.metadata)], to: stream, expected: expected)
+    try await tx.append([reply], to: &aggregate, metadata: command.metadata)
     return outcome(decision)
 }
 

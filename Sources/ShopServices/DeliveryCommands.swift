@@ -10,7 +10,7 @@ package struct DeliveryCommands: CommandHandling {
     package init() {}
 
     package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> String {
-        let loaded = try await Streams.delivery(forOrder: command.orderId, in: tx)
+        var loaded = try await Streams.delivery(forOrder: command.orderId, in: tx)
         let deliveryId = ShopIDs.deliveryId(for: command.orderId)
         let decision: Result<DeliveryEvent, Rejection>
         if let fault = command.injectedFault {
@@ -24,7 +24,6 @@ package struct DeliveryCommands: CommandHandling {
             default: decision = .failure(Rejection("deliveries do not handle \(command.command.rawValue)"))
             }
         }
-        return try await answer(decision, orElse: { .rejected($0.about(deliveryId)) },
-                                to: ShopIDs.delivery(forOrder: command.orderId), at: loaded.expected, for: command, in: tx)
+        return try await answer(decision, orElse: { .rejected($0.about(deliveryId)) }, to: &loaded, for: command, in: tx)
     }
 }

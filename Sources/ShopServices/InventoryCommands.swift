@@ -11,7 +11,7 @@ package struct InventoryCommands: CommandHandling {
 
     package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> String {
         let orderId = command.orderId
-        let reservation = try await Streams.reservation(forOrder: orderId, in: tx)
+        var reservation = try await Streams.reservation(forOrder: orderId, in: tx)
         let lines = command.lines ?? []
         // Every product the command touches, loaded in id order (appends lock them in that order too).
         var products: [String: Loaded<Product>] = [:]
@@ -40,12 +40,14 @@ package struct InventoryCommands: CommandHandling {
         switch decision {
         case .success(let stock):
             for (productId, movement) in stock.movements.sorted(by: { $0.key < $1.key }) {
-                try await tx.append([movement.newEvent(metadata: metadata)], to: ShopIDs.product(productId), expected: products[productId]!.expected)
+                // The rules move only products they were given, all loaded above.
+                guard var product = products[productId] else { continue }
+                try await tx.append([movement], to: &product, metadata: metadata)
             }
-            try await tx.append([stock.reply.newEvent(metadata: metadata)], to: ShopIDs.reservation(forOrder: orderId), expected: reservation.expected)
+            try await tx.append([stock.reply], to: &reservation, metadata: metadata)
         case .failure(let rejection):
             let reply = ReservationEvent.rejected(StockCommandRejected(subjectId: orderId, command: command.command.rawValue, reason: rejection.reason))
-            try await tx.append([reply.newEvent(metadata: metadata)], to: ShopIDs.reservation(forOrder: orderId), expected: reservation.expected)
+            try await tx.append([reply], to: &reservation, metadata: metadata)
         }
         return outcome(decision)
     }

@@ -11,7 +11,7 @@ package struct OrderCommands: CommandHandling {
 
     package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> String {
         let orderId = command.orderId
-        let loaded = try await Streams.order(orderId, in: tx)
+        var loaded = try await Streams.order(orderId, in: tx)
         let order = loaded.state
         let reason = command.reason ?? "saga failed"
         let decision: Result<OrderEvent, Rejection>
@@ -28,7 +28,6 @@ package struct OrderCommands: CommandHandling {
             default: decision = .failure(Rejection("orders do not handle \(command.command.rawValue)"))
             }
         }
-        return try await answer(decision, orElse: { .stepRejected($0.about(orderId)) },
-                                to: ShopIDs.order(orderId), at: loaded.expected, for: command, in: tx)
+        return try await answer(decision, orElse: { .stepRejected($0.about(orderId)) }, to: &loaded, for: command, in: tx)
     }
 }

@@ -14,7 +14,7 @@ package struct PaymentCommands: CommandHandling {
     }
 
     package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> String {
-        let loaded = try await Streams.payment(forOrder: command.orderId, in: tx)
+        var loaded = try await Streams.payment(forOrder: command.orderId, in: tx)
         let paymentId = ShopIDs.paymentId(for: command.orderId)
         let details = command.payments ?? []
         let decision: Result<PaymentEvent, Rejection>
@@ -35,7 +35,6 @@ package struct PaymentCommands: CommandHandling {
             default: decision = .failure(Rejection("payments do not handle \(command.command.rawValue)"))
             }
         }
-        return try await answer(decision, orElse: { .rejected($0.about(paymentId)) },
-                                to: ShopIDs.payment(forOrder: command.orderId), at: loaded.expected, for: command, in: tx)
+        return try await answer(decision, orElse: { .rejected($0.about(paymentId)) }, to: &loaded, for: command, in: tx)
     }
 }

@@ -46,29 +46,38 @@ import Testing
         #expect(try EventJSON.decoder.decode(Stamp.self, from: Data(#"{"at":"2025-11-25T01:26:28Z"}"#.utf8)).at.timeIntervalSince1970 == 1_764_033_988)
     }
 
-    /// A tiny aggregate, to pin down the shape's contract: replay folds, decide refuses.
-    struct Counter: Aggregate {
-        enum Event { case added(Int) }
-        enum Command { case add(Int) }
+    /// A tiny aggregate, to pin down the shape's contract: replay folds the events it knows,
+    /// a decision is a pure function of the result, and the state survives a snapshot.
+    struct Added: DomainEvent { static let eventType = "Added"; var n: Int }
+    enum CounterEvent: DomainEventSet {
+        case added(Added)
+        var body: any DomainEvent { switch self { case .added(let e): return e } }
+        var reply: CommandReply? { nil }
+    }
+    struct Counter: Aggregate, Equatable {
         struct Refused: Error, Equatable { var reason: String }
         var total = 0
-        static let initial = Counter()
-        func evolve(_ event: Event) -> Counter {
-            switch event { case .added(let n): return Counter(total: total + n) }
+        static let snapshotType = "Counter/1"
+        func evolve(_ event: CounterEvent) -> Counter {
+            switch event { case .added(let e): return Counter(total: total + e.n) }
         }
-        func decide(_ command: Command) -> Result<[Event], Refused> {
-            switch command {
-            case .add(let n) where total + n < 0: return .failure(Refused(reason: "would go below zero"))
-            case .add(let n): return .success([.added(n)])
-            }
+        static func event(from recorded: RecordedEvent) throws -> CounterEvent? {
+            try recorded.decode(ifA: Added.self).map(CounterEvent.added)
+        }
+        func add(_ n: Int) -> Result<[CounterEvent], Refused> {
+            total + n < 0 ? .failure(Refused(reason: "would go below zero")) : .success([.added(Added(n: n))])
         }
     }
 
     @Test func aggregatesReplayTheirEventsAndDecideAgainstTheResult() throws {
-        let state = Counter.replay([.added(2), .added(3)])
+        let state = Counter.replay([.added(Added(n: 2)), .added(Added(n: 3))])
         #expect(state.total == 5)
-        #expect(try state.decide(.add(-5)).get().count == 1)
-        #expect(throws: Counter.Refused(reason: "would go below zero")) { try state.decide(.add(-6)).get() }
+        #expect(try state.add(-5).get().count == 1)
+        #expect(throws: Counter.Refused(reason: "would go below zero")) { try state.add(-6).get() }
+        let recorded = RecordedEvent(stream: StreamID(.order, "c"), version: 1, position: .start, eventId: UUID(), type: "Added",
+                                     schemaVersion: 1, payload: try EventJSON.encoder.encode(Added(n: 4)), metadata: .init(), recordedAt: Date())
+        #expect(try Counter.event(from: recorded).map { state.evolve($0).total } == 9)
+        #expect(try EventJSON.decoder.decode(Counter.self, from: EventJSON.encoder.encode(state)) == state)
     }
 
     @Test func positionsReadBackTheFormTheyAreShownIn() {

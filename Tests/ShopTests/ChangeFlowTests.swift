@@ -29,8 +29,8 @@ extension ShopFlowTests {
         let order = try await shop.order(orderId)
         let payment = try await shop.payment(orderId)
         return Snapshot(order: order.current, orderStatus: order.status?.rawValue,
-                        heldA: try await shop.product("PROD_A").reservations[orderId],
-                        heldB: try await shop.product("PROD_B").reservations[orderId],
+                        heldA: try await shop.held(orderId, "PROD_A"),
+                        heldB: try await shop.held(orderId, "PROD_B"),
                         paymentTotal: payment.total, paymentLive: payment.isLive,
                         deliveryStatus: try await shop.delivery(orderId).status?.rawValue)
     }

@@ -14,7 +14,7 @@ extension ShopFlowTests {
             #expect(reply.headers[.location] == "/api/v1/orders/\(orderId)")
 
             let apple = try await shop.product("PROD_10041")
-            #expect(apple.reservations[orderId] == 10 && apple.available == 90 && apple.onHand == 100)
+            #expect(try await shop.held(orderId, "PROD_10041") == 10 && apple.available == 90 && apple.onHand == 100)
             #expect(try await shop.product("PROD_10042").available == 5)
             let payment = try await shop.payment(orderId)
             #expect(payment.isLive && payment.total == 12_500)
@@ -57,7 +57,7 @@ extension ShopFlowTests {
     func expectNothingHeld(_ reply: ShopHarness.Reply, in shop: ShopHarness) async throws {
         let orderId = try #require(reply.result("orderId"))
         let product = try await shop.product("PROD_1")
-        #expect(product.reservations[orderId] == nil)
+        #expect(try await shop.held(orderId, "PROD_1") == nil)
         #expect(product.available == 100 && product.reserved == 0)
         #expect(try await shop.payment(orderId).isLive == false)
         #expect(try await shop.delivery(orderId).isLive == false)

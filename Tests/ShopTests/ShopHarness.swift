@@ -122,6 +122,10 @@ struct ShopHarness: Sendable {
     func order(_ id: String) async throws -> Order { try await store.withTransaction { try await Streams.order(id, in: $0).state } }
     func payment(_ orderId: String) async throws -> Payment { try await store.withTransaction { try await Streams.payment(forOrder: orderId, in: $0).state } }
     func delivery(_ orderId: String) async throws -> Delivery { try await store.withTransaction { try await Streams.delivery(forOrder: orderId, in: $0).state } }
+    /// Units of `productId` the order holds, from its reservation stream (nil: none).
+    func held(_ orderId: String, _ productId: String) async throws -> Int64? {
+        try await store.withTransaction { try await Streams.reservation(forOrder: orderId, in: $0).state.lines[productId] }
+    }
 
     /// Rows of the tables a refused request must not have touched.
     func footprint() async throws -> [Int] {

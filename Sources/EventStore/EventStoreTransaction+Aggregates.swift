@@ -1,0 +1,62 @@
+import EventSourcing
+import Foundation
+import Postgres
+
+extension EventStoreTransaction {
+    /// Events a load reads per round trip.
+    static var loadPage: Int { 1_000 }
+
+    /// `A` as stored in `stream`: its snapshot and the events after it (paged, however many),
+    /// folded. One round trip when the snapshot is recent.
+    public func load<A: Aggregate>(_ type: A.Type = A.self, from stream: StreamID) async throws -> Loaded<A> {
+        let rows = try await connection.query("SELECT * FROM es.load_stream($1, $2, $3, $4)",
+                                              [stream.partition.rawValue, stream.id, A.snapshotType, Self.loadPage]).rows
+        var loaded = Loaded(stream: stream, state: A(), version: 0, snapshotVersion: 0)
+        var events: [RecordedEvent] = []
+        if let first = rows.first, let snapshot = try first.decodeIfPresent("snapshot", as: JSONText.self) {
+            if let state = try? EventJSON.decoder.decode(A.self, from: Data(snapshot.text.utf8)) {
+                loaded.state = state
+                loaded.snapshotVersion = try first.decode("snapshot_version")
+                loaded.version = loaded.snapshotVersion
+            } else {
+                // Unreadable under its own shape name (a shape changed without a new name):
+                // the events still tell it all, and the next append saves a good snapshot.
+                try fold(try await readStream(stream, fromVersion: 1), into: &loaded)
+                return loaded
+            }
+        }
+        for row in rows where try !row.isNull("global_position") { events.append(try EventRows.recordedEvent(row)) }
+        try fold(events, into: &loaded)
+        var page = events
+        while page.count == Self.loadPage {
+            page = try await EventReads.stream(stream, fromVersion: loaded.version + 1, limit: Self.loadPage, on: connection)
+            try fold(page, into: &loaded)
+        }
+        return loaded
+    }
+
+    private func fold<A: Aggregate>(_ events: [RecordedEvent], into loaded: inout Loaded<A>) throws {
+        for recorded in events {
+            if let event = try A.event(from: recorded) { loaded.state = loaded.state.evolve(event) }
+            loaded.version = recorded.version
+        }
+    }
+
+    /// Appends `events` to the loaded aggregate's stream at its version, and moves the
+    /// aggregate on: its state, its version, and its snapshot when one is due — all in this
+    /// transaction. Throws `versionConflict` (appending nothing) if the stream moved meanwhile.
+    @discardableResult
+    public func append<A: Aggregate>(_ events: [A.Event], to loaded: inout Loaded<A>, metadata: EventMetadata) async throws -> AppendResult {
+        let result = try await append(try events.map { try $0.newEvent(metadata: metadata) }, to: loaded.stream, expected: loaded.expected)
+        guard result.outcome == .appended else { return result }
+        loaded.state = events.reduce(loaded.state) { $0.evolve($1) }
+        loaded.version = result.streamVersion
+        if loaded.snapshotDue {
+            try await connection.query("SELECT es.save_snapshot($1, $2, $3, $4, $5::jsonb)",
+                                       [loaded.stream.partition.rawValue, loaded.stream.id, loaded.version, A.snapshotType,
+                                        JSONText(try EventJSON.encoder.encode(loaded.state))])
+            loaded.snapshotVersion = loaded.version
+        }
+        return result
+    }
+}

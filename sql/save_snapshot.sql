@@ -1,0 +1,16 @@
+-- Keeps a stream's state as of p_version, in the deciding transaction. An older state
+-- never replaces a newer one.
+CREATE OR REPLACE FUNCTION es.save_snapshot(
+    p_service        text,
+    p_stream_id      text,
+    p_version        bigint,
+    p_snapshot_type  text,
+    p_state          jsonb
+) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO es.snapshots (service, stream_id, version, snapshot_type, state)
+    VALUES (p_service, p_stream_id, p_version, p_snapshot_type, p_state)
+    ON CONFLICT (service, stream_id) DO UPDATE
+       SET version = excluded.version, snapshot_type = excluded.snapshot_type, state = excluded.state, saved_at = now()
+     WHERE es.snapshots.version < excluded.version OR es.snapshots.snapshot_type <> excluded.snapshot_type
+$$;
