@@ -29,13 +29,16 @@ public struct JSONText: PostgresEncodable, Equatable {
     public var postgresText: String { text }
 }
 
-/// A one-dimensional array parameter (`text[]`, `bigint[]`, …) in array-literal form.
+/// A one-dimensional array parameter (`text[]`, `bigint[]`, `jsonb[]`, …) in array-literal
+/// form; nil elements are SQL NULLs.
 public struct PostgresArray<Element: PostgresEncodable>: PostgresEncodable {
-    public var elements: [Element]
+    public var elements: [Element?]
     public init(_ elements: [Element]) { self.elements = elements }
+    public init(_ elements: [Element?]) { self.elements = elements }
 
     public var postgresText: String {
         let quoted = elements.map { element -> String in
+            guard let element else { return "NULL" }
             let text = element.postgresText
                 .replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"")

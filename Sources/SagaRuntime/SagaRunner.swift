@@ -1,5 +1,6 @@
 import EventSourcing
 import EventStore
+import Foundation
 import Logging
 import OrderSaga
 import Postgres
@@ -22,18 +23,29 @@ package struct SagaRunner: Sendable {
         var configuration = Subscription.Configuration(subscriber: Self.subscriber, partitions: Partition.allCases)
         configuration.pollInterval = pollInterval
         return Subscription(store: sagas.store, listener: listener, configuration: configuration, logger: logger) { events, tx in
-            for event in events { try await take(event, in: tx) }
+            try await take(events, in: tx)
         }
     }
 
-    /// Moves the saga waiting on the command `event` answers, if any; late and repeated
-    /// answers find no saga waiting and change nothing.
-    func take(_ event: RecordedEvent, in tx: EventStoreTransaction) async throws {
-        guard let commandId = event.metadata.commandId, let reply = try ServiceReplies.reply(event),
-              let saga = try await sagas.waitingOn(commandId, in: tx) else { return }
-        let (state, decision) = SagaMachine.replied(saga.state, reply)
-        logger.debug("saga answer", metadata: ["saga": "\(saga.sagaId)", "event": "\(event.type)", "decision": "\(decision)"])
-        let because: String = if case .rejected(let reason) = reply { ": \(reason)" } else { "" }
-        try await sagas.apply(decision, sagaId: saga.sagaId, state: state, data: saga.data, note: event.type + because, in: tx)
+    /// Moves every saga waiting on a command some event of the batch answers, all in the
+    /// batch's transaction. Late and repeated answers find no saga waiting and change
+    /// nothing. A saga waits on one command at a time, and its next command is only sent
+    /// by this transaction, so no saga moves twice in one batch.
+    func take(_ events: [RecordedEvent], in tx: EventStoreTransaction) async throws {
+        var answers: [(commandId: UUID, event: RecordedEvent, reply: CommandReply)] = []
+        for event in events {
+            guard let commandId = event.metadata.commandId, let reply = try ServiceReplies.reply(event) else { continue }
+            answers.append((commandId, event, reply))
+        }
+        var waiting = try await sagas.waitingOn(answers.map(\.commandId), in: tx)
+        var moves: [SagaStore.Move] = []
+        for (commandId, event, reply) in answers {
+            guard let saga = waiting.removeValue(forKey: commandId) else { continue }
+            let (state, decision) = SagaMachine.replied(saga.state, reply)
+            logger.debug("saga answer", metadata: ["saga": "\(saga.sagaId)", "event": "\(event.type)", "decision": "\(decision)"])
+            let because: String = if case .rejected(let reason) = reply { ": \(reason)" } else { "" }
+            moves.append(SagaStore.Move(sagaId: saga.sagaId, state: state, decision: decision, data: saga.data, note: event.type + because))
+        }
+        try await sagas.apply(moves, in: tx)
     }
 }

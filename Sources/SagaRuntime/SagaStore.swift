@@ -36,33 +36,61 @@ package struct SagaStore: Sendable {
         try await apply(decision, sagaId: sagaId, state: state, data: data, note: "started \(kind.rawValue)", in: tx)
     }
 
-    /// Records the saga's new state and acts on the decision: sends the next command or
-    /// finishes (and tells waiters after the commit).
+    /// One saga moving on: its new state and what to do, with a note for its history.
+    struct Move: Sendable {
+        var sagaId: UUID
+        var state: SagaState
+        var decision: SagaDecision
+        var data: SagaData
+        var note: String
+    }
+
+    /// Records one saga's new state and acts on the decision.
     func apply(_ decision: SagaDecision, sagaId: UUID, state: SagaState, data: SagaData, note: String, in tx: EventStoreTransaction) async throws {
-        var pending: ServiceCommand?
-        var status = "running"
-        switch decision {
-        case .send(let command):
-            let message = data.serviceCommand(command, sagaId: sagaId, state: state)
-            try await Inbox(for: message).enqueue(message, in: tx)
-            pending = message
-        case .finish(let phase):
-            status = phase.rawValue
-            tx.notifyAfterCommit(Self.finishedChannel)
-        case .wait:
-            return
+        try await apply([Move(sagaId: sagaId, state: state, decision: decision, data: data, note: note)], in: tx)
+    }
+
+    /// Records the sagas' new states and acts on their decisions — sends each its next
+    /// command, or finishes it (waiters hear after the commit) — with one statement per
+    /// inbox and one for the saga rows, however many sagas move.
+    func apply(_ moves: [Move], in tx: EventStoreTransaction) async throws {
+        var commands: [ServiceCommand] = []
+        var rows: [(move: Move, status: String, pending: ServiceCommand?)] = []
+        for move in moves {
+            switch move.decision {
+            case .send(let command):
+                let message = move.data.serviceCommand(command, sagaId: move.sagaId, state: move.state)
+                commands.append(message)
+                rows.append((move, "running", message))
+            case .finish(let phase):
+                rows.append((move, phase.rawValue, nil))
+                tx.notifyAfterCommit(Self.finishedChannel)
+            case .wait:
+                continue
+            }
         }
-        let timeoutMilliseconds = stepTimeout.wholeMilliseconds
-        let entry = #"{"at": "\#(Date().formatted(.iso8601))", "note": \#(try jsonString(note)), "sent": \#(try jsonString(pending?.command.rawValue))}"#
+        guard !rows.isEmpty else { return }
+        for (service, sent) in Dictionary(grouping: commands, by: \.command.service).sorted(by: { $0.key < $1.key }) {
+            try await Inbox(service).enqueue(sent, in: tx)
+        }
+        let at = Date().formatted(.iso8601)
+        let entries = try rows.map { row in
+            JSONText(#"{"at": "\#(at)", "note": \#(try jsonString(row.move.note)), "sent": \#(try jsonString(row.pending?.command.rawValue))}"#)
+        }
         try await tx.connection.query("""
-            UPDATE saga.order_sagas
-               SET state = $2::jsonb, status = $3, pending_command_id = $4, pending_command = $5,
-                   deadline = CASE WHEN $6 THEN now() + make_interval(secs => $7::double precision / 1000) END,
-                   finished_at = CASE WHEN $3 <> 'running' THEN now() END,
-                   history = history || $8::jsonb, updated_at = now()
-             WHERE saga_id = $1
-            """, [sagaId, try json(state), status, pending?.commandId, pending?.command.rawValue,
-                  pending != nil && state.phase == .forward, timeoutMilliseconds, JSONText(entry)])
+            UPDATE saga.order_sagas s
+               SET state = u.state, status = u.status, pending_command_id = u.pending_id, pending_command = u.pending,
+                   deadline = CASE WHEN u.timed THEN now() + make_interval(secs => $8::double precision / 1000) END,
+                   finished_at = CASE WHEN u.status <> 'running' THEN now() END,
+                   history = s.history || u.entry, updated_at = now()
+              FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::uuid[], $5::text[], $6::boolean[], $7::jsonb[])
+                   AS u(saga_id, state, status, pending_id, pending, timed, entry)
+             WHERE s.saga_id = u.saga_id
+            """, [PostgresArray(rows.map(\.move.sagaId)), PostgresArray(try rows.map { try json($0.move.state) }),
+                  PostgresArray(rows.map(\.status)), PostgresArray(rows.map { $0.pending?.commandId }),
+                  PostgresArray(rows.map { $0.pending?.command.rawValue }),
+                  PostgresArray(rows.map { $0.pending != nil && $0.move.state.phase == .forward }), PostgresArray(entries),
+                  stepTimeout.wholeMilliseconds])
     }
 
     struct Row: Sendable {
@@ -100,11 +128,18 @@ package struct SagaStore: Sendable {
             [PostgresArray(ids)]).rows.map { try $0.decode("saga_id") }
     }
 
-    /// The saga waiting on `commandId`, locked, if any.
-    func waitingOn(_ commandId: UUID, in tx: EventStoreTransaction) async throws -> Row? {
-        try await tx.connection.query(
-            "SELECT saga_id, state, data FROM saga.order_sagas WHERE pending_command_id = $1 AND status = 'running' FOR UPDATE",
-            [commandId]).first.map(Self.row)
+    /// The sagas waiting on any of `commandIds`, locked, by the command they wait on.
+    func waitingOn(_ commandIds: [UUID], in tx: EventStoreTransaction) async throws -> [UUID: Row] {
+        guard !commandIds.isEmpty else { return [:] }
+        var waiting: [UUID: Row] = [:]
+        for row in try await tx.connection.query("""
+            SELECT saga_id, pending_command_id, state, data FROM saga.order_sagas
+             WHERE pending_command_id = ANY($1::uuid[]) AND status = 'running'
+             ORDER BY saga_id FOR UPDATE
+            """, [PostgresArray(commandIds)]).rows {
+            waiting[try row.decode("pending_command_id")] = try Self.row(row)
+        }
+        return waiting
     }
 
     /// Running sagas whose step is overdue, locked (others skip them).

@@ -23,36 +23,47 @@ package struct Inbox: Sendable {
     /// The NOTIFY channel that wakes this inbox's workers.
     package var channel: String { "inbox_\(service.rawValue)" }
 
-    /// Puts `command` in this inbox, in the caller's transaction; the workers are woken
-    /// after the commit.
-    package func enqueue(_ command: ServiceCommand, in transaction: EventStoreTransaction) async throws {
-        let payload = String(decoding: try EventJSON.encoder.encode(command), as: UTF8.self)
-        try await transaction.connection.query(
-            "INSERT INTO \(service.schema).inbox (command_id, correlation_id, command, payload) VALUES ($1, $2, $3, $4::jsonb)",
-            [command.commandId, command.sagaId, command.command.rawValue, JSONText(payload)])
+    /// Puts `commands` in this inbox, in order, with one statement in the caller's
+    /// transaction; the workers are woken after the commit.
+    package func enqueue(_ commands: [ServiceCommand], in transaction: EventStoreTransaction) async throws {
+        guard !commands.isEmpty else { return }
+        try await transaction.connection.query("""
+            INSERT INTO \(service.schema).inbox (command_id, correlation_id, command, payload)
+            SELECT c.id, c.correlation, c.command, c.payload
+              FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS c(id, correlation, command, payload, n)
+             ORDER BY c.n
+            """, [PostgresArray(commands.map(\.commandId)), PostgresArray(commands.map(\.sagaId)),
+                  PostgresArray(commands.map(\.command.rawValue)), PostgresArray(try commands.map { JSONText(try EventJSON.encoder.encode($0)) })])
         transaction.notifyAfterCommit(channel)
     }
 
-    /// Locks the oldest pending command whose correlation has nothing older pending, so
-    /// one saga's commands are applied in the order they were sent; other workers skip it.
-    package func claim(in transaction: EventStoreTransaction) async throws -> (seq: Int64, command: ServiceCommand)? {
+    /// Locks up to `limit` pending commands, each the oldest pending of its correlation, so
+    /// one saga's commands are applied in the order they were sent and never two of one saga
+    /// in a batch; other workers skip them. Oldest first.
+    package func claim(upTo limit: Int, in transaction: EventStoreTransaction) async throws -> [(seq: Int64, command: ServiceCommand)] {
         let schema = service.schema
-        guard let row = try await transaction.connection.query("""
+        return try await transaction.connection.query("""
             SELECT i.seq, i.payload FROM \(schema).inbox i
              WHERE i.processed_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM \(schema).inbox e
                                 WHERE e.correlation_id = i.correlation_id AND e.processed_at IS NULL AND e.seq < i.seq)
              ORDER BY i.seq
-             LIMIT 1
+             LIMIT $1
              FOR UPDATE SKIP LOCKED
-            """).first else { return nil }
-        let payload: JSONText = try row.decode("payload")
-        return (try row.decode("seq"), try EventJSON.decoder.decode(ServiceCommand.self, from: Data(payload.text.utf8)))
+            """, [limit]).rows.map { row in
+            let payload: JSONText = try row.decode("payload")
+            return (try row.decode("seq"), try EventJSON.decoder.decode(ServiceCommand.self, from: Data(payload.text.utf8)))
+        }
     }
 
-    package func markProcessed(seq: Int64, outcome: String, in transaction: EventStoreTransaction) async throws {
-        try await transaction.connection.query(
-            "UPDATE \(service.schema).inbox SET processed_at = now(), outcome = $2 WHERE seq = $1", [seq, outcome])
+    /// Marks the commands processed, each with its outcome, in one statement.
+    package func markProcessed(_ outcomes: [(seq: Int64, outcome: String)], in transaction: EventStoreTransaction) async throws {
+        guard !outcomes.isEmpty else { return }
+        try await transaction.connection.query("""
+            UPDATE \(service.schema).inbox i SET processed_at = now(), outcome = u.outcome
+              FROM unnest($1::bigint[], $2::text[]) AS u(seq, outcome)
+             WHERE i.seq = u.seq
+            """, [PostgresArray(outcomes.map(\.seq)), PostgresArray(outcomes.map(\.outcome))])
     }
 
     /// What each of `ids` asked, across every service's inbox (commands no inbox holds
