@@ -1,7 +1,8 @@
 -- Compare-and-set of a subscriber's checkpoint, meant to run in the subscriber's own
--- transaction so its effects and its checkpoint commit together. Returns false (and
--- changes nothing) when the checkpoint is not where the caller read from: another
--- instance got there first, and the caller must roll back.
+-- transaction so its effects and its checkpoint commit together. When the checkpoint is
+-- not where the caller read from — another instance got there first — it raises SQLSTATE
+-- ES409, and the caller's transaction rolls back. Raising (rather than returning false)
+-- lets the caller send it with its COMMIT, in the same round trip.
 CREATE OR REPLACE FUNCTION es.advance_checkpoint(
     p_subscriber    text,
     p_source        text,
@@ -23,8 +24,11 @@ BEGIN
         INSERT INTO es.checkpoints (subscriber, source, transaction_id, global_position)
         VALUES (p_subscriber, p_source, p_to_xact_id, p_to_position)
         ON CONFLICT DO NOTHING;
-        RETURN FOUND;
+        IF FOUND THEN
+            RETURN true;
+        END IF;
     END IF;
-    RETURN false;
+    RAISE EXCEPTION 'checkpoint of % on % was moved by someone else', p_subscriber, p_source
+        USING ERRCODE = 'ES409';
 END
 $$;

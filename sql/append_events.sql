@@ -34,6 +34,17 @@ BEGIN
         RAISE EXCEPTION 'append_events: no events given' USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
+    -- Readers hold back only at registered transactions (es.append_horizon), so this one
+    -- must have registered before its first write: after it, its transaction id may already
+    -- lie below a horizon some reader has passed.
+    IF current_setting('emporium.appending', true) IS DISTINCT FROM 'on' THEN
+        IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+            RAISE EXCEPTION 'append_events: this transaction wrote before it registered to append (call es.begin_append() first)'
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+        PERFORM es.begin_append();
+    END IF;
+
     -- Writers of one stream take turns; the unique (service, stream_id, version) index
     -- stays the backstop.
     PERFORM pg_advisory_xact_lock(hashtextextended(p_service || '/' || p_stream_id, 0));

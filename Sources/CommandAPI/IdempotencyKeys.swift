@@ -31,7 +31,7 @@ struct IdempotencyKeys: Sendable {
                 return try JSONDecoder().decode(Answer.self, from: Data(stored.text.utf8))
             }
             let answer = try await work(tx)
-            try await tx.connection.query(
+            await tx.connection.queue(
                 "UPDATE \(schema).idempotency_keys SET status = $2, response = $3::jsonb WHERE key = $1",
                 [key, answer.status, JSONText(try JSONEncoder().encode(answer))])
             return answer

@@ -29,7 +29,8 @@ public struct EventStore: Sendable {
         do {
             // One statement: its own transaction, one round trip.
             let (result, channels) = try await pool.withConnection { connection in
-                let transaction = EventStoreTransaction(connection: connection)
+                // One statement, its own transaction: es.append_events registers it.
+                let transaction = EventStoreTransaction(connection: connection, appends: true)
                 return (try await transaction.append(events, to: stream, expected: expected), transaction.channelsToNotify)
             }
             await notifier.committed(channels)
@@ -42,16 +43,24 @@ public struct EventStore: Sendable {
 
     /// Runs `body` in one transaction, on its connection's own thread; after it commits, the
     /// partitions it appended to are notified (never from inside the transaction).
-    public func withTransaction<T: Sendable>(_ body: sending (EventStoreTransaction) async throws -> T) async throws -> T {
+    ///
+    /// A transaction that `appends` registers before its first write (`es.begin_append`),
+    /// and readers hold back at it while it runs; one that does not (a projection's, the
+    /// saga runner's) delays no reader, and may not append.
+    public func withTransaction<T: Sendable>(appends: Bool = true,
+                                             _ body: sending (EventStoreTransaction) async throws -> T) async throws -> T {
         let connection = try await pool.acquire()
-        let transaction = EventStoreTransaction(connection: connection)
+        let transaction = EventStoreTransaction(connection: connection, appends: appends)
         let value: T
         do {
-            value = try await connection.withTransaction { _ in try await body(transaction) }
+            value = try await connection.withTransaction { connection in
+                if appends { await connection.queue("SELECT es.begin_append()") }
+                return try await body(transaction)
+            }
             await pool.release(connection)
         } catch {
             await pool.release(connection)
-            throw error
+            throw transaction.translated(error)
         }
         await notifier.committed(transaction.channelsToNotify)
         return value

@@ -52,7 +52,7 @@ extension EventStoreTransaction {
         loaded.state = events.reduce(loaded.state) { $0.evolve($1) }
         loaded.version = result.streamVersion
         if loaded.snapshotDue {
-            try await connection.query("SELECT es.save_snapshot($1, $2, $3, $4, $5::jsonb)",
+            await connection.queue("SELECT es.save_snapshot($1, $2, $3, $4, $5::jsonb)",
                                        [loaded.stream.partition.rawValue, loaded.stream.id, loaded.version, A.snapshotType,
                                         JSONText(try EventJSON.encoder.encode(loaded.state))])
             loaded.snapshotVersion = loaded.version

@@ -9,9 +9,15 @@ public final class EventStoreTransaction: Sendable {
     /// inbox rows) in the same transaction.
     public let connection: Connection
     private let channels = Mutex<Set<String>>([])
+    /// The checkpoint this transaction moves, if any: to name it when the move fails.
+    private let checkpointMove = Mutex<(subscriber: String, source: String)?>(nil)
 
-    init(connection: Connection) {
+    /// Whether this transaction registered to append (see `EventStore.withTransaction`).
+    let appends: Bool
+
+    init(connection: Connection, appends: Bool) {
         self.connection = connection
+        self.appends = appends
     }
 
     /// The channels to NOTIFY once this transaction has committed.
@@ -28,6 +34,9 @@ public final class EventStoreTransaction: Sendable {
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamID, expected: ExpectedVersion) async throws -> AppendResult {
         guard !events.isEmpty else { throw EventStoreError.emptyAppend(stream: stream) }
+        guard appends else {
+            throw PostgresError.usage("this transaction was opened with appends: false, so readers do not wait for it; it may not append to \(stream)")
+        }
         let statement = try EventRows.appendStatement(events, to: stream, expected: expected)
         let result = try await connection.query(statement.sql, statement.parameters)
         let outcome = try EventRows.appendResult(result, stream: stream, expected: expected)
@@ -51,15 +60,24 @@ public final class EventStoreTransaction: Sendable {
         try await EventReads.checkpoint(subscriber: subscriber, partitions: partitions, on: connection)
     }
 
-    /// Moves `subscriber`'s checkpoint from `from` to `to`, or throws `checkpointConflict`
-    /// when it is no longer at `from`.
+    /// Moves `subscriber`'s checkpoint from `from` to `to`. The move travels with the commit
+    /// (one round trip); if the checkpoint is no longer at `from`, the transaction rolls back
+    /// and `EventStore.withTransaction` throws `checkpointConflict`.
     public func advanceCheckpoint(subscriber: String, partitions: [Partition], from: Position, to: Position) async throws {
         let source = checkpointSource(partitions)
-        let moved: Bool = try await connection.query(
-            "SELECT es.advance_checkpoint($1, $2, $3::xid8, $4, $5::xid8, $6) AS moved",
-            [subscriber, source, from.transactionId, from.globalPosition, to.transactionId, to.globalPosition]
-        ).first!.decode("moved")
-        guard moved else { throw EventStoreError.checkpointConflict(subscriber: subscriber, source: source) }
+        checkpointMove.withLock { $0 = (subscriber, source) }
+        await connection.queue("SELECT es.advance_checkpoint($1, $2, $3::xid8, $4, $5::xid8, $6)",
+                               [subscriber, source, from.transactionId, from.globalPosition, to.transactionId, to.globalPosition])
+    }
+
+    /// The SQLSTATE `es.advance_checkpoint` raises when another instance moved the checkpoint.
+    static let checkpointMovedState = "ES409"
+
+    /// The error to throw for `error`: a moved checkpoint becomes `checkpointConflict`.
+    func translated(_ error: any Error) -> any Error {
+        guard let error = error as? PostgresError, error.sqlState == Self.checkpointMovedState,
+              let (subscriber, source) = checkpointMove.withLock({ $0 }) else { return error }
+        return EventStoreError.checkpointConflict(subscriber: subscriber, source: source)
     }
 
     /// Puts `subscriber`'s checkpoint at `position`, wherever it was: for a rebuild that has

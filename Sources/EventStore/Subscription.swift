@@ -92,25 +92,30 @@ public struct Subscription: Service {
     }
 
     /// Processes batches until the partitions hold nothing newer. When a read comes back
-    /// short but committed events exist after it — held back by an older transaction still
-    /// running (which may send no notification when it ends), or readable only since the
-    /// read — it reads again after a short pause rather than waiting for a notification.
+    /// short but committed events exist after it, they are held back by a transaction still
+    /// appending (or readable only since the read): it waits for that transaction's commit,
+    /// whose NOTIFY rings the wake-up, or a short while (an aborted one sends none), then
+    /// reads again. No timer decides that an event is lost: nothing is ever skipped.
     private func catchUp(from start: Position) async throws -> Position {
         var position = start
-        var pause = Duration.milliseconds(5)
+        var pause = Self.firstPause
         while !Task.isCancelled {
             let (next, count) = try await processBatch(after: position)
             position = next
             if count == configuration.batchSize { continue }
+            if count > 0 { pause = Self.firstPause }
             guard try await store.hasEvents(configuration.partitions, after: position) else { break }
-            try await Task.sleep(for: pause)
-            pause = min(pause * 2, .milliseconds(500))
+            await wakeup.wait(timeout: pause)
+            pause = min(pause * 2, .milliseconds(100))
         }
         return position
     }
 
+    /// The first wait when committed events are held back; it doubles while nothing moves.
+    static var firstPause: Duration { .milliseconds(2) }
+
     private func processBatch(after position: Position) async throws -> (Position, Int) {
-        try await store.withTransaction { transaction in
+        try await store.withTransaction(appends: false) { transaction in
             let events = try await transaction.readPartitions(configuration.partitions, after: position, limit: configuration.batchSize)
             guard let last = events.last else { return (position, 0) }
             do {

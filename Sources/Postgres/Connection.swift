@@ -15,8 +15,12 @@ public actor Connection {
     nonisolated(unsafe) var handle: OpaquePointer?
     /// `isReusable` as of the last statement, readable without a hop to this connection's thread.
     private let reusable = Atomic<Bool>(false)
-    private var prepared: [String: String] = [:]
-    private var preparedCount = 0
+    /// Prepared statements by SQL text: their server-side names.
+    var prepared: [String: String] = [:]
+    var preparedCount = 0
+    /// Statements whose results nobody needs, waiting to go with the next one that needs a
+    /// result (or the commit), in one round trip.
+    var queued: [Statement] = []
     public nonisolated let applicationName: String
     let logger: Logger
 
@@ -72,6 +76,7 @@ public actor Connection {
 
     /// Closes the connection now; later calls fail with `connectionLost`.
     public func close() {
+        queued.removeAll()
         if let handle { PQfinish(handle) }
         handle = nil
         reusable.store(false, ordering: .releasing)
@@ -94,7 +99,7 @@ public actor Connection {
     public nonisolated var isReusable: Bool { reusable.load(ordering: .acquiring) }
 
     func noteState() {
-        reusable.store(isOpen && isIdle, ordering: .releasing)
+        reusable.store(isOpen && isIdle && queued.isEmpty, ordering: .releasing)
     }
 
     /// The server process id, for `pg_terminate_backend` in tests and diagnostics.
@@ -103,9 +108,11 @@ public actor Connection {
         return PQbackendPID(handle)
     }
 
-    /// Runs one parameterized statement (`$1`, `$2`, … in `sql`).
+    /// Runs one parameterized statement (`$1`, `$2`, … in `sql`). Statements queued
+    /// before it go first, in the same round trip; if one of them fails, its error is thrown.
     @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresBind] = []) throws -> QueryResult {
+        if !queued.isEmpty { return try flushQueued(then: Statement(sql, parameters)) }
         let texts = parameters.map { $0?.postgresText }
         do {
             return try runPrepared(sql, texts)
@@ -128,7 +135,22 @@ public actor Connection {
         return try consume(result, sql: sql)
     }
 
-    private func forgetPrepared(_ sql: String) {
+    /// Queues a statement whose result nobody needs (an INSERT, an UPDATE): it is sent with
+    /// the next statement that needs a result, or with the COMMIT, in one round trip. An
+    /// error it raises surfaces there, and, inside a transaction, rolls the transaction back.
+    public func queue(_ sql: String, _ parameters: [PostgresBind] = []) {
+        queued.append(Statement(sql, parameters))
+        noteState()
+    }
+
+    /// Sends the queued statements and `last` in one pipeline; returns `last`'s result.
+    private func flushQueued(then last: Statement) throws -> QueryResult {
+        let statements = queued + [last]
+        queued.removeAll()
+        return try pipeline(statements).last!
+    }
+
+    func forgetPrepared(_ sql: String) {
         guard let name = prepared.removeValue(forKey: sql) else { return }
         if isIdle { _ = try? execute("DEALLOCATE \(name)") }
     }
@@ -137,22 +159,36 @@ public actor Connection {
     /// skip parsing and planning of the statement itself. Kept per connection, bounded.
     private func preparedName(for sql: String, parameterCount: Int, _ conn: OpaquePointer) throws -> String {
         if let name = prepared[sql] { return name }
-        if prepared.count >= Self.maxPrepared {
-            _ = try execute("DEALLOCATE ALL")
-            prepared.removeAll()
-        }
-        preparedCount += 1
-        let name = "emporium_\(preparedCount)"
+        try makeRoomForPrepared(1)
+        let name = nextPreparedName()
         _ = try consume(PQprepare(conn, name, sql, Int32(parameterCount), nil), sql: sql)
         prepared[sql] = name
         return name
     }
 
+    func nextPreparedName() -> String {
+        preparedCount += 1
+        return "emporium_\(preparedCount)"
+    }
+
+    /// Forgets every prepared statement when `count` more would pass the bound.
+    func makeRoomForPrepared(_ count: Int) throws {
+        guard prepared.count + count > Self.maxPrepared else { return }
+        _ = try consume(PQexec(try liveHandle(), "DEALLOCATE ALL"), sql: "DEALLOCATE ALL")
+        prepared.removeAll()
+    }
+
     static let maxPrepared = 200
 
     /// Runs SQL text with no parameters, possibly several statements (migrations only).
+    /// Queued statements go first.
     @discardableResult
     public func execute(_ sql: String) throws -> QueryResult {
+        if !queued.isEmpty {
+            let statements = queued
+            queued.removeAll()
+            _ = try pipeline(statements)
+        }
         let conn = try liveHandle()
         return try consume(PQexec(conn, sql), sql: sql)
     }
@@ -217,17 +253,30 @@ extension Connection {
     ///
     /// The whole transaction runs on this connection's own thread: `body`, and the
     /// nonisolated async code it calls, stay there, so its statements cost no thread hops.
+    /// BEGIN is queued, so it travels with the first statement; queued writes travel with
+    /// the COMMIT.
     public func withTransaction<T: Sendable>(_ body: sending (Connection) async throws -> T) async throws -> T {
-        try execute("BEGIN")
+        queue("BEGIN")
         let value: T
         do {
             value = try await body(self)
         } catch {
-            // The connection may be gone; the server rolls back on its own then.
-            _ = try? execute("ROLLBACK")
+            // Nothing sent yet: nothing to undo. Else the connection may be gone, and the
+            // server rolls back on its own then.
+            let begun = queued.first?.sql != "BEGIN"
+            queued.removeAll()
+            if begun { _ = try? execute("ROLLBACK") }
+            noteState()
             throw error
         }
-        try execute("COMMIT")
+        do {
+            if queued.isEmpty { try execute("COMMIT") } else { _ = try flushQueued(then: Statement("COMMIT")) }
+        } catch {
+            // A queued write failed, so the COMMIT was skipped: end the aborted transaction.
+            if let handle, PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? execute("ROLLBACK") }
+            noteState()
+            throw error
+        }
         return value
     }
 }

@@ -3,14 +3,18 @@ import Foundation
 
 extension Connection {
     /// Sends every statement in one round trip (libpq pipeline mode) and returns their
-    /// results in order.
+    /// results in order. Statements run prepared, like `query`: those not prepared on this
+    /// connection yet are prepared in the same round trip.
     ///
-    /// The batch ends in one sync point, so unless it holds its own BEGIN/COMMIT it runs
-    /// as one implicit transaction: when a statement fails, the ones before it are rolled
-    /// back, the ones after it are skipped, and the first error is thrown.
+    /// The batch ends in one sync point, so unless it runs inside a transaction (or holds
+    /// its own BEGIN/COMMIT) it is one implicit transaction: when a statement fails, the ones
+    /// before it are rolled back, the ones after it are skipped, and the first error is
+    /// thrown. Inside a transaction, the failure aborts the transaction.
     public func pipeline(_ statements: [Statement]) throws -> [QueryResult] {
         guard !statements.isEmpty else { return [] }
         let conn = try liveHandle()
+        let fresh = Set(statements.filter { !Self.isTransactionControl($0.sql) && prepared[$0.sql] == nil }.map(\.sql))
+        try makeRoomForPrepared(fresh.count)
         guard PQenterPipelineMode(conn) == 1 else {
             throw PostgresError.usage("cannot enter pipeline mode: \(String(cString: PQerrorMessage(conn)))")
         }
@@ -22,17 +26,36 @@ extension Connection {
             PQexitPipelineMode(conn)
             noteState()
         }
-        for statement in statements {
+        // What each result the server sends back answers, in order.
+        enum Sent { case prepare(sql: String), statement(index: Int) }
+        var sent: [Sent] = []
+        for (index, statement) in statements.enumerated() {
             let texts = statement.parameters.map { $0?.postgresText }
-            let sent = withOptionalCStrings(texts) { values in
-                PQsendQueryParams(conn, statement.sql, Int32(texts.count), nil, values, nil, nil, 0)
+            let ok: Int32
+            if Self.isTransactionControl(statement.sql) {
+                ok = PQsendQueryParams(conn, statement.sql, 0, nil, nil, nil, nil, 0)
+            } else {
+                if prepared[statement.sql] == nil {
+                    let name = nextPreparedName()
+                    guard PQsendPrepare(conn, name, statement.sql, Int32(texts.count), nil) == 1 else {
+                        throw PostgresError.from(result: nil, connection: conn)
+                    }
+                    prepared[statement.sql] = name
+                    sent.append(.prepare(sql: statement.sql))
+                }
+                let name = prepared[statement.sql]!
+                ok = withOptionalCStrings(texts) { values in
+                    PQsendQueryPrepared(conn, name, Int32(texts.count), values, nil, nil, 0)
+                }
             }
-            guard sent == 1 else { throw PostgresError.from(result: nil, connection: conn) }
+            guard ok == 1 else { throw PostgresError.from(result: nil, connection: conn) }
+            sent.append(.statement(index: index))
         }
         guard PQpipelineSync(conn) == 1 else { throw PostgresError.from(result: nil, connection: conn) }
 
-        var results: [QueryResult] = []
+        var results = [QueryResult?](repeating: nil, count: statements.count)
         var firstError: PostgresError?
+        var answered = 0
         var synced = false
         while !synced {
             let flush = PQflush(conn)
@@ -43,23 +66,40 @@ extension Connection {
                 continue
             }
             guard let result = PQgetResult(conn) else { continue }  // the end of one statement's results
-            switch PQresultStatus(result) {
-            case PGRES_PIPELINE_SYNC:
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            if status == PGRES_PIPELINE_SYNC {
                 synced = true
-                PQclear(result)
-            case PGRES_PIPELINE_ABORTED:
-                PQclear(result)
-            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-                results.append(Connection.copy(result))
-                PQclear(result)
-            default:
-                if firstError == nil { firstError = PostgresError.from(result: result, connection: conn) }
-                PQclear(result)
-                if PQstatus(conn) != CONNECTION_OK { throw firstError! }
+                continue
             }
+            guard answered < sent.count else { continue }
+            let answers = sent[answered]
+            answered += 1
+            switch (status, answers) {
+            case (PGRES_COMMAND_OK, .prepare), (PGRES_TUPLES_OK, .prepare):
+                break
+            case (PGRES_COMMAND_OK, .statement(let index)), (PGRES_TUPLES_OK, .statement(let index)), (PGRES_EMPTY_QUERY, .statement(let index)):
+                results[index] = Connection.copy(result)
+            case (_, .prepare(let sql)):
+                // Not prepared after all (failed, or skipped after an earlier failure).
+                prepared[sql] = nil
+                if status != PGRES_PIPELINE_ABORTED, firstError == nil { firstError = PostgresError.from(result: result, connection: conn) }
+            case (_, .statement(let index)):
+                guard status != PGRES_PIPELINE_ABORTED, firstError == nil else { break }
+                let error = PostgresError.from(result: result, connection: conn)
+                firstError = error
+                // A stale plan (a replaced sql/ object) or a forgotten statement: prepare anew next time.
+                if ["0A000", "26000"].contains(error.sqlState ?? "") { prepared[statements[index].sql] = nil }
+            }
+            if PQstatus(conn) != CONNECTION_OK { throw firstError ?? PostgresError.from(result: nil, connection: conn) }
         }
         if let firstError { throw firstError }
-        return results
+        return results.map { $0 ?? QueryResult(columns: [], values: [], affectedRows: 0) }
+    }
+
+    /// BEGIN, COMMIT and ROLLBACK go unprepared.
+    static func isTransactionControl(_ sql: String) -> Bool {
+        sql == "BEGIN" || sql == "COMMIT" || sql == "ROLLBACK"
     }
 
     /// Blocks this connection's thread until its socket is readable (or writable).

@@ -73,7 +73,7 @@ public struct ProjectionRebuild: Sendable {
         var done = 0
         // Fill the scratch tables until a read comes back short: nearly caught up.
         while true {
-            let (next, count) = try await store.withTransaction { tx in try await applyBatch(after: position, in: tx) }
+            let (next, count) = try await store.withTransaction(appends: false) { tx in try await applyBatch(after: position, in: tx) }
             position = next
             done += count
             let elapsed = (ContinuousClock.now - started).components
@@ -83,7 +83,7 @@ public struct ProjectionRebuild: Sendable {
             if count < batchSize { break }
         }
         // The swap: the live projector waits, the last events go in, the tables trade places.
-        let final = try await store.withTransaction { tx in
+        let final = try await store.withTransaction(appends: false) { tx in
             try await tx.connection.query("SELECT pg_advisory_xact_lock($1)", [projection.swapLockKey])
             while true {
                 let (next, count) = try await applyBatch(after: position, in: tx)

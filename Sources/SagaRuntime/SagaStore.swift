@@ -77,7 +77,7 @@ package struct SagaStore: Sendable {
         let entries = try rows.map { row in
             JSONText(#"{"at": "\#(at)", "note": \#(try jsonString(row.move.note)), "sent": \#(try jsonString(row.pending?.command.rawValue))}"#)
         }
-        try await tx.connection.query("""
+        await tx.connection.queue("""
             UPDATE saga.order_sagas s
                SET state = u.state, status = u.status, pending_command_id = u.pending_id, pending_command = u.pending,
                    deadline = CASE WHEN u.timed THEN now() + make_interval(secs => $8::double precision / 1000) END,

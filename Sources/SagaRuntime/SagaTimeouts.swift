@@ -30,7 +30,7 @@ package struct SagaTimeouts: Service {
     }
 
     func failOverdue() async throws -> Int {
-        try await sagas.store.withTransaction { tx in
+        try await sagas.store.withTransaction(appends: false) { tx in
             let overdue = try await sagas.overdue(limit: 20, in: tx)
             for saga in overdue {
                 let (state, decision) = SagaMachine.timedOut(saga.state)

@@ -24,10 +24,10 @@ package struct Inbox: Sendable {
     package var channel: String { "inbox_\(service.rawValue)" }
 
     /// Puts `commands` in this inbox, in order, with one statement in the caller's
-    /// transaction; the workers are woken after the commit.
+    /// transaction (it travels with the commit); the workers are woken after the commit.
     package func enqueue(_ commands: [ServiceCommand], in transaction: EventStoreTransaction) async throws {
         guard !commands.isEmpty else { return }
-        try await transaction.connection.query("""
+        await transaction.connection.queue("""
             INSERT INTO \(service.schema).inbox (command_id, correlation_id, command, payload)
             SELECT c.id, c.correlation, c.command, c.payload
               FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS c(id, correlation, command, payload, n)
@@ -56,10 +56,11 @@ package struct Inbox: Sendable {
         }
     }
 
-    /// Marks the commands processed, each with its outcome, in one statement.
+    /// Marks the commands processed, each with its outcome, in one statement that travels
+    /// with the commit.
     package func markProcessed(_ outcomes: [(seq: Int64, outcome: String)], in transaction: EventStoreTransaction) async throws {
         guard !outcomes.isEmpty else { return }
-        try await transaction.connection.query("""
+        await transaction.connection.queue("""
             UPDATE \(service.schema).inbox i SET processed_at = now(), outcome = u.outcome
               FROM unnest($1::bigint[], $2::text[]) AS u(seq, outcome)
              WHERE i.seq = u.seq

@@ -97,4 +97,52 @@ import TestSupport
             #expect(Set(seen) == Set(written))
         }
     }
+
+    /// Liveness: readers wait only for transactions that append events. A writer open in
+    /// another database, or in this one without appending, delays nothing.
+    @Test func writersThatAppendNoEventsHoldNoReaderBack() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            try await store.pool.query("CREATE TABLE scratch (n int)")
+            // In this database: a transaction that wrote (so it has a transaction id) and stays open.
+            let local = try await db.connect()
+            try await local.execute("BEGIN")
+            try await local.query("INSERT INTO scratch VALUES (1)")
+            // In another database of the cluster: the same.
+            let elsewhere = try await Connection.connect(to: try ConnectionString.replacingDatabase(in: TestDatabase.serverURL, with: "postgres"))
+            try await elsewhere.execute("BEGIN")
+            _ = try await elsewhere.query("SELECT pg_current_xact_id()")
+
+            try await store.append([sampleEvent("Now")], to: StreamID(.order, "N"), expected: .noStream)
+            // Readable at once, with both writers still open.
+            #expect(try await store.readPartitions([.order], after: .start).map(\.type) == ["Now"])
+
+            try await local.execute("ROLLBACK")
+            try await elsewhere.execute("ROLLBACK")
+        }
+    }
+
+    /// An appending transaction registers before its first write; one that wrote first is
+    /// refused, since a reader may already have passed its transaction id.
+    @Test func anAppendAfterAnUnregisteredWriteIsRefused() async throws {
+        try await TestDatabase.with { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE TABLE scratch (n int)")
+            try await connection.execute("BEGIN")
+            try await connection.query("INSERT INTO scratch VALUES (1)")
+            let refused = await #expect(throws: PostgresError.self) {
+                try await connection.query("SELECT * FROM es.append_events('order', 'R', 0, $1::jsonb)",
+                                           [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"Late","payload":{}}]"#)])
+            }
+            #expect(refused?.sqlState == "55000")
+            try await connection.execute("ROLLBACK")
+            // Registered first (as the event store does for its transactions), it goes through.
+            try await connection.execute("BEGIN")
+            try await connection.query("SELECT es.begin_append()")
+            try await connection.query("INSERT INTO scratch VALUES (2)")
+            try await connection.query("SELECT * FROM es.append_events('order', 'R', 0, $1::jsonb)",
+                                       [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"OnTime","payload":{}}]"#)])
+            try await connection.execute("COMMIT")
+        }
+    }
 }

@@ -33,3 +33,47 @@ import TestSupport
         }
     }
 }
+
+@Suite struct QueuedStatementTests {
+    @Test func queuedWritesTravelWithTheNextQueryAndTheCommit() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE TABLE t (v int PRIMARY KEY)")
+            let seen: Int = try await connection.withTransaction { connection in
+                await connection.queue("INSERT INTO t VALUES ($1)", [1])
+                await connection.queue("INSERT INTO t VALUES ($1)", [2])
+                // The query sees the queued writes: they went first, in its round trip.
+                let n: Int = try await connection.query("SELECT count(*) AS n FROM t").first!.decode("n")
+                await connection.queue("INSERT INTO t VALUES ($1)", [3])
+                return n
+            }
+            #expect(seen == 2)
+            #expect(try await connection.query("SELECT count(*) AS n FROM t").first!.decode("n") == 3)
+            #expect(connection.isReusable)
+        }
+    }
+
+    @Test func aFailingQueuedWriteRollsItsTransactionBackAndLeavesTheConnectionUsable() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE TABLE t (v int PRIMARY KEY)")
+            await #expect(throws: PostgresError.self) {
+                try await connection.withTransaction { connection in
+                    await connection.queue("INSERT INTO t VALUES ($1)", [1])
+                    await connection.queue("INSERT INTO t VALUES ($1)", [1])  // fails at the commit
+                }
+            }
+            #expect(try await connection.query("SELECT count(*) AS n FROM t").first!.decode("n") == 0)
+            // A transaction that threw before sending anything leaves nothing queued behind.
+            struct Stop: Error {}
+            await #expect(throws: Stop.self) {
+                try await connection.withTransaction { connection in
+                    await connection.queue("INSERT INTO t VALUES ($1)", [5])
+                    throw Stop()
+                }
+            }
+            #expect(connection.isReusable)
+            #expect(try await connection.query("SELECT count(*) AS n FROM t").first!.decode("n") == 0)
+        }
+    }
+}
