@@ -2,19 +2,23 @@
 -- a smaller transaction id can still appear. es.read_partitions reads only below it.
 --
 -- Within the caller's statement snapshot, a transaction still in progress is passed over
--- only when it provably never appends: it holds the lock on its own transaction id, its
--- backend holds no registration lock (es.begin_append, taken before any write), and it is
--- still in progress. Every other transaction of the snapshot holds readers back — one
--- that registered, one whose id is not mapped to a backend yet (a backend takes the lock
--- on its id a moment after the id appears in snapshots), one that has ended since the
--- snapshot (its events, if any, are not visible in it). So a transaction in another
--- database, a psql session left open, a migration, a projection's write delay nobody, and
--- nothing is ever skipped. With nothing held back, the horizon is the snapshot's xmax.
+-- only when it provably never appends here: it holds the lock on its own transaction id,
+-- its backend holds no registration lock in this database (es.begin_append, taken before
+-- any write), and it is still in progress. Every other transaction of the snapshot holds
+-- readers back: one that registered here; one whose id is not mapped to a backend yet (a
+-- backend takes the lock on its id a moment after the id appears in snapshots); one that
+-- has ended since the snapshot (its events, if any, are not visible in it). So a
+-- transaction in another database (appending there or not), a psql session left open, a
+-- migration or a projection's write delays nobody, and nothing is ever skipped. With
+-- nothing held back, the horizon is the snapshot's xmax.
 CREATE OR REPLACE FUNCTION es.append_horizon() RETURNS xid8
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_snapshot      pg_snapshot := pg_current_snapshot();
     v_unregistered  xid[];
+    -- Only this database's appenders can add events here: one appending elsewhere in the
+    -- cluster counts as not appending.
+    v_database      oid := (SELECT oid FROM pg_database WHERE datname = current_database());
     v_horizon       xid8;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_snapshot_xip(v_snapshot)) THEN
@@ -23,14 +27,14 @@ BEGIN
     -- The lock table once (one consistent picture), before any status is looked at: a
     -- transaction seen unregistered here and still in progress below had not begun to end.
     WITH locks AS MATERIALIZED (
-        SELECT locktype, classid, objid, objsubid, transactionid, mode, pid, granted FROM pg_locks
+        SELECT locktype, database, classid, objid, objsubid, transactionid, mode, pid, granted FROM pg_locks
     )
     SELECT array_agg(l.transactionid) INTO v_unregistered
       FROM locks l
      WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
        AND NOT EXISTS (SELECT 1 FROM locks a
-                        WHERE a.pid = l.pid AND a.locktype = 'advisory' AND a.classid = 4542208
-                          AND a.objid = 1 AND a.objsubid = 2 AND a.granted);
+                        WHERE a.pid = l.pid AND a.locktype = 'advisory' AND a.database = v_database
+                          AND a.classid = 4542208 AND a.objid = 1 AND a.objsubid = 2 AND a.granted);
     SELECT min(x) INTO v_horizon
       FROM pg_snapshot_xip(v_snapshot) AS x
      WHERE NOT (xid(x) = ANY (coalesce(v_unregistered, '{}')) AND pg_xact_status(x) = 'in progress');

@@ -150,6 +150,14 @@ public actor Connection {
         return try pipeline(statements).last!
     }
 
+    /// Sends what is queued now, in one round trip.
+    public func flush() throws {
+        guard !queued.isEmpty else { return }
+        let statements = queued
+        queued.removeAll()
+        _ = try pipeline(statements)
+    }
+
     func forgetPrepared(_ sql: String) {
         guard let name = prepared.removeValue(forKey: sql) else { return }
         if isIdle { _ = try? execute("DEALLOCATE \(name)") }

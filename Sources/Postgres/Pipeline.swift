@@ -11,6 +11,28 @@ extension Connection {
     /// before it are rolled back, the ones after it are skipped, and the first error is
     /// thrown. Inside a transaction, the failure aborts the transaction.
     public func pipeline(_ statements: [Statement]) throws -> [QueryResult] {
+        do {
+            return try runPipeline(statements)
+        } catch let failure as BatchFailure {
+            throw failure.error
+        }
+    }
+
+    /// Sends the queued statements and then `statements`, in one round trip; returns the
+    /// results of `statements`. A failure names the statement of `statements` that failed
+    /// (nil: one of those queued before).
+    public func batch(_ statements: [Statement]) throws -> [QueryResult] {
+        let earlier = queued
+        queued.removeAll()
+        do {
+            return Array(try runPipeline(earlier + statements).dropFirst(earlier.count))
+        } catch let failure as BatchFailure {
+            throw BatchFailure(index: failure.index.flatMap { $0 >= earlier.count ? $0 - earlier.count : nil }, error: failure.error)
+        }
+    }
+
+    /// The pipeline itself; failures are `BatchFailure`s naming the statement.
+    func runPipeline(_ statements: [Statement]) throws -> [QueryResult] {
         guard !statements.isEmpty else { return [] }
         let conn = try liveHandle()
         let fresh = Set(statements.filter { !Self.isTransactionControl($0.sql) && prepared[$0.sql] == nil }.map(\.sql))
@@ -55,6 +77,7 @@ extension Connection {
 
         var results = [QueryResult?](repeating: nil, count: statements.count)
         var firstError: PostgresError?
+        var failedIndex: Int?
         var answered = 0
         var synced = false
         while !synced {
@@ -88,12 +111,13 @@ extension Connection {
                 guard status != PGRES_PIPELINE_ABORTED, firstError == nil else { break }
                 let error = PostgresError.from(result: result, connection: conn)
                 firstError = error
+                failedIndex = index
                 // A stale plan (a replaced sql/ object) or a forgotten statement: prepare anew next time.
                 if ["0A000", "26000"].contains(error.sqlState ?? "") { prepared[statements[index].sql] = nil }
             }
             if PQstatus(conn) != CONNECTION_OK { throw firstError ?? PostgresError.from(result: nil, connection: conn) }
         }
-        if let firstError { throw firstError }
+        if let firstError { throw BatchFailure(index: failedIndex, error: firstError) }
         return results.map { $0 ?? QueryResult(columns: [], values: [], affectedRows: 0) }
     }
 

@@ -91,3 +91,12 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible {
 }
 
 import Foundation
+
+/// A statement of a batch (`Connection.batch`) failed; the ones after it were skipped.
+public struct BatchFailure: Error, CustomStringConvertible {
+    /// Which statement of the batch, or nil for one queued before it.
+    public var index: Int?
+    public var error: PostgresError
+
+    public var description: String { "statement \(index.map(String.init) ?? "queued earlier") of a batch failed: \(error)" }
+}

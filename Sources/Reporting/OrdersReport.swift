@@ -1,5 +1,4 @@
 import EventSourcing
-import EventStore
 import Foundation
 import Ordering
 import Payments
@@ -29,17 +28,15 @@ public struct OrdersReport: Projection {
         var at: Date
     }
 
-    public func apply(_ event: RecordedEvent, in tx: EventStoreTransaction) async throws {
+    public func statements(for event: RecordedEvent) throws -> [Statement] {
         let stamp = Stamp(step: event.type, position: event.position.description, at: event.recordedAt)
         switch event.stream.partition {
         case .order:
-            guard let order = try OrderEvent(event) else { return }
-            try await apply(order, stamp, in: tx)
+            return try OrderEvent(event).map { try statement(for: $0, stamp) }.map { [$0] } ?? []
         case .payment:
-            guard let payment = try PaymentEvent(event) else { return }
-            try await apply(payment, stamp, in: tx)
+            return try PaymentEvent(event).map { try statement(for: $0, stamp) }.map { [$0] } ?? []
         case .delivery:
-            guard let delivery = try DeliveryEvent(event) else { return }
+            guard let delivery = try DeliveryEvent(event) else { return [] }
             let (orderId, status): (String?, String?) = switch delivery {
             case .created(let e): (e.orderId, DeliveryStatus.created.rawValue)
             case .statusChanged(let e): (nil, e.status.rawValue)
@@ -48,74 +45,73 @@ public struct OrdersReport: Projection {
             case .rejected: (nil, nil)
             }
             // Created: found by order id; later: by its own id, set at creation.
-            try await tx.connection.query("""
+            return [Statement("""
                 UPDATE orders SET delivery_id = $1, delivery_status = coalesce($3::text, delivery_status),
                        saga_step = $4, last_position = $5, updated_at = $6
                  WHERE CASE WHEN $2::text IS NULL THEN delivery_id = $1 ELSE order_id = $2 END
-                """, [event.stream.id, orderId, status, stamp.step, stamp.position, stamp.at])
+                """, [event.stream.id, orderId, status, stamp.step, stamp.position, stamp.at])]
         case .inventory:
-            return
+            return []
         }
     }
 
-    private func apply(_ event: OrderEvent, _ stamp: Stamp, in tx: EventStoreTransaction) async throws {
-        func set(_ assignments: String, _ orderId: String, _ values: [PostgresBind] = []) async throws {
-            try await tx.connection.query(
-                "UPDATE orders SET \(assignments)\(assignments.isEmpty ? "" : ", ")saga_step = $2, last_position = $3, updated_at = $4 WHERE order_id = $1",
-                [orderId, stamp.step, stamp.position, stamp.at] + values)
+    private func statement(for event: OrderEvent, _ stamp: Stamp) throws -> Statement {
+        func set(_ assignments: String, _ orderId: String, _ values: [PostgresBind] = []) -> Statement {
+            Statement("UPDATE orders SET \(assignments)\(assignments.isEmpty ? "" : ", ")saga_step = $2, last_position = $3, updated_at = $4 WHERE order_id = $1",
+                      [orderId, stamp.step, stamp.position, stamp.at] + values)
         }
         switch event {
         case .placed(let e):
-            try await tx.connection.query("""
+            return Statement("""
                 INSERT INTO orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, saga_step, last_position, updated_at)
                 VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
                 """, [e.orderId, e.userId, e.orderDatetime, OrderStatus.created.rawValue, e.order.total,
                       JSONText(try details(e.orderId, e.order)), stamp.step, stamp.position, stamp.at])
-        case .completed(let e): try await set("order_status = $5", e.orderId, [OrderStatus.completed.rawValue])
-        case .failed(let e): try await set("order_status = $5", e.orderId, [OrderStatus.failed.rawValue])
+        case .completed(let e): return set("order_status = $5", e.orderId, [OrderStatus.completed.rawValue])
+        case .failed(let e): return set("order_status = $5", e.orderId, [OrderStatus.failed.rawValue])
         case .updateRequested(let e):
-            try await set("""
+            return set("""
                 previous_details = order_details, previous_total = total_order_amt,
                 order_details = $5::jsonb, total_order_amt = $6, order_status = $7
                 """, e.orderId, [JSONText(try details(e.orderId, e.order)), e.order.total, OrderStatus.updated.rawValue])
         case .updateCompleted(let e):
-            try await set("order_status = $5, previous_details = NULL, previous_total = NULL", e.orderId, [OrderStatus.completed.rawValue])
+            return set("order_status = $5, previous_details = NULL, previous_total = NULL", e.orderId, [OrderStatus.completed.rawValue])
         case .updateReverted(let e):
-            try await set("""
+            return set("""
                 order_details = coalesce(previous_details, order_details), total_order_amt = coalesce(previous_total, total_order_amt),
                 previous_details = NULL, previous_total = NULL, order_status = $5
                 """, e.orderId, [OrderStatus.completed.rawValue])
-        case .cancelled(let e): try await set("order_status = $5", e.orderId, [OrderStatus.cancelled.rawValue])
-        case .deleteRequested(let e): try await set("", e.orderId)
-        case .deleteReverted(let e): try await set("", e.orderId)
-        case .stepRejected(let e): try await set("", e.orderId)
+        case .cancelled(let e): return set("order_status = $5", e.orderId, [OrderStatus.cancelled.rawValue])
+        case .deleteRequested(let e): return set("", e.orderId)
+        case .deleteReverted(let e): return set("", e.orderId)
+        case .stepRejected(let e): return set("", e.orderId)
         }
     }
 
-    private func apply(_ event: PaymentEvent, _ stamp: Stamp, in tx: EventStoreTransaction) async throws {
+    private func statement(for event: PaymentEvent, _ stamp: Stamp) throws -> Statement {
         switch event {
         case .created(let e):
-            try await tx.connection.query("""
+            return Statement("""
                 UPDATE orders SET payment_id = $2, total_payment_amt = $3, payment_details = $4::jsonb, payment_status = $5,
                        saga_step = $6, last_position = $7, updated_at = $8 WHERE order_id = $1
                 """, [e.orderId, e.paymentId, e.totalPaymentAmt, JSONText(try payments(e.orderId, e.paymentId, e.details)),
                       PaymentStatus.created.rawValue, stamp.step, stamp.position, stamp.at])
         case .updated(let e):
-            try await tx.connection.query("""
+            return Statement("""
                 UPDATE orders SET total_payment_amt = $2, payment_details = $3::jsonb,
                        saga_step = $4, last_position = $5, updated_at = $6 WHERE payment_id = $1
                 """, [e.paymentId, e.totalPaymentAmt, JSONText(try payments(ShopIDs.orderId(forPayment: e.paymentId), e.paymentId, e.details)),
                       stamp.step, stamp.position, stamp.at])
-        case .cancelled(let e): try await paymentStatus(e.paymentId, e.status.rawValue, stamp, tx)
-        case .restored(let e): try await paymentStatus(e.paymentId, PaymentStatus.created.rawValue, stamp, tx)
-        case .rejected(let e): try await paymentStatus(e.paymentId, nil, stamp, tx)
+        case .cancelled(let e): return paymentStatus(e.paymentId, e.status.rawValue, stamp)
+        case .restored(let e): return paymentStatus(e.paymentId, PaymentStatus.created.rawValue, stamp)
+        case .rejected(let e): return paymentStatus(e.paymentId, nil, stamp)
         }
     }
 
-    private func paymentStatus(_ paymentId: String, _ status: String?, _ stamp: Stamp, _ tx: EventStoreTransaction) async throws {
+    private func paymentStatus(_ paymentId: String, _ status: String?, _ stamp: Stamp) -> Statement {
         // Found through the order id the payment id carries, so a payment that was never
         // created still finds its order row, to show the step.
-        try await tx.connection.query("""
+        Statement("""
             UPDATE orders SET payment_status = CASE WHEN payment_id IS NULL THEN NULL ELSE coalesce($2::text, payment_status) END,
                    saga_step = $3, last_position = $4, updated_at = $5
              WHERE order_id = $1

@@ -1,8 +1,11 @@
 import EventSourcing
 import EventStore
+import Postgres
 
 /// A read model built only from events: which partitions it reads, and what one event
-/// does to its tables. Applied in the runner's transaction, with the checkpoint.
+/// does to its tables — as SQL statements, worked out without the database, so the runner
+/// sends a whole batch's statements in one round trip, in the transaction that moves the
+/// checkpoint.
 public protocol Projection: Sendable {
     /// Also its checkpoint's subscriber name.
     var name: String { get }
@@ -10,7 +13,9 @@ public protocol Projection: Sendable {
     /// The tables it fills, named without schema: the runner points `search_path` at
     /// `report` for live work and at a scratch schema while rebuilding.
     var tables: [String] { get }
-    func apply(_ event: RecordedEvent, in tx: EventStoreTransaction) async throws
+    /// What `event` does to the tables (none for an event it ignores). Statements use only
+    /// values from the event, never `now()`, so a rebuild writes the very same rows.
+    func statements(for event: RecordedEvent) throws -> [Statement]
 }
 
 /// The projection a failing event stopped, and why.

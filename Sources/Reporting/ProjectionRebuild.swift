@@ -108,7 +108,7 @@ public struct ProjectionRebuild: Sendable {
     private func applyBatch(after position: Position, in tx: EventStoreTransaction) async throws -> (Position, Int) {
         let events = try await tx.readPartitions(projection.partitions, after: position, limit: batchSize)
         guard let last = events.last else { return (position, 0) }
-        try await tx.connection.query("SELECT set_config('search_path', $1, true)", [scratch])
+        await tx.connection.queue("SELECT set_config('search_path', $1, true)", [scratch])
         try await ProjectionRunner.apply(events, of: projection, in: tx)
         return (last.position, events.count)
     }

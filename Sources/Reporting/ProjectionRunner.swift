@@ -23,8 +23,8 @@ public struct ProjectionRunner: Service {
         var configuration = Subscription.Configuration(subscriber: projection.name, partitions: projection.partitions)
         configuration.pollInterval = pollInterval
         self.subscription = Subscription(store: store, listener: listener, configuration: configuration, logger: logger) { events, tx in
-            try await tx.connection.query("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
-            try await tx.connection.query("SET LOCAL search_path TO report")
+            await tx.connection.queue("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
+            await tx.connection.queue("SET LOCAL search_path TO report")
             try await ProjectionRunner.apply(events, of: projection, in: tx)
         }
     }
@@ -50,16 +50,28 @@ public struct ProjectionRunner: Service {
         }
     }
 
-    /// Applies a batch event by event; a failing event is named in the error.
+    /// Applies a batch: every event's statements, in one round trip (with whatever the
+    /// transaction has queued). An event whose statements cannot be made, or whose
+    /// statement fails, is named in the error.
     static func apply(_ events: [RecordedEvent], of projection: any Projection, in tx: EventStoreTransaction) async throws {
-        for event in events {
+        var statements: [Statement] = []
+        var madeBy: [Int] = []
+        for (index, event) in events.enumerated() {
             do {
-                try await projection.apply(event, in: tx)
-            } catch let error as PostgresError where error.isConnectionError {
-                throw error
+                let made = try projection.statements(for: event)
+                statements += made
+                madeBy += Array(repeating: index, count: made.count)
             } catch {
                 throw ProjectionFailure(projection: projection.name, position: event.position, eventType: event.type, underlying: error)
             }
+        }
+        do {
+            _ = try await tx.connection.batch(statements)
+        } catch let failure as BatchFailure {
+            if failure.error.isConnectionError { throw failure.error }
+            guard let index = failure.index else { throw failure.error }
+            let event = events[madeBy[index]]
+            throw ProjectionFailure(projection: projection.name, position: event.position, eventType: event.type, underlying: failure.error)
         }
     }
 

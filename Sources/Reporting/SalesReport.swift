@@ -1,5 +1,4 @@
 import EventSourcing
-import EventStore
 import Foundation
 import Inventory
 import Ordering
@@ -7,6 +6,7 @@ import Postgres
 
 /// `product_sales`: per product, units and revenue of completed orders (an update
 /// counts once it completes, a delete takes its order back out) and units shipped.
+/// `sales_orders` remembers each order's lines: those counted, those pending.
 public struct SalesReport: Projection {
     public let name = "sales"
     public let partitions: [Partition] = [.order, .inventory]
@@ -16,63 +16,56 @@ public struct SalesReport: Projection {
 
     struct Line: Codable { var productId: String; var qty: Int64; var amount: Int64 }
 
-    public func apply(_ event: RecordedEvent, in tx: EventStoreTransaction) async throws {
+    public func statements(for event: RecordedEvent) throws -> [Statement] {
         if event.stream.partition == .inventory {
-            if case .shipped(let e)? = try ProductEvent(event) {
-                try await add(units: 0, shipped: e.qty, revenue: 0, to: event.stream.id, in: tx)
-            }
-            return
+            guard case .shipped(let e)? = try ProductEvent(event) else { return [] }
+            return [Statement("""
+                INSERT INTO product_sales AS p (product_id, units_ordered, units_shipped, revenue) VALUES ($1, 0, $2, 0)
+                ON CONFLICT (product_id) DO UPDATE SET units_shipped = p.units_shipped + excluded.units_shipped
+                """, [event.stream.id, e.qty])]
         }
-        guard let order = try OrderEvent(event) else { return }
+        guard let order = try OrderEvent(event) else { return [] }
         switch order {
         case .placed(let e):
-            try await tx.connection.query("INSERT INTO sales_orders (order_id, lines) VALUES ($1, $2::jsonb)",
-                                          [e.orderId, JSONText(try lines(e.order))])
+            return [Statement("INSERT INTO sales_orders (order_id, lines) VALUES ($1, $2::jsonb)", [e.orderId, JSONText(try lines(e.order))])]
         case .updateRequested(let e):
-            try await tx.connection.query("UPDATE sales_orders SET previous_lines = lines, lines = $2::jsonb WHERE order_id = $1",
-                                          [e.orderId, JSONText(try lines(e.order))])
+            return [Statement("UPDATE sales_orders SET previous_lines = lines, lines = $2::jsonb WHERE order_id = $1",
+                              [e.orderId, JSONText(try lines(e.order))])]
         case .updateReverted(let e):
-            try await tx.connection.query(
-                "UPDATE sales_orders SET lines = coalesce(previous_lines, lines), previous_lines = NULL WHERE order_id = $1", [e.orderId])
-        case .completed(let e):
-            try await recount(e.orderId, counting: true, in: tx)
-        case .updateCompleted(let e):
-            try await recount(e.orderId, counting: true, in: tx)
-        case .cancelled(let e):
-            try await recount(e.orderId, counting: false, in: tx)
-        default:
-            return
+            return [Statement("UPDATE sales_orders SET lines = coalesce(previous_lines, lines), previous_lines = NULL WHERE order_id = $1",
+                              [e.orderId])]
+        case .completed(let e): return [recount(e.orderId, counting: true)]
+        case .updateCompleted(let e): return [recount(e.orderId, counting: true)]
+        case .cancelled(let e): return [recount(e.orderId, counting: false)]
+        default: return []
         }
     }
 
-    /// Takes the order's counted lines out of the totals, then counts its current lines
-    /// (or none, when it was cancelled).
-    private func recount(_ orderId: String, counting: Bool, in tx: EventStoreTransaction) async throws {
-        guard let row = try await tx.connection.query(
-            "SELECT lines, counted_lines FROM sales_orders WHERE order_id = $1 FOR UPDATE", [orderId]).first else { return }
-        let current = try decode(row.decode("lines"))
-        for line in try decode(row.decode("counted_lines")) {
-            try await add(units: -line.qty, shipped: 0, revenue: -line.amount, to: line.productId, in: tx)
-        }
-        let counted = counting ? current : []
-        for line in counted { try await add(units: line.qty, shipped: 0, revenue: line.amount, to: line.productId, in: tx) }
-        try await tx.connection.query("UPDATE sales_orders SET counted_lines = $2::jsonb WHERE order_id = $1",
-                                      [orderId, JSONText(try jsonText(counted))])
-    }
-
-    private func add(units: Int64, shipped: Int64, revenue: Int64, to productId: String, in tx: EventStoreTransaction) async throws {
-        try await tx.connection.query("""
-            INSERT INTO product_sales (product_id, units_ordered, units_shipped, revenue) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (product_id) DO UPDATE SET units_ordered = product_sales.units_ordered + $2,
-                   units_shipped = product_sales.units_shipped + $3, revenue = product_sales.revenue + $4
-            """, [productId, units, shipped, revenue])
+    /// Takes the order's counted lines out of the totals and counts its current lines (or
+    /// none, when it was cancelled), netted per product, in one statement. Every part of it
+    /// reads the row as it was before the statement (no FOR UPDATE: the final UPDATE, which
+    /// runs first, would hide the row from it); one projector writes at a time anyway.
+    func recount(_ orderId: String, counting: Bool) -> Statement {
+        Statement("""
+            WITH o AS (
+                SELECT lines, counted_lines FROM sales_orders WHERE order_id = $1
+            ), moves AS (
+                SELECT l->>'productId' AS product_id, -(l->>'qty')::bigint AS qty, -(l->>'amount')::bigint AS amount
+                  FROM o, jsonb_array_elements(o.counted_lines) AS l
+                UNION ALL
+                SELECT l->>'productId', (l->>'qty')::bigint, (l->>'amount')::bigint
+                  FROM o, jsonb_array_elements(CASE WHEN $2 THEN o.lines ELSE '[]'::jsonb END) AS l
+            ), totals AS (
+                INSERT INTO product_sales AS p (product_id, units_ordered, units_shipped, revenue)
+                SELECT product_id, sum(qty), 0, sum(amount) FROM moves GROUP BY product_id
+                ON CONFLICT (product_id) DO UPDATE SET units_ordered = p.units_ordered + excluded.units_ordered,
+                       revenue = p.revenue + excluded.revenue
+            )
+            UPDATE sales_orders SET counted_lines = CASE WHEN $2 THEN lines ELSE '[]'::jsonb END WHERE order_id = $1
+            """, [orderId, counting])
     }
 
     private func lines(_ order: PricedOrder) throws -> String {
         try jsonText(order.lines.map { Line(productId: $0.productId, qty: $0.qty, amount: $0.orderAmt) })
-    }
-
-    private func decode(_ json: JSONText) throws -> [Line] {
-        try EventJSON.decoder.decode([Line].self, from: Data(json.text.utf8))
     }
 }

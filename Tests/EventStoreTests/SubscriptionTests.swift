@@ -76,8 +76,11 @@ import TestSupport
             for n in 0..<3 { try await store.append([sampleEvent(n: n)], to: StreamID(.order, "meanwhile\(n)"), expected: .noStream) }
 
             #expect(try await eventually(timeout: .seconds(20)) { try await effectCount(store) == 3 })
-            let now = try await listenerPIDs()
-            #expect(now.count == 1 && now[0] != killed)
+            // A new listener connection, the killed one gone.
+            #expect(try await eventually(timeout: .seconds(20)) {
+                let now = try await listenerPIDs()
+                return now.count == 1 && now[0] != killed
+            })
             // Delivered once each (the effects table's key would refuse a second apply).
             #expect(Set(seen.value.map(\.eventId)).count == 3)
 

@@ -21,13 +21,14 @@ struct DiesOnce: Projection {
     var partitions: [Partition] { inner.partitions }
     var tables: [String] { inner.tables }
 
-    func apply(_ event: RecordedEvent, in tx: EventStoreTransaction) async throws {
+    func statements(for event: RecordedEvent) throws -> [Statement] {
         let n = seen.withLock { $0 += 1; return $0 }
+        var statements = try inner.statements(for: event)
         if n == atEvent && !died.value {
             died.withLock { $0 = true }
-            try await tx.connection.query("SELECT pg_terminate_backend(pg_backend_pid())")
+            statements.insert(Statement("SELECT pg_terminate_backend(pg_backend_pid())"), at: 0)
         }
-        try await inner.apply(event, in: tx)
+        return statements
     }
 }
 
