@@ -7,15 +7,15 @@ import Synchronization
 ///
 /// NOTIFY inside the appending transaction takes a cluster-wide lock held through the
 /// commit's WAL flush (docs/architecture.md, "NOTIFY is a hint"), so it goes afterwards.
-/// While the event store runs as a `Service`, its loop coalesces: commits only mark their
-/// channels, and one round of NOTIFYs goes out at most every `minimumInterval` (measured: a
-/// NOTIFY per append cost a fifth of append throughput); the first after a quiet spell
-/// goes at once. Without that loop (one-shot tools, tests) each commit sends its own.
-/// A lost NOTIFY costs latency only: listeners also poll.
+/// While the event store runs as a `Service`, its loop coalesces without delaying anyone:
+/// commits only mark their channels, one round of NOTIFYs is in flight at a time, and the
+/// next round goes as soon as it returns, with everything marked meanwhile. Under load a
+/// round carries many commits; when quiet, each commit's NOTIFY goes at once. Without the
+/// loop (one-shot tools, tests) each commit sends its own. A lost NOTIFY costs latency
+/// only: listeners also poll.
 final class AppendNotifier: Sendable {
     private let pool: ConnectionPool
     private let logger: Logger
-    private let minimumInterval: Duration
 
     private struct State {
         var pending: Set<String> = []
@@ -26,10 +26,9 @@ final class AppendNotifier: Sendable {
     }
     private let state = Mutex(State())
 
-    init(pool: ConnectionPool, logger: Logger, minimumInterval: Duration = .milliseconds(0)) {
+    init(pool: ConnectionPool, logger: Logger) {
         self.pool = pool
         self.logger = logger
-        self.minimumInterval = minimumInterval
     }
 
     /// A transaction that appended to `channels` has committed.
@@ -45,15 +44,14 @@ final class AppendNotifier: Sendable {
         if !coalesced { await send(channels) }
     }
 
-    /// Sends what commits mark, a round at most every `minimumInterval`, until cancelled;
-    /// then sends what is still pending.
+    /// Sends what commits mark, one round at a time, until cancelled; then sends what is
+    /// still pending.
     func run() async {
         state.withLock { $0.running = true }
         while !Task.isCancelled {
             let channels = await nextRound()
             guard !channels.isEmpty else { continue }
             await send(channels)
-            try? await Task.sleep(for: minimumInterval)
         }
         let left = state.withLock { state in
             state.running = false

@@ -8,7 +8,7 @@ import ServiceLifecycle
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the event store (scripts/bench runs this next to pgbench's ceiling).",
-        subcommands: [Append.self, BenchOrders.self]
+        subcommands: [Append.self, BenchOrders.self, BenchLag.self, BenchSeed.self]
     )
 
     /// Appends one event per call, each to a new stream, from several clients at once:
@@ -51,6 +51,7 @@ struct Bench: AsyncParsableCommand {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             print(String(format: "emporium append: %d clients, %d event(s)/append: %.0f appends/s (%d in %.1f s)",
                          clients, batch, Double(counts) / seconds, counts, seconds))
+            print(String(format: "RESULT appends_per_s=%.0f events_per_s=%.0f", Double(counts) / seconds, Double(counts * batch) / seconds))
             await group.triggerGracefulShutdown()
             try await running
         }

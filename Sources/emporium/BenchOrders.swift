@@ -13,6 +13,7 @@ struct BenchOrders: AsyncParsableCommand {
     @Option(help: "Seconds to run.") var seconds = 10
     @Option(help: "Products the orders spread over (1: one hot product).") var products = 200
     @Option(help: "Use these product ids instead of registering new ones (comma-separated).") var productIds: String?
+    @Option(help: "Orders per second for all callers together; 0: as fast as they can.") var rate = 0.0
 
     func validate() throws {
         guard let host = URL(string: url)?.host, host.hasPrefix("127.") || host == "localhost" else {
@@ -34,7 +35,14 @@ struct BenchOrders: AsyncParsableCommand {
                 group.addTask {
                     var samples: [Sample] = []
                     var n = caller
+                    // With a rate, each caller keeps to its own slots, spread evenly.
+                    let interval: Duration? = rate > 0 ? .nanoseconds(Int64(Double(clients) / rate * 1e9)) : nil
+                    var next = started + (interval.map { $0 * Double(caller) / Double(clients) } ?? .zero)
                     while clock.now < deadline {
+                        if let interval {
+                            try await Task.sleep(until: next, clock: clock)
+                            next += interval
+                        }
                         let product = ids[n % ids.count]
                         n += clients
                         let began = clock.now
@@ -53,6 +61,8 @@ struct BenchOrders: AsyncParsableCommand {
         print(String(format: "orders: %d clients, %d product(s): %.1f orders/s completed, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (%d completed, %d not, in %.1f s)",
                      clients, ids.count, Double(done.count) / elapsed, percentile(0.5), percentile(0.9), percentile(0.99),
                      done.count, results.count - done.count, elapsed))
+        print(String(format: "RESULT orders_per_s=%.1f p50_ms=%.2f p99_ms=%.2f completed=%d failed=%d", Double(done.count) / elapsed,
+                     percentile(0.5), percentile(0.99), done.count, results.count - done.count))
     }
 
     struct Sample: Sendable {
