@@ -1,22 +1,30 @@
 import AsyncHTTPClient
 import EventSourcing
+import EventStore
 import Foundation
 import Logging
 import NIOCore
+import ShopHTTP
 import ShopVocabulary
 
 /// API Composition, as the reference does it: the gateway asks the Order, Payment and
 /// Delivery services concurrently, each for its own view of the order, and composes
 /// `{order, payment, delivery}`. A service that fails or does not answer in time leaves its
 /// part out and named in `missing` — the others' answer still goes back.
+///
+/// A service running elsewhere is asked over HTTP; one running in this very process (no
+/// URL configured for it) is asked directly, the same view without the network between.
 package struct OrderComposer: Sendable {
     /// Where each service answers; by default this process itself.
     let endpoints: ServiceEndpoints
+    /// The services' own views, for those in this process.
+    let local: ServiceViews
     let timeout: Duration
     let logger: Logger
 
-    package init(endpoints: ServiceEndpoints, timeout: Duration, logger: Logger) {
+    package init(endpoints: ServiceEndpoints, store: EventStore, timeout: Duration, logger: Logger) {
         self.endpoints = endpoints
+        self.local = ServiceViews(store: store)
         self.timeout = timeout
         self.logger = logger
     }
@@ -60,7 +68,8 @@ package struct OrderComposer: Sendable {
     }
 
     private func ask(_ service: Partition, _ orderId: String) async -> Part {
-        let url = "\(await endpoints.base(for: service))\(ServiceViews.prefix)/\(service.rawValue)/\(orderId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? orderId)"
+        guard let base = endpoints.configured(service) else { return await askHere(service, orderId) }
+        let url = "\(base)\(ServiceViews.prefix)/\(service.rawValue)/\(orderId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? orderId)"
         do {
             let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: TimeAmount(timeout))
             let body = try await response.body.collect(upTo: 1 << 20)
@@ -74,6 +83,23 @@ package struct OrderComposer: Sendable {
         } catch {
             logger.warning("a service did not answer the gateway", metadata: ["service": "\(service.rawValue)", "error": "\(error)"])
             return .failed("\(service.rawValue) service did not answer: \(error)")
+        }
+    }
+
+    /// The view of a service in this process, read from its own streams.
+    private func askHere(_ service: Partition, _ orderId: String) async -> Part {
+        do {
+            let view: (any Encodable & Sendable)? = switch service {
+            case .order: try await local.order(orderId)
+            case .payment: try await local.payment(orderId)
+            case .delivery: try await local.delivery(orderId)
+            case .inventory: nil
+            }
+            guard let view else { return .absent }
+            return .found(String(decoding: try JSONEncoder.envelope.encode(view), as: UTF8.self))
+        } catch {
+            logger.warning("a service's view failed", metadata: ["service": "\(service.rawValue)", "error": "\(error)"])
+            return .failed("\(service.rawValue) service failed: \(error)")
         }
     }
 }

@@ -1,19 +1,12 @@
 import EventSourcing
-import Synchronization
 
-/// Base URLs of the services the gateway asks. Unset ones mean this process, whose port
-/// is known once its server runs.
-package final class ServiceEndpoints: Sendable {
-    private let configured: [Partition: String]
-    private let selfBase = Mutex<String?>(nil)
+/// Where the gateway reaches the services that run elsewhere: base URLs by service. A
+/// service without one runs in this process and is asked directly.
+package struct ServiceEndpoints: Sendable {
+    private let urls: [Partition: String]
 
-    package init(_ configured: [Partition: String]) { self.configured = configured }
+    package init(_ urls: [Partition: String]) { self.urls = urls }
 
-    /// Called once the server listens, with the port it got (0 asks for any free one).
-    package func serverStarted(port: Int) { selfBase.withLock { $0 = "http://127.0.0.1:\(port)" } }
-
-    func base(for service: Partition) async -> String {
-        if let url = configured[service] { return url }
-        return selfBase.withLock { $0 } ?? "http://127.0.0.1:8080"
-    }
+    /// The service's configured base URL; nil when it runs in this process.
+    func configured(_ service: Partition) -> String? { urls[service] }
 }

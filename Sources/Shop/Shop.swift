@@ -38,7 +38,7 @@ public enum Shop {
         router.add(middleware: ShopErrorMiddleware(logger: logger))
         router.get("/health") { _, _ in "ok" }
         CommandRoutes(settings: configuration.commandSettings, sagas: sagas, completions: completions).addRoutes(to: router)
-        QueryRoutes(store: store, composer: OrderComposer(endpoints: endpoints, timeout: configuration.compositionTimeout, logger: logger),
+        QueryRoutes(store: store, composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
                     rebuilds: rebuilds).addRoutes(to: router)
 
         var services: [any Service] = [store, listener]
@@ -51,9 +51,7 @@ public enum Shop {
         }
         services.append(rebuilds)
         return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
-                           services: services,
-                           onServerRunning: { channel in endpoints.serverStarted(port: channel.localAddress?.port ?? configuration.port) },
-                           logger: logger)
+                           services: services, logger: logger)
     }
 
     /// One worker per service's inbox.

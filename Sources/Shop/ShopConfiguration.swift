@@ -16,7 +16,7 @@ public struct ShopConfiguration: Sendable {
     public var pollInterval: Duration = .seconds(2)
 
     /// Base URLs of the order, payment and delivery services for API Composition; those
-    /// not given are this process.
+    /// not given run in this process and are asked directly.
     public var serviceURLs: [String: String] = [:]
     /// How long the gateway waits for each service.
     public var compositionTimeout: Duration = .seconds(2)
