@@ -32,7 +32,17 @@ extension EventStoreTransaction {
             page = try await EventReads.stream(stream, fromVersion: loaded.version + 1, limit: Self.loadPage, on: connection)
             try fold(page, into: &loaded)
         }
+        // A long way past its snapshot (none yet, say, after an upgrade): keep this state, so
+        // the next load reads one row, even when this transaction only reads.
+        if loaded.snapshotDue { try await saveSnapshot(of: &loaded) }
         return loaded
+    }
+
+    private func saveSnapshot<A: Aggregate>(of loaded: inout Loaded<A>) async throws {
+        await connection.queue("SELECT es.save_snapshot($1, $2, $3, $4, $5::jsonb)",
+                               [loaded.stream.partition.rawValue, loaded.stream.id, loaded.version, A.snapshotType,
+                                JSONText(try EventJSON.encoder.encode(loaded.state))])
+        loaded.snapshotVersion = loaded.version
     }
 
     private func fold<A: Aggregate>(_ events: [RecordedEvent], into loaded: inout Loaded<A>) throws {
@@ -51,12 +61,7 @@ extension EventStoreTransaction {
         guard result.outcome == .appended else { return result }
         loaded.state = events.reduce(loaded.state) { $0.evolve($1) }
         loaded.version = result.streamVersion
-        if loaded.snapshotDue {
-            await connection.queue("SELECT es.save_snapshot($1, $2, $3, $4, $5::jsonb)",
-                                       [loaded.stream.partition.rawValue, loaded.stream.id, loaded.version, A.snapshotType,
-                                        JSONText(try EventJSON.encoder.encode(loaded.state))])
-            loaded.snapshotVersion = loaded.version
-        }
+        if loaded.snapshotDue { try await saveSnapshot(of: &loaded) }
         return result
     }
 }
