@@ -76,7 +76,7 @@ let package = Package(
         // The query API: reports, the gateway's API Composition and order history, the services' views, admin.
         .target(name: "QueryAPI", dependencies: [
             "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "Reporting", "ShopHTTP", "OrderSaga",
-            hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            "Ordering", "Payments", "Shipping", hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
         ], swiftSettings: sameExecutor),
         // Wiring only: every role in one process, under one ServiceGroup.

@@ -1,6 +1,7 @@
 import Foundation
 import SagaRuntime
-import ShopServices
+import Ordering
+import ShopVocabulary
 
 /// `?wait=SECONDS`: holds a command's answer until the saga it started has finished (200,
 /// with how it ended) or the wait runs out (202, as things stand).
@@ -19,9 +20,9 @@ struct SagaWait: Sendable {
     func finished(_ accepted: Answer, sagaId: UUID, within seconds: Double) async throws -> Answer {
         await completions.wait(for: sagaId, timeout: .milliseconds(Int64(seconds * 1000)))
         guard let outcome = try await sagas.outcome(sagaId) else { return accepted }
-        let order = try await sagas.store.withTransaction { try await Streams.order(outcome.orderId, in: $0) }
+        let order: Order = try await sagas.store.load(from: ShopIDs.order(outcome.orderId))
         let finished = Finished(orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status,
-                                orderStatus: order.state.status?.rawValue, failure: outcome.failure)
+                                orderStatus: order.status?.rawValue, failure: outcome.failure)
         return try Answer(status: outcome.isFinished ? 200 : 202,
                           message: outcome.isFinished ? "saga \(outcome.status)" : "still running after \(seconds) s",
                           result: finished, location: accepted.location, sagaId: sagaId,

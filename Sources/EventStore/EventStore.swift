@@ -120,6 +120,14 @@ public struct EventStore: Sendable {
             .rows.map(EventRows.recordedEvent)
     }
 
+    /// `A` as stored in `stream`, for reading only (a view, an answer): its snapshot and the
+    /// events after it, without a transaction of its own.
+    public func load<A: Aggregate>(_ type: A.Type = A.self, from stream: StreamID) async throws -> A {
+        try await pool.withConnection { connection in
+            try await EventStoreTransaction(connection: connection, appends: false).load(A.self, from: stream).state
+        }
+    }
+
     public func checkpoint(subscriber: String, partitions: [Partition]) async throws -> Position {
         try await pool.withConnection { try await EventReads.checkpoint(subscriber: subscriber, partitions: partitions, on: $0) }
     }

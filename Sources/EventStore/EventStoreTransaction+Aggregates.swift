@@ -33,8 +33,9 @@ extension EventStoreTransaction {
             try fold(page, into: &loaded)
         }
         // A long way past its snapshot (none yet, say, after an upgrade): keep this state, so
-        // the next load reads one row, even when this transaction only reads.
-        if loaded.snapshotDue { try await saveSnapshot(of: &loaded) }
+        // the next load reads one row, even when this transaction appends nothing to it. (A
+        // read outside a writing transaction leaves that to the next writer.)
+        if loaded.snapshotDue && appends { try await saveSnapshot(of: &loaded) }
         return loaded
     }
 

@@ -4,7 +4,6 @@ import EventStore
 import Foundation
 import Logging
 import NIOCore
-import ShopHTTP
 import ShopVocabulary
 
 /// API Composition, as the reference does it: the gateway asks the Order, Payment and
@@ -30,15 +29,28 @@ package struct OrderComposer: Sendable {
     }
 
     struct Composed: Encodable, Sendable {
-        var order: JSONValue?
-        var payment: JSONValue?
-        var delivery: JSONValue?
+        var order: View?
+        var payment: View?
+        var delivery: View?
         /// Service name → why its part is absent.
         var missing: [String: String]?
     }
 
+    /// A service's part: as the remote service sent it (JSON), or as this process's view.
+    enum View: Encodable, Sendable {
+        case json(JSONValue)
+        case local(any Encodable & Sendable)
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .json(let json): try json.encode(to: encoder)
+            case .local(let view): try view.encode(to: encoder)
+            }
+        }
+    }
+
     enum Part: Sendable {
-        case found(String)
+        case found(View)
         case absent
         case failed(String)
     }
@@ -52,11 +64,11 @@ package struct OrderComposer: Sendable {
         var missing: [String: String] = [:]
         for (name, part) in parts {
             switch part {
-            case .found(let json):
+            case .found(let view):
                 switch name {
-                case "order": composed.order = JSONValue(json)
-                case "payment": composed.payment = JSONValue(json)
-                default: composed.delivery = JSONValue(json)
+                case "order": composed.order = view
+                case "payment": composed.payment = view
+                default: composed.delivery = view
                 }
             case .absent: break
             case .failed(let reason): missing[name] = reason
@@ -79,7 +91,7 @@ package struct OrderComposer: Sendable {
                   let result = envelope["result"] else {
                 return .failed("\(service.rawValue) service answered \(response.status.code)")
             }
-            return .found(String(decoding: try JSONSerialization.data(withJSONObject: result), as: UTF8.self))
+            return .found(.json(JSONValue(String(decoding: try JSONSerialization.data(withJSONObject: result), as: UTF8.self))))
         } catch {
             logger.warning("a service did not answer the gateway", metadata: ["service": "\(service.rawValue)", "error": "\(error)"])
             return .failed("\(service.rawValue) service did not answer: \(error)")
@@ -96,7 +108,7 @@ package struct OrderComposer: Sendable {
             case .inventory: nil
             }
             guard let view else { return .absent }
-            return .found(String(decoding: try JSONEncoder.envelope.encode(view), as: UTF8.self))
+            return .found(.local(view))
         } catch {
             logger.warning("a service's view failed", metadata: ["service": "\(service.rawValue)", "error": "\(error)"])
             return .failed("\(service.rawValue) service failed: \(error)")

@@ -1,9 +1,13 @@
 import EventStore
 import Foundation
-import ShopServices
+import Ordering
+import Payments
+import Shipping
+import ShopVocabulary
 
-/// Each service's own view of an order, answered from its own streams: what the query
-/// gateway composes (API Composition), in the reference's OrderStatusDTO parts.
+/// Each service's own view of an order, answered from its own streams (their snapshots and
+/// the events after them, no transaction needed): what the query gateway composes (API
+/// Composition), in the reference's OrderStatusDTO parts.
 struct ServiceViews: Sendable {
     let store: EventStore
 
@@ -28,7 +32,7 @@ struct ServiceViews: Sendable {
     static let prefix = "/api/v1/services"
 
     func order(_ orderId: String) async throws -> OrderView? {
-        let order = try await store.withTransaction { try await Streams.order(orderId, in: $0).state }
+        let order: Order = try await store.load(from: ShopIDs.order(orderId))
         guard let placed = order.placed, let current = order.current, let status = order.status else { return nil }
         return OrderView(orderId: orderId, userId: placed.userId, orderDatetime: placed.orderDatetime, totalOrderAmt: current.total,
                          orderStatus: status.rawValue,
@@ -36,14 +40,14 @@ struct ServiceViews: Sendable {
     }
 
     func payment(_ orderId: String) async throws -> PaymentView? {
-        let payment = try await store.withTransaction { try await Streams.payment(forOrder: orderId, in: $0).state }
+        let payment: Payment = try await store.load(from: ShopIDs.payment(forOrder: orderId))
         guard let paymentId = payment.paymentId, let status = payment.status else { return nil }
         return PaymentView(paymentId: paymentId, totalPaymentAmt: payment.total, paymentStatus: status.rawValue,
                            paymentDetails: payment.details.map { PaymentDetailView(orderId: orderId, paymentId: paymentId, paymentKind: $0.paymentKind, paymentAmt: $0.paymentAmt) })
     }
 
     func delivery(_ orderId: String) async throws -> DeliveryView? {
-        let delivery = try await store.withTransaction { try await Streams.delivery(forOrder: orderId, in: $0).state }
+        let delivery: Delivery = try await store.load(from: ShopIDs.delivery(forOrder: orderId))
         guard let id = delivery.deliveryId, let status = delivery.status else { return nil }
         return DeliveryView(deliveryId: id, deliveryStatus: status.rawValue)
     }
