@@ -7,7 +7,8 @@
 -- any write), and it is still in progress. Every other transaction of the snapshot holds
 -- readers back: one that registered here; one whose id is not mapped to a backend yet (a
 -- backend takes the lock on its id a moment after the id appears in snapshots); one that
--- has ended since the snapshot (its events, if any, are not visible in it). So a
+-- has committed since the snapshot (its events, if any, are not visible in it). One that
+-- has rolled back since is passed over: nobody will ever see its events. So a
 -- transaction in another database (appending there or not), a psql session left open, a
 -- migration or a projection's write delays nobody, and nothing is ever skipped. With
 -- nothing held back, the horizon is the snapshot's xmax.
@@ -37,7 +38,9 @@ BEGIN
                           AND a.classid = 4542208 AND a.objid = 1 AND a.objsubid = 2 AND a.granted);
     SELECT min(x) INTO v_horizon
       FROM pg_snapshot_xip(v_snapshot) AS x
-     WHERE NOT (xid(x) = ANY (coalesce(v_unregistered, '{}')) AND pg_xact_status(x) = 'in progress');
+     WHERE NOT ((xid(x) = ANY (coalesce(v_unregistered, '{}')) AND pg_xact_status(x) = 'in progress')
+                -- One that rolled back since has no events anyone will ever see.
+                OR pg_xact_status(x) = 'aborted');
     RETURN coalesce(v_horizon, pg_snapshot_xmax(v_snapshot));
 END
 $$;
