@@ -50,7 +50,7 @@ package struct CommandIntake: Sendable {
         let body = Data(buffer.readableBytesView)
         let fault = try faultStep(request)
         return Received(body: body, fault: fault, wait: try waitSeconds(request),
-                        idempotencyKey: request.headers[Self.idempotencyHeader],
+                        idempotencyKey: try request.headers[Self.idempotencyHeader].map { try TextInput.checked($0, field: "Idempotency-Key", maxLength: 200) },
                         fingerprint: "\(request.method) \(request.uri.path) \(String(decoding: body, as: UTF8.self)) \(fault?.rawValue ?? "")")
     }
 

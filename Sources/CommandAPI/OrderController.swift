@@ -20,7 +20,7 @@ struct OrderController: Sendable {
     }
 
     @Sendable func delete(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let orderId = try context.parameters.require("orderId")
+        let orderId = try context.parameters.id("orderId")
         return try await intake.run(request, for: .order, parse: { try DeleteOrder(orderId: orderId, fault: $0.fault) }, desk.delete)
     }
 }

@@ -66,7 +66,8 @@ public struct Subscription: Service {
 
     static func isRetryable(_ error: any Error) -> Bool {
         switch error {
-        case let error as PostgresError: return error.isConnectionError
+        case let error as PostgresError: return error.isTransient
+        case let failure as BatchFailure: return failure.error.isTransient
         case EventStoreError.checkpointConflict: return true
         default: return false
         }

@@ -41,14 +41,15 @@ public actor Connection {
         to url: String,
         applicationName: String = "emporium",
         connectTimeoutSeconds: Int = 10,
+        settings: [SessionSetting] = [],
         logger: Logger = Logger(label: "emporium.postgres")
     ) async throws -> Connection {
         let connection = Connection(applicationName: applicationName, logger: logger)
-        try await connection.open(url: url, connectTimeoutSeconds: connectTimeoutSeconds)
+        try await connection.open(url: url, connectTimeoutSeconds: connectTimeoutSeconds, settings: settings)
         return connection
     }
 
-    private func open(url: String, connectTimeoutSeconds: Int) throws {
+    private func open(url: String, connectTimeoutSeconds: Int, settings: [SessionSetting]) throws {
         // dbname is expanded as a full URI/conninfo; the keys after it fill what it leaves unset.
         let keys = ["dbname", "application_name", "connect_timeout"]
         let values = [url, applicationName, String(connectTimeoutSeconds)]
@@ -72,6 +73,7 @@ public actor Connection {
         }, nil)
         // Every value we decode assumes these settings.
         _ = try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET client_min_messages = warning")
+        for setting in settings { _ = try runPrepared("SELECT set_config($1, $2, false)", [setting.name, setting.value]) }
     }
 
     /// Closes the connection now; later calls fail with `connectionLost`.
@@ -127,6 +129,7 @@ public actor Connection {
     }
 
     private func runPrepared(_ sql: String, _ texts: [String?]) throws -> QueryResult {
+        try refuseNUL(texts)
         let conn = try liveHandle()
         let name = try preparedName(for: sql, parameterCount: texts.count, conn)
         let result = withOptionalCStrings(texts) { values in
@@ -286,6 +289,19 @@ extension Connection {
             throw error
         }
         return value
+    }
+}
+
+/// libpq takes parameters as C strings, so a NUL would silently cut one short (an id
+/// `A\0B` would become `A`): refused before anything is sent. Text that PostgreSQL stores
+/// cannot hold a NUL anyway.
+func refuseNUL(_ texts: [String?]) throws {
+    if let error = nulError(texts) { throw error }
+}
+
+func nulError(_ texts: [String?]) -> PostgresError? {
+    texts.firstIndex { $0?.utf8.contains(0) ?? false }.map {
+        .usage("parameter $\($0 + 1) holds a NUL character, which a PostgreSQL parameter cannot carry")
     }
 }
 

@@ -13,12 +13,16 @@ public actor ConnectionPool {
         public var maxConnections: Int
         public var acquireTimeout: Duration
         public var applicationName: String
+        /// Set on every connection it opens (`statement_timeout`, say).
+        public var settings: [SessionSetting]
 
-        public init(url: String, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(30), applicationName: String = "emporium") {
+        public init(url: String, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(30), applicationName: String = "emporium",
+                    settings: [SessionSetting] = []) {
             self.url = url
             self.maxConnections = max(1, maxConnections)
             self.acquireTimeout = acquireTimeout
             self.applicationName = applicationName
+            self.settings = settings
         }
     }
 
@@ -124,7 +128,8 @@ public actor ConnectionPool {
     /// Opens a connection in a slot the caller has already counted in `opened`.
     private func openConnection() async throws -> Connection {
         do {
-            return try await Connection.connect(to: configuration.url, applicationName: configuration.applicationName, logger: logger)
+            return try await Connection.connect(to: configuration.url, applicationName: configuration.applicationName,
+                                                settings: configuration.settings, logger: logger)
         } catch {
             opened -= 1
             if !waiters.isEmpty {
@@ -142,7 +147,7 @@ public actor ConnectionPool {
         let timeout = configuration.acquireTimeout
         let timer = Task { [weak self] in
             try await Task.sleep(for: timeout)
-            await self?.abandon(id, because: PostgresError.usage(
+            await self?.abandon(id, because: PostgresError.busy(
                 "timed out after \(timeout) waiting for a database connection (pool of \(self?.configuration.maxConnections ?? 0) all in use)"))
         }
         defer { timer.cancel() }

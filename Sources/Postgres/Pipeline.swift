@@ -34,6 +34,9 @@ extension Connection {
     /// The pipeline itself; failures are `BatchFailure`s naming the statement.
     func runPipeline(_ statements: [Statement]) throws -> [QueryResult] {
         guard !statements.isEmpty else { return [] }
+        for (index, statement) in statements.enumerated() {
+            if let error = nulError(statement.parameters.map { $0?.postgresText }) { throw BatchFailure(index: index, error: error) }
+        }
         let conn = try liveHandle()
         let fresh = Set(statements.filter { !Self.isTransactionControl($0.sql) && prepared[$0.sql] == nil }.map(\.sql))
         try makeRoomForPrepared(fresh.count)

@@ -29,7 +29,9 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible {
     case server(ServerError)
     /// A value in a row could not be decoded to the requested Swift type.
     case decoding(column: String, value: String?, type: String)
-    /// The client was used wrongly (no such column, pool closed, timed out waiting…).
+    /// No connection of the pool came free in time.
+    case busy(String)
+    /// The client was used wrongly (no such column, pool closed, a NUL in a parameter…).
     case usage(String)
 
     /// The SQLSTATE, when the server reported the error.
@@ -51,8 +53,25 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// True when the same work may succeed if simply tried again: a lost connection, a
+    /// cancelled or timed-out statement (57014), a deadlock or serialization failure (class
+    /// 40), a lock not available (55P03), the server short of resources (class 53) or shutting
+    /// down (class 57), a plan made stale by a replaced function, a pool busy for a moment.
+    /// Anything else (bad data, a broken constraint, a bug) fails again the same way.
+    public var isTransient: Bool {
+        if isConnectionError { return true }
+        switch self {
+        case .busy: return true
+        case .server(let e):
+            return ["40", "53", "57"].contains(String(e.sqlState.prefix(2))) || e.sqlState == "55P03"
+                || (e.sqlState == "0A000" && e.message.contains("cached plan"))
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
+        case .busy(let m): return m
         case .connectionFailed(let m): return "cannot connect to PostgreSQL: \(m)"
         case .connectionLost(let m): return "PostgreSQL connection lost: \(m)"
         case .uniqueViolation(let e): return "unique violation on \(e.constraint ?? "?"): \(e)"

@@ -2,19 +2,36 @@ import EventStore
 import Hummingbird
 import Reporting
 import ShopHTTP
+import ShopServices
 
-/// `/api/admin`: the projections' states, and rebuilding one on demand.
+/// `/api/admin`: the projections' states, rebuilding one on demand, and the process's
+/// status: its services' restarts and the transactions readers are waiting for.
 struct AdminController: Sendable {
     let store: EventStore
     let rebuilds: RebuildQueue
+    let restarts: Restarts
+
+    struct Status: Encodable {
+        /// Restarts per service since the process started (only those that failed).
+        var restarts: [String: Int]
+        /// The appending transactions readers wait for, oldest first.
+        var horizonHolders: [HorizonHolder]
+        var projections: [ProjectionStatus]
+    }
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+        router.get("/api/admin/status", use: status)
         router.get("/api/admin/projections", use: projections)
         router.post("/api/admin/projections/:name/rebuild", use: rebuild)
     }
 
     @Sendable func projections(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try Envelope.response(.ok, "ok", try await ProjectionStatus.all(store))
+    }
+
+    @Sendable func status(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try Envelope.response(.ok, "ok", Status(restarts: restarts.all, horizonHolders: try await store.horizonHolders(),
+                                                projections: try await ProjectionStatus.all(store)))
     }
 
     /// 202: the rebuild runs in the background; the projections' status shows it.

@@ -16,7 +16,7 @@ struct GatewayController: Sendable {
     /// 200 with every part; 200 with `returnCode: false` and `missing` when some service
     /// failed; 503 when none answered.
     @Sendable func composed(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let orderId = try context.parameters.require("orderId")
+        let orderId = try context.parameters.id("orderId")
         let (composed, allFound, orderExists) = await composer.compose(orderId)
         if allFound && !orderExists { throw ShopError.notFound("unknown order \(orderId)") }
         if composed.order == nil && composed.payment == nil && composed.delivery == nil {
@@ -27,7 +27,7 @@ struct GatewayController: Sendable {
     }
 
     @Sendable func timeline(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let orderId = try context.parameters.require("orderId")
+        let orderId = try context.parameters.id("orderId")
         let headers = try await readYourWrites.headers(request, after: nil)
         guard let timeline = try await history.timeline(orderId) else { throw ShopError.notFound("unknown order \(orderId)") }
         return try Envelope.response(.ok, "ok", timeline, headers: headers)

@@ -1,6 +1,7 @@
 import EventStore
 import Hummingbird
 import Reporting
+import ShopServices
 
 /// The query API: reports (CQRS), the gateway's composed views and timelines (API
 /// Composition), each service's own views, and the admin routes.
@@ -10,12 +11,12 @@ package struct QueryRoutes: Sendable {
     let views: ServiceViewController
     let admin: AdminController
 
-    package init(store: EventStore, composer: OrderComposer, rebuilds: RebuildQueue) {
+    package init(store: EventStore, composer: OrderComposer, rebuilds: RebuildQueue, restarts: Restarts) {
         let readYourWrites = ReadYourWrites(store: store)
         reports = ReportController(queries: ReportQueries(store: store), readYourWrites: readYourWrites)
         gateway = GatewayController(composer: composer, history: OrderHistory(store: store), readYourWrites: readYourWrites)
         views = ServiceViewController(views: ServiceViews(store: store))
-        admin = AdminController(store: store, rebuilds: rebuilds)
+        admin = AdminController(store: store, rebuilds: rebuilds, restarts: restarts)
     }
 
     package func addRoutes(to router: some RouterMethods<BasicRequestContext>) {

@@ -20,7 +20,7 @@ struct ReportController: Sendable {
     }
 
     @Sendable func order(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let orderId = try context.parameters.require("orderId")
+        let orderId = try context.parameters.id("orderId")
         let headers = try await readYourWrites.headers(request, after: OrdersReport())
         guard let report = try await queries.order(orderId) else { throw ShopError.notFound("no report for order \(orderId)") }
         return try Envelope.response(.ok, "ok", report, headers: headers)
@@ -35,8 +35,8 @@ struct ReportController: Sendable {
             throw ShopError.badRequest("limit must be a whole number from 1 to 500, not \(limitText)")
         }
         do {
-            let page = try await queries.orders(userId: parameters.get("userId"), orderStatus: parameters.get("orderStatus"),
-                                                limit: limit, cursor: parameters.get("cursor"))
+            let page = try await queries.orders(userId: try request.query("userId"), orderStatus: try request.query("orderStatus"),
+                                                limit: limit, cursor: try request.query("cursor"))
             return try Envelope.response(.ok, "ok", page, headers: headers)
         } catch ReportQueryError.badCursor {
             throw ShopError.badRequest("cursor is not one this API gave out")
@@ -44,7 +44,7 @@ struct ReportController: Sendable {
     }
 
     @Sendable func stock(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let productId = try context.parameters.require("productId")
+        let productId = try context.parameters.id("productId")
         let headers = try await readYourWrites.headers(request, after: InventoryReport())
         guard let stock = try await queries.stock(productId) else { throw ShopError.notFound("unknown product \(productId)") }
         return try Envelope.response(.ok, "ok", stock, headers: headers)

@@ -15,16 +15,16 @@ struct ServiceViewController: Sendable {
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.get("\(ServiceViews.prefix)/order/:orderId") { _, context in
-            try Self.found(try await views.order(try context.parameters.require("orderId")))
+            try Self.found(try await views.order(try context.parameters.id("orderId")))
         }
         router.get("\(ServiceViews.prefix)/payment/:orderId") { _, context in
-            try Self.found(try await views.payment(try context.parameters.require("orderId")))
+            try Self.found(try await views.payment(try context.parameters.id("orderId")))
         }
         router.get("\(ServiceViews.prefix)/delivery/:orderId") { _, context in
-            try Self.found(try await views.delivery(try context.parameters.require("orderId")))
+            try Self.found(try await views.delivery(try context.parameters.id("orderId")))
         }
         router.get("/api/v1/delivery/:orderId") { _, context in
-            let orderId = try context.parameters.require("orderId")
+            let orderId = try context.parameters.id("orderId")
             guard let delivery = try await views.delivery(orderId) else { throw ShopError.notFound("order \(orderId) has no delivery") }
             return try Envelope.response(.ok, "ok", Delivery(deliveryId: delivery.deliveryId, orderId: orderId, deliveryStatus: delivery.deliveryStatus))
         }

@@ -71,14 +71,20 @@ public struct ProjectionRebuild: Sendable {
         let started = ContinuousClock.now
         var position = Position.start
         var done = 0
+        // Counting what is left costs as much as the events left, so it is counted now and
+        // then (every 10 s), not after every batch, which would make the rebuild quadratic.
+        var counted = (at: ContinuousClock.now, left: try await store.backlog(projection.partitions, after: position).events, done: 0)
         // Fill the scratch tables until a read comes back short: nearly caught up.
         while true {
             let (next, count) = try await store.withTransaction(appends: false) { tx in try await applyBatch(after: position, in: tx) }
             position = next
             done += count
+            if ContinuousClock.now - counted.at > .seconds(10) {
+                counted = (ContinuousClock.now, try await store.backlog(projection.partitions, after: position).events, done)
+            }
             let elapsed = (ContinuousClock.now - started).components
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-            let left = try await store.backlog(projection.partitions, after: position).events
+            let left = max(0, counted.left - Int64(done - counted.done))
             progress(Progress(projection: projection.name, eventsDone: done, eventsPerSecond: seconds > 0 ? Double(done) / seconds : 0, eventsLeft: left))
             if count < batchSize { break }
         }

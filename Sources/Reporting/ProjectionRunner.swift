@@ -68,7 +68,8 @@ public struct ProjectionRunner: Service {
         do {
             _ = try await tx.connection.batch(statements)
         } catch let failure as BatchFailure {
-            if failure.error.isConnectionError { throw failure.error }
+            // Tried again, not blamed on the event: a cancelled statement, a deadlock, a lost connection.
+            if failure.error.isTransient { throw failure.error }
             guard let index = failure.index else { throw failure.error }
             let event = events[madeBy[index]]
             throw ProjectionFailure(projection: projection.name, position: event.position, eventType: event.type, underlying: failure.error)

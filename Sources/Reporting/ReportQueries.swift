@@ -118,7 +118,11 @@ public struct ReportQueries: Sendable {
     static func decodeCursor(_ cursor: String) -> (Date, String)? {
         guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
               let bar = text.firstIndex(of: "|"), let micros = Int64(text[..<bar]) else { return nil }
-        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), String(text[text.index(after: bar)...]))
+        // A forged cursor stays a 400: a time PostgreSQL can hold (years 1 to 9999), an id without NUL.
+        let seconds = Double(micros) / 1_000_000
+        let id = String(text[text.index(after: bar)...])
+        guard seconds >= -62_135_596_800, seconds <= 253_402_300_799, !id.contains("\0") else { return nil }
+        return (Date(timeIntervalSince1970: seconds), id)
     }
 }
 

@@ -142,13 +142,24 @@ package struct SagaStore: Sendable {
         return waiting
     }
 
-    /// Running sagas whose step is overdue, locked (others skip them).
-    func overdue(limit: Int, in tx: EventStoreTransaction) async throws -> [Row] {
+    /// Running sagas whose step is overdue, locked (others skip them), with the command
+    /// each waits on.
+    func overdue(limit: Int, in tx: EventStoreTransaction) async throws -> [(saga: Row, pending: UUID?)] {
         try await tx.connection.query("""
-            SELECT saga_id, state, data FROM saga.order_sagas
+            SELECT saga_id, pending_command_id, state, data FROM saga.order_sagas
              WHERE status = 'running' AND deadline < now()
              ORDER BY deadline LIMIT $1 FOR UPDATE SKIP LOCKED
-            """, [limit]).rows.map(Self.row)
+            """, [limit]).rows.map { (try Self.row($0), try $0.decode("pending_command_id")) }
+    }
+
+    /// Gives these sagas another step timeout: their answer is committed, and the runner
+    /// has yet to read it (a reader held back by a slow appender, say).
+    func extendDeadline(_ sagaIds: [UUID], in tx: EventStoreTransaction) async throws {
+        guard !sagaIds.isEmpty else { return }
+        try await tx.connection.query("""
+            UPDATE saga.order_sagas SET deadline = now() + make_interval(secs => $2::double precision / 1000)
+             WHERE saga_id = ANY($1::uuid[])
+            """, [PostgresArray(sagaIds), stepTimeout.wholeMilliseconds])
     }
 
     static func row(_ row: Postgres.Row) throws -> Row {

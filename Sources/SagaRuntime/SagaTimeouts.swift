@@ -1,5 +1,6 @@
 import Logging
 import OrderSaga
+import ShopServices
 import ServiceLifecycle
 
 /// Fails forward steps that got no answer within the step timeout (and compensates them).
@@ -29,10 +30,19 @@ package struct SagaTimeouts: Service {
         }
     }
 
+    /// Fails the overdue steps whose answer is not committed; a step whose answer is
+    /// committed but not yet read by the runner is not failed (that would undo work that
+    /// was done): it gets another timeout instead.
     func failOverdue() async throws -> Int {
         try await sagas.store.withTransaction(appends: false) { tx in
             let overdue = try await sagas.overdue(limit: 20, in: tx)
-            for saga in overdue {
+            let answered = try await Inbox.answered(overdue.compactMap(\.pending), in: tx)
+            let waitingForTheRunner = overdue.filter { $0.pending.map(answered.contains) ?? false }.map(\.saga.sagaId)
+            if !waitingForTheRunner.isEmpty {
+                logger.info("overdue steps already answered; waiting for the runner to read the answers", metadata: ["sagas": "\(waitingForTheRunner.count)"])
+                try await sagas.extendDeadline(waitingForTheRunner, in: tx)
+            }
+            for (saga, pending) in overdue where !(pending.map(answered.contains) ?? false) {
                 let (state, decision) = SagaMachine.timedOut(saga.state)
                 logger.warning("saga step timed out", metadata: ["saga": "\(saga.sagaId)", "order": "\(saga.data.orderId)", "failure": "\(state.failure ?? "")"])
                 try await sagas.apply(decision, sagaId: saga.sagaId, state: state, data: saga.data, note: state.failure ?? "timed out", in: tx)

@@ -38,25 +38,29 @@ public enum Shop {
         router.add(middleware: ShopErrorMiddleware(logger: logger))
         router.get("/health") { _, _ in "ok" }
         CommandRoutes(settings: configuration.commandSettings, sagas: sagas, completions: completions).addRoutes(to: router)
+        let restarts = Restarts()
         QueryRoutes(store: store, composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
-                    rebuilds: rebuilds).addRoutes(to: router)
+                    rebuilds: rebuilds, restarts: restarts).addRoutes(to: router)
 
-        var services: [any Service] = [store, listener]
-        services += inboxWorkers(store: store, listener: listener, configuration: configuration, logger: logger, hooks: hooks)
-        services.append(SagaRunner(sagas: sagas, logger: logger).subscription(listener: listener, pollInterval: configuration.pollInterval))
-        services.append(SagaTimeouts(sagas: sagas, logger: logger))
-        services.append(completions)
+        // Each loop restarts itself when it fails: an error in one never ends the process.
+        // (The store and the listener reconnect on their own and never fail.)
+        var loops: [(String, any Service)] = inboxWorkers(store: store, listener: listener, configuration: configuration, logger: logger, hooks: hooks)
+        loops.append(("saga runner", SagaRunner(sagas: sagas, logger: logger).subscription(listener: listener, pollInterval: configuration.pollInterval)))
+        loops.append(("saga timeouts", SagaTimeouts(sagas: sagas, logger: logger)))
+        loops.append(("saga completions", completions))
         for projection in Projections.all {
-            services.append(ProjectionRunner(projection, store: store, listener: listener, pollInterval: configuration.pollInterval, logger: logger))
+            loops.append(("projection \(projection.name)",
+                          ProjectionRunner(projection, store: store, listener: listener, pollInterval: configuration.pollInterval, logger: logger)))
         }
-        services.append(rebuilds)
+        loops.append(("rebuilds", rebuilds))
+        let services: [any Service] = [store, listener] + loops.map { Restarting($0, $1, restarts: restarts, logger: logger) }
         return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
                            services: services, logger: logger)
     }
 
     /// One worker per service's inbox.
     static func inboxWorkers(store: EventStore, listener: Listener, configuration: ShopConfiguration, logger: Logger,
-                             hooks: Hooks) -> [any Service] {
+                             hooks: Hooks) -> [(String, any Service)] {
         let handlers: [any CommandHandling] = [
             InventoryCommands(), PaymentCommands(limit: configuration.paymentLimit), DeliveryCommands(), OrderCommands(),
         ]
@@ -65,8 +69,8 @@ public enum Shop {
             let beforeCommit = hooks.beforeInboxCommit.map { hook -> InboxWorker.BeforeCommit in
                 { command, tx in try await hook(service, command, tx) }
             }
-            return InboxWorker(handler: handler, store: store, listener: listener, pollInterval: configuration.pollInterval,
-                               logger: logger, beforeCommit: beforeCommit)
+            return ("\(service.rawValue) inbox", InboxWorker(handler: handler, store: store, listener: listener, pollInterval: configuration.pollInterval,
+                                                            logger: logger, beforeCommit: beforeCommit))
         }
     }
 }

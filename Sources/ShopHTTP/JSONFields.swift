@@ -1,88 +1,130 @@
 import Foundation
 
 /// A JSON request body read field by field, so every complaint names the field
-/// (`orderReqDetails[0].qty must be a whole number`).
+/// (`orderReqDetails[0].qty must be a whole number`). Nothing a client sends reaches a
+/// trap: numbers are checked against their range before they become integers, `null` is
+/// no value of any kind, and text is refused when it holds control characters (a NUL
+/// would cut a PostgreSQL parameter short) and normalised to NFC (so two spellings of one
+/// id are one id, in Swift and in PostgreSQL alike).
 package struct JSONFields: Sendable {
-    private let object: [String: any Sendable]
+    private let object: [String: JSONInput]
     private let path: String
 
     package init(json data: Data) throws {
         guard !data.isEmpty else { throw ShopError.badRequest("the request body is empty; send a JSON object") }
-        let parsed: Any
+        let parsed: JSONInput
         do {
-            parsed = try JSONSerialization.jsonObject(with: data)
+            parsed = try JSONDecoder().decode(JSONInput.self, from: data)
         } catch {
             throw ShopError.badRequest("the request body is not valid JSON")
         }
-        guard let object = parsed as? [String: Any] else { throw ShopError.badRequest("the request body must be a JSON object") }
+        guard case .object(let object) = parsed else { throw ShopError.badRequest("the request body must be a JSON object") }
         self.init(object, path: "")
     }
 
-    private init(_ object: [String: Any], path: String) {
-        self.object = object.mapValues { Self.sendable($0) }
+    private init(_ object: [String: JSONInput], path: String) {
+        self.object = object
         self.path = path
-    }
-
-    private static func sendable(_ value: Any) -> any Sendable {
-        switch value {
-        case let s as String: return s
-        case let n as NSNumber: return n.doubleValue
-        case let a as [Any]: return a.map { sendable($0) }
-        case let o as [String: Any]: return o.mapValues { sendable($0) }
-        default: return "null"
-        }
     }
 
     private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    private func value(_ key: String) throws -> any Sendable {
+    private func value(_ key: String) throws -> JSONInput {
         guard let value = object[key] else { throw ShopError.badRequest("\(name(key)) is missing") }
+        if case .null = value { throw ShopError.badRequest("\(name(key)) is null; send a value") }
         return value
     }
 
-    /// A non-empty string of at most `maxLength` characters.
+    private func refuse(_ key: String, _ expected: String, _ value: JSONInput) -> ShopError {
+        ShopError.badRequest("\(name(key)) must be \(expected), not \(value.kind)")
+    }
+
+    /// A non-empty string of at most `maxLength` characters (Unicode scalars, so a pile of
+    /// combining marks counts for what it is), trimmed, in NFC.
     package func string(_ key: String, maxLength: Int = 100) throws -> String {
-        guard let text = try value(key) as? String else { throw ShopError.badRequest("\(name(key)) must be a string") }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ShopError.badRequest("\(name(key)) must not be empty") }
-        guard trimmed.count <= maxLength else { throw ShopError.badRequest("\(name(key)) is longer than \(maxLength) characters") }
-        return trimmed
+        let value = try value(key)
+        guard case .string(let text) = value else { throw refuse(key, "a string", value) }
+        return try TextInput.checked(text, field: name(key), maxLength: maxLength)
     }
 
     /// A whole number in `range`.
     package func integer(_ key: String, in range: ClosedRange<Int64>) throws -> Int64 {
-        guard let number = try value(key) as? Double, number == number.rounded(), abs(number) < 9e15 else {
-            throw ShopError.badRequest("\(name(key)) must be a whole number")
+        let value = try value(key)
+        let whole: Int64
+        switch value {
+        case .integer(let n): whole = n
+        case .number(let n) where n == n.rounded():
+            // Compared as a Double first: Int64(1e19) would trap.
+            guard n >= Double(range.lowerBound), n <= Double(range.upperBound) else { throw outOfRange(key, range, "\(n)") }
+            whole = Int64(n)
+        default: throw refuse(key, "a whole number", value)
         }
-        let whole = Int64(number)
-        guard range.contains(whole) else {
-            throw ShopError.badRequest("\(name(key)) must be between \(range.lowerBound) and \(range.upperBound), not \(whole)")
-        }
+        guard range.contains(whole) else { throw outOfRange(key, range, "\(whole)") }
         return whole
     }
 
-    package func number(_ key: String) throws -> Double {
-        guard let number = try value(key) as? Double, number.isFinite else { throw ShopError.badRequest("\(name(key)) must be a number") }
-        return number
+    private func outOfRange(_ key: String, _ range: ClosedRange<Int64>, _ got: String) -> ShopError {
+        ShopError.badRequest("\(name(key)) must be between \(range.lowerBound) and \(range.upperBound), not \(got)")
     }
 
-    /// A string or a number, as text (the reference sends codes like `"10"` as strings).
+    /// A finite number.
+    package func number(_ key: String) throws -> Double {
+        switch try value(key) {
+        case .integer(let n): return Double(n)
+        case .number(let n) where n.isFinite: return n
+        case let other: throw refuse(key, "a number", other)
+        }
+    }
+
+    /// A string or a whole number, as text (the reference sends codes like `"10"` as
+    /// strings, clients also as numbers).
     package func code(_ key: String) throws -> String {
         switch try value(key) {
-        case let text as String: return text
-        case let number as Double where number == number.rounded(): return String(Int64(number))
-        default: throw ShopError.badRequest("\(name(key)) must be a code such as \"10\"")
+        case .string(let text): return try TextInput.checked(text, field: name(key), maxLength: 20)
+        case .integer(let n): return String(n)
+        case .number(let n) where n == n.rounded() && abs(n) < 1e15: return String(Int64(n))
+        case let other: throw refuse(key, "a code such as \"10\"", other)
         }
     }
 
     /// A non-empty array of objects, at most `maxCount` long.
     package func objects(_ key: String, maxCount: Int = 100) throws -> [JSONFields] {
-        guard let items = try value(key) as? [any Sendable] else { throw ShopError.badRequest("\(name(key)) must be an array") }
+        let value = try value(key)
+        guard case .array(let items) = value else { throw refuse(key, "an array", value) }
         guard !items.isEmpty else { throw ShopError.badRequest("\(name(key)) must not be empty") }
         guard items.count <= maxCount else { throw ShopError.badRequest("\(name(key)) has more than \(maxCount) entries") }
         return try items.enumerated().map { index, item in
-            guard let object = item as? [String: any Sendable] else { throw ShopError.badRequest("\(name(key))[\(index)] must be an object") }
+            guard case .object(let object) = item else { throw refuse("\(key)[\(index)]", "an object", item) }
             return JSONFields(object, path: "\(name(key))[\(index)]")
+        }
+    }
+}
+
+/// Any JSON value a client sent, with whole numbers kept exact when they fit an `Int64`.
+indirect enum JSONInput: Decodable, Sendable {
+    case null, bool(Bool), integer(Int64), number(Double), string(String), array([JSONInput]), object([String: JSONInput])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? container.decode(Int64.self) { self = .integer(n) }
+        else if let n = try? container.decode(Double.self) { self = .number(n) }
+        else if let s = try? container.decode(String.self) { self = .string(s) }
+        else if let a = try? container.decode([JSONInput].self) { self = .array(a) }
+        else { self = .object(try container.decode([String: JSONInput].self)) }
+    }
+
+    /// What it is, for a complaint.
+    var kind: String {
+        switch self {
+        case .null: "null"
+        case .bool(let b): "\(b)"
+        case .integer(let n): "\(n)"
+        case .number(let n): "\(n)"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
         }
     }
 }

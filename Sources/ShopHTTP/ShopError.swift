@@ -5,10 +5,13 @@ import Hummingbird
 package struct ShopError: HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
     package var status: HTTPResponse.Status
     package var message: String
+    /// Seconds after which trying again makes sense (`Retry-After`), for a 503.
+    package var retryAfter: Int?
 
-    package init(_ status: HTTPResponse.Status, _ message: String) {
+    package init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil) {
         self.status = status
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     /// 400: the request itself is wrong; the message names the field.
@@ -21,12 +24,17 @@ package struct ShopError: HTTPResponseError, Sendable, Equatable, CustomStringCo
     package static func tooLarge(_ message: String) -> ShopError { ShopError(.contentTooLarge, message) }
     /// 422: an Idempotency-Key reused for another request.
     package static func unprocessable(_ message: String) -> ShopError { ShopError(.unprocessableContent, message) }
+    /// 503: the shop cannot take this now (busy, or the database interrupted it); nothing
+    /// was stored, and the same request may be sent again after `retryAfter` seconds.
+    package static func unavailable(_ message: String, retryAfter: Int = 1) -> ShopError {
+        ShopError(.serviceUnavailable, message, retryAfter: retryAfter)
+    }
     /// 500: something failed that the request did not cause; the details are in the log.
     package static let internalError = ShopError(.internalServerError, "internal error; see the server log")
 
     package var description: String { message }
 
     package func response(from request: Request, context: some RequestContext) throws -> Response {
-        try Envelope<NoResult>.response(status, message, nil)
+        try Envelope<NoResult>.response(status, message, nil, headers: retryAfter.map { [.retryAfter: "\($0)"] } ?? [:])
     }
 }

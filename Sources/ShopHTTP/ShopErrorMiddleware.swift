@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Postgres
 
 /// The one place a failed request becomes an answer: refusals (`ShopError`, and
 /// Hummingbird's own, such as an unknown route) are logged and rendered as the envelope;
@@ -22,9 +23,22 @@ package struct ShopErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let refused = ShopError(error.status, Self.message(error, request))
             logger.info("request refused", metadata: refusal(request, refused))
             throw refused
+        } catch let error where Self.isTransient(error) {
+            // A cancelled statement, a deadlock, a lost connection, a busy pool: the request's
+            // transaction rolled back, so nothing of it is stored; the client may send it again.
+            logger.warning("request interrupted by the database", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
+            throw ShopError.unavailable("the database interrupted this request and nothing of it was stored; send it again")
         } catch {
             logger.error("request failed", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
             throw ShopError.internalError
+        }
+    }
+
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PostgresError: error.isTransient
+        case let failure as BatchFailure: failure.error.isTransient
+        default: false
         }
     }
 

@@ -67,6 +67,16 @@ package struct Inbox: Sendable {
             """, [PostgresArray(outcomes.map(\.seq)), PostgresArray(outcomes.map(\.outcome))])
     }
 
+    /// Which of `ids` a worker has applied, across every service's inbox: their answer
+    /// events are committed (in the same transaction that marked them).
+    package static func answered(_ ids: [UUID], in transaction: EventStoreTransaction) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let union = Partition.allCases.map {
+            "SELECT command_id FROM \($0.schema).inbox WHERE command_id = ANY($1::uuid[]) AND processed_at IS NOT NULL"
+        }.joined(separator: " UNION ALL ")
+        return Set(try await transaction.connection.query(union, [PostgresArray(ids)]).rows.map { try $0.decode("command_id") })
+    }
+
     /// What each of `ids` asked, across every service's inbox (commands no inbox holds
     /// are left out).
     package static func commands(_ ids: [UUID], store: EventStore) async throws -> [UUID: SagaCommand] {

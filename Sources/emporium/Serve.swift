@@ -15,6 +15,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Payments above this total are declined.") var paymentLimit: Int64 = 10_000_000
     @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = 30.0
     @Option(help: "Database connections in the pool.") var connections = 10
+    @Option(help: "Seconds any one statement of the shop may run before PostgreSQL cancels it (it is then retried).")
+    var statementTimeout = 30.0
+    @Option(help: "Seconds a transaction of the shop may sit idle before PostgreSQL ends its session.")
+    var idleInTransactionTimeout = 60.0
     @Option(name: .customLong("service-url"), parsing: .singleValue,
             help: "Where the gateway asks a service for API Composition, e.g. payment=http://10.0.0.5:8080 (default: this process).")
     var serviceURLs: [String] = []
@@ -35,7 +39,11 @@ struct Serve: AsyncParsableCommand {
             shop.serviceURLs[parts[0]] = parts[1]
         }
         let url = try database.resolvedURL()
-        let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: connections, applicationName: "emporium")), logger: logger)
+        guard statementTimeout > 0, idleInTransactionTimeout > 0 else { throw ValidationError("the timeouts must be above 0 seconds") }
+        let limits = SessionSetting.shopLimits(statementTimeout: .milliseconds(Int64(statementTimeout * 1000)),
+                                               idleInTransactionTimeout: .milliseconds(Int64(idleInTransactionTimeout * 1000)))
+        let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: connections, applicationName: "emporium", settings: limits)),
+                               logger: logger)
         let listener = Listener(.init(url: url), logger: logger)
         logger.info("serving", metadata: ["address": "http://\(host):\(port)/api/v1", "faultInjection": "\(allowFaultInjection)"])
         // Runs every loop in one ServiceGroup until SIGTERM or SIGINT, then stops them in turn.

@@ -1,0 +1,59 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps a loop of the shop running: when it fails with anything but a shutdown, the
+/// failure is logged and counted and the loop starts again after a pause that doubles up to
+/// `maxBackoff` (and starts small again once it has run a minute without failing). So an
+/// error in one service — a bug, a decode error, an odd SQLSTATE — stays in that service,
+/// while `ServiceGroup` would otherwise end the whole process for it.
+public struct Restarting: Service {
+    let name: String
+    let service: any Service
+    let restarts: Restarts
+    let logger: Logger
+    var firstBackoff: Duration = .milliseconds(100)
+    var maxBackoff: Duration = .seconds(30)
+
+    public init(_ name: String, _ service: any Service, restarts: Restarts, logger: Logger) {
+        self.name = name
+        self.service = service
+        self.restarts = restarts
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let clock = ContinuousClock()
+        var backoff = firstBackoff
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let started = clock.now
+            do {
+                try await service.run()
+                return
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully || error is CancellationError { return }
+                if clock.now - started > .seconds(60) { backoff = firstBackoff }
+                let count = restarts.record(name)
+                let pause = backoff
+                logger.error("service failed; restarting it", metadata: [
+                    "service": "\(name)", "error": "\(error)", "restarts": "\(count)", "retryIn": "\(pause)",
+                ])
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
+                backoff = min(backoff * 2, maxBackoff)
+            }
+        }
+    }
+}
+
+/// How often each service has been restarted since the process started (for the admin status).
+public final class Restarts: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    public init() {}
+
+    func record(_ name: String) -> Int {
+        counts.withLock { $0[name, default: 0] += 1; return $0[name]! }
+    }
+
+    public var all: [String: Int] { counts.withLock { $0 } }
+}
