@@ -12,7 +12,7 @@ public struct Restarting: Service {
     let service: any Service
     let restarts: Restarts
     let logger: Logger
-    var firstBackoff: Duration = .milliseconds(100)
+    package var firstBackoff: Duration = .milliseconds(100)
     var maxBackoff: Duration = .seconds(30)
 
     public init(_ name: String, _ service: any Service, restarts: Restarts, logger: Logger) {
