@@ -85,7 +85,7 @@ let package = Package(
             "ShopHTTP", "CommandAPI", "QueryAPI", hummingbird, log, lifecycle,
         ], swiftSettings: sameExecutor),
         .executableTarget(name: "emporium", dependencies: [
-            "Postgres", "Migrations", "EventSourcing", "EventStore", "Reporting", "Shop",
+            "Postgres", "Migrations", "EventSourcing", "EventStore", "Reporting", "ShopServices", "Shop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), hummingbird, log, lifecycle,
             .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
         ]),

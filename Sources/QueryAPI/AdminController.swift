@@ -1,3 +1,4 @@
+import EventSourcing
 import EventStore
 import Hummingbird
 import Reporting
@@ -16,6 +17,9 @@ struct AdminController: Sendable {
         var restarts: [String: Int]
         /// The appending transactions readers wait for, oldest first.
         var horizonHolders: [HorizonHolder]
+        /// Commands parked after failing again and again, per service and state
+        /// (`answered`, `waiting` for an operator, `dropped`); `emporium inbox list` shows them.
+        var parkedCommands: [String: [String: Int]]
         var projections: [ProjectionStatus]
     }
 
@@ -30,8 +34,12 @@ struct AdminController: Sendable {
     }
 
     @Sendable func status(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try Envelope.response(.ok, "ok", Status(restarts: restarts.all, horizonHolders: try await store.horizonHolders(),
-                                                projections: try await ProjectionStatus.all(store)))
+        var parked: [String: [String: Int]] = [:]
+        for service in Partition.allCases {
+            for command in try await Inbox(service).parked(store: store) { parked[service.rawValue, default: [:]][command.state, default: 0] += 1 }
+        }
+        return try Envelope.response(.ok, "ok", Status(restarts: restarts.all, horizonHolders: try await store.horizonHolders(),
+                                                       parkedCommands: parked, projections: try await ProjectionStatus.all(store)))
     }
 
     /// 202: the rebuild runs in the background; the projections' status shows it.

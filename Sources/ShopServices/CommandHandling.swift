@@ -11,9 +11,10 @@ package protocol CommandHandling: Sendable {
 }
 
 extension ServiceCommand {
-    /// The refusal fault injection asks for.
+    /// The refusal fault injection, or parking, asks for.
     var injectedFault: Rejection? {
-        fault.map { Rejection("fault injected at \($0.rawValue)") }
+        if let refusal { return Rejection(refusal) }
+        return fault.map { Rejection("fault injected at \($0.rawValue)") }
     }
 }
 

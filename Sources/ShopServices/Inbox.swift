@@ -44,16 +44,80 @@ package struct Inbox: Sendable {
         let schema = service.schema
         return try await transaction.connection.query("""
             SELECT i.seq, i.payload FROM \(schema).inbox i
-             WHERE i.processed_at IS NULL
+             WHERE i.processed_at IS NULL AND i.parked_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM \(schema).inbox e
-                                WHERE e.correlation_id = i.correlation_id AND e.processed_at IS NULL AND e.seq < i.seq)
+                                WHERE e.correlation_id = i.correlation_id AND e.processed_at IS NULL AND e.parked_at IS NULL
+                                  AND e.seq < i.seq)
              ORDER BY i.seq
              LIMIT $1
              FOR UPDATE SKIP LOCKED
             """, [limit]).rows.map { row in
+            let seq: Int64 = try row.decode("seq")
             let payload: JSONText = try row.decode("payload")
-            return (try row.decode("seq"), try EventJSON.decoder.decode(ServiceCommand.self, from: Data(payload.text.utf8)))
+            do {
+                return (seq, try EventJSON.decoder.decode(ServiceCommand.self, from: Data(payload.text.utf8)))
+            } catch {
+                throw CommandFailure(seq: seq, command: nil, underlying: error)
+            }
         }
+    }
+
+    /// Counts a failed attempt at the command, in a transaction of its own (the failed one
+    /// rolled back); returns the attempts so far.
+    package func recordFailure(_ seq: Int64, error: String, store: EventStore) async throws -> Int {
+        try await store.pool.query("""
+            UPDATE \(service.schema).inbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1 RETURNING attempts
+            """, [seq, String(error.prefix(2000))]).first?.decode("attempts") ?? 0
+    }
+
+    /// Parks the command: no worker claims it again. `answer` is the outcome when its
+    /// rejection was appended in `transaction` (it then counts as processed); nil when it
+    /// could not be answered and waits for an operator.
+    package func park(_ seq: Int64, answer: String?, in transaction: EventStoreTransaction) async throws {
+        try await transaction.connection.query("""
+            UPDATE \(service.schema).inbox
+               SET parked_at = now(), processed_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END, outcome = $2
+             WHERE seq = $1
+            """, [seq, answer])
+    }
+
+    /// Parked commands, oldest first.
+    package func parked(store: EventStore) async throws -> [ParkedCommand] {
+        try await store.pool.query("""
+            SELECT seq, command_id, correlation_id, command, payload->>'orderId' AS order_id, attempts, last_error, parked_at,
+                   CASE WHEN processed_at IS NOT NULL THEN 'answered' WHEN outcome = 'dropped' THEN 'dropped' ELSE 'waiting' END AS state
+              FROM \(service.schema).inbox WHERE parked_at IS NOT NULL ORDER BY seq
+            """).rows.map { row in
+            ParkedCommand(service: service.rawValue, seq: try row.decode("seq"), commandId: try row.decode("command_id"),
+                          sagaId: try row.decode("correlation_id"), command: try row.decode("command"),
+                          orderId: try row.decodeIfPresent("order_id"), attempts: try row.decode("attempts"),
+                          lastError: try row.decodeIfPresent("last_error"), parkedAt: try row.decode("parked_at"),
+                          state: try row.decode("state"))
+        }
+    }
+
+    /// Puts a parked command that was never answered back in line, with its attempts
+    /// reset. False when `seq` is no such command.
+    package func retry(_ seq: Int64, store: EventStore) async throws -> Bool {
+        let moved = try await store.withTransaction(appends: false) { tx in
+            let rows = try await tx.connection.query("""
+                UPDATE \(service.schema).inbox SET parked_at = NULL, attempts = 0, outcome = NULL
+                 WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL RETURNING seq
+                """, [seq]).rows
+            if !rows.isEmpty { tx.notifyAfterCommit(channel) }
+            return !rows.isEmpty
+        }
+        return moved
+    }
+
+    /// Gives up on a parked command that was never answered: it stays (for the order's
+    /// history) as dropped. Its saga, if still waiting, fails at its step timeout and
+    /// compensates. False when `seq` is no such command.
+    package func drop(_ seq: Int64, store: EventStore) async throws -> Bool {
+        !(try await store.pool.query("""
+            UPDATE \(service.schema).inbox SET outcome = 'dropped'
+             WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL RETURNING seq
+            """, [seq]).rows.isEmpty)
     }
 
     /// Marks the commands processed, each with its outcome, in one statement that travels

@@ -53,6 +53,12 @@ package struct InboxWorker: Service {
                 } catch {
                     guard !Task.isCancelled else { return }
                     logger.warning("inbox worker interrupted; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
+                    // Alone in its batch, a command that failed with an error of its own (not a
+                    // cancelled statement or a lost connection) counts an attempt; at
+                    // `maxAttempts` it is parked, so it cannot hold the inbox up for ever.
+                    if batch == 1, let failure = error as? CommandFailure, !Self.isTransient(failure.underlying) {
+                        try? await countAttempt(failure)
+                    }
                     try? await Task.sleep(for: delay)
                     delay = min(delay * 2, .seconds(5))
                     // One command at a time until a batch succeeds: a command that fails
@@ -71,18 +77,61 @@ package struct InboxWorker: Service {
                 let claimed = try await inbox.claim(upTo: limit, in: tx)
                 var outcomes: [(seq: Int64, outcome: String)] = []
                 for (seq, command) in claimed {
-                    let outcome = try await handler.handle(command, in: tx)
+                    let outcome = try await attributed(seq, command) { try await handler.handle(command, in: tx) }
                     outcomes.append((seq, outcome))
                     logger.debug("applied command", metadata: ["command": "\(command.command.rawValue)", "order": "\(command.orderId)", "outcome": "\(outcome)"])
                 }
                 try await inbox.markProcessed(outcomes, in: tx)
-                for (_, command) in claimed { try await beforeCommit?(command, tx) }
+                for (seq, command) in claimed { try await attributed(seq, command) { try await beforeCommit?(command, tx) } }
                 return claimed.count
             }
         } catch EventStoreError.versionConflict(let stream, _, _) {
             // Someone else changed a stream a command read (a product, say): read again and retry.
             logger.debug("stream moved under a command; retrying", metadata: ["stream": "\(stream)"])
             return 1
+        }
+    }
+
+    /// Attempts at one command before it is parked.
+    package static let maxAttempts = 5
+
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PostgresError: error.isTransient
+        case let failure as BatchFailure: failure.error.isTransient
+        case EventStoreError.versionConflict: true
+        default: false
+        }
+    }
+
+    /// Runs `work` for the command `seq`, naming the command in its failure.
+    private func attributed<T>(_ seq: Int64, _ command: ServiceCommand, _ work: () async throws -> T) async throws -> T {
+        do { return try await work() } catch let error where !Self.isTransient(error) {
+            throw CommandFailure(seq: seq, command: command, underlying: error)
+        }
+    }
+
+    /// Counts a failed attempt at a command, and parks it at `maxAttempts`: answered with a
+    /// rejection naming the error when the service can still append one (its saga then
+    /// compensates), else left for an operator.
+    private func countAttempt(_ failure: CommandFailure) async throws {
+        let attempts = try await inbox.recordFailure(failure.seq, error: "\(failure.underlying)", store: store)
+        guard attempts >= Self.maxAttempts else { return }
+        let reason = "parked after \(attempts) failed attempts: \(String("\(failure.underlying)".prefix(300)))"
+        var metadata: Logger.Metadata = ["seq": "\(failure.seq)", "command": "\(failure.command?.command.rawValue ?? "unreadable")",
+                                         "order": "\(failure.command?.orderId ?? "?")", "error": "\(failure.underlying)"]
+        do {
+            guard var refused = failure.command else { throw failure }
+            refused.refusal = reason
+            try await store.withTransaction { tx in
+                let outcome = try await handler.handle(refused, in: tx)
+                try await inbox.park(failure.seq, answer: outcome, in: tx)
+            }
+            logger.error("command parked and answered with a rejection", metadata: metadata)
+        } catch {
+            try await store.withTransaction(appends: false) { tx in try await inbox.park(failure.seq, answer: nil, in: tx) }
+            metadata["rejectionError"] = "\(error)"
+            logger.error("command parked without an answer; see emporium inbox list", metadata: metadata)
         }
     }
 }

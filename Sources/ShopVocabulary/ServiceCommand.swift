@@ -17,6 +17,9 @@ public struct ServiceCommand: Codable, Sendable, Hashable {
     public var reason: String?
     /// Set by fault injection: the service refuses this one command, naming the step.
     public var fault: SagaStep?
+    /// Set when the command is parked after failing again and again: the service refuses
+    /// it with this reason instead of trying it (never stored).
+    public var refusal: String?
 
     public init(commandId: UUID = UUID(), sagaId: UUID, command: SagaCommand, orderId: String,
                 lines: [OrderLine]? = nil, payments: [PaymentDetail]? = nil, reason: String? = nil, fault: SagaStep? = nil) {

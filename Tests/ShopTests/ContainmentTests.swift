@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import ServiceLifecycle
+import Shop
 import ShopServices
 import Testing
 import TestSupport
@@ -47,6 +48,43 @@ extension ShopFlowTests {
             try await slow.execute("COMMIT")
             #expect(try await eventually { try await shop.order(orderId).status?.rawValue == "30" })
             #expect(try await shop.product("PROD_1").reserved == 1)
+        }
+    }
+}
+
+private struct Poison: Error, CustomStringConvertible {
+    var description: String { "this command poisons its worker" }
+}
+
+extension ShopFlowTests {
+    /// A command that fails every time is parked after `maxAttempts`, answered with a
+    /// rejection naming the error: its saga compensates, the inbox goes on with the others,
+    /// and the admin status counts it.
+    @Test func aPoisonCommandIsParkedAndItsSagaCompensates() async throws {
+        let hooks = Shop.Hooks { service, command, _ in
+            if service == .inventory, command.command == .reserveStock, command.lines?.contains(where: { $0.productId == "PROD_POISON" }) == true {
+                throw Poison()
+            }
+        }
+        try await ShopHarness.run(hooks: hooks) { shop in
+            try await shop.register("PROD_1", qty: 10)
+            try await shop.register("PROD_POISON", qty: 10)
+            async let poisoned = shop.placeOrder([("PROD_1", 2), ("PROD_POISON", 1)])
+            try await Task.sleep(for: .milliseconds(100))
+            let other = try await shop.placeOrder([("PROD_1", 1)])
+            let orderId = try #require(try await poisoned.result("orderId"))
+
+            #expect(other.result("orderStatus") == "30", "the inbox went on: \(other.json)")
+            #expect(try await eventually { try await shop.order(orderId).status?.rawValue == "20" })
+            let row = try await shop.store.pool.query(
+                "SELECT attempts, last_error, outcome FROM inventory_svc.inbox WHERE parked_at IS NOT NULL AND processed_at IS NOT NULL").rows
+            try #require(row.count == 1)
+            #expect(try row[0].decode("attempts", as: Int.self) == InboxWorker.maxAttempts)
+            #expect(try row[0].decode("last_error", as: String.self).contains("poisons"))
+            #expect(try await shop.held(orderId, "PROD_1") == nil)
+            #expect(try await shop.product("PROD_1").reserved == 1)
+            let status = try await shop.request(.get, "/api/admin/status")
+            #expect(status.json.contains(#""inventory":{"answered":1}"#), "\(status.json)")
         }
     }
 }
