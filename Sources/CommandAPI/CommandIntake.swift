@@ -26,6 +26,8 @@ package struct CommandIntake: Sendable {
     let settings: Settings
     let store: EventStore
     let sagaWait: SagaWait
+    /// The door for the commands that start sagas (the order and delivery services').
+    let admission: Admission
 
     /// A command request as it came in.
     struct Received: Sendable {
@@ -67,8 +69,17 @@ package struct CommandIntake: Sendable {
     /// its saga when asked, and answers.
     func run(_ received: Received, for service: Partition, _ work: sending (EventStoreTransaction) async throws -> Answer) async throws -> Response {
         do {
-            var answer = try await IdempotencyKeys(service: service).run(
-                key: received.idempotencyKey, fingerprint: received.fingerprint, store: store, work)
+            let admitted = service == .order || service == .delivery
+            if admitted { try admission.enter() }
+            var answer: Answer
+            do {
+                answer = try await IdempotencyKeys(service: service).run(
+                    key: received.idempotencyKey, fingerprint: received.fingerprint, store: store, work)
+                if admitted { admission.finished() }
+            } catch {
+                if admitted { admission.finished() }
+                throw error
+            }
             if let wait = received.wait, let sagaId = answer.sagaId {
                 answer = try await sagaWait.finished(answer, sagaId: sagaId, within: wait)
             }

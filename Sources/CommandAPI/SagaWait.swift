@@ -1,6 +1,7 @@
 import Foundation
 import SagaRuntime
 import Ordering
+import ShopHTTP
 import ShopVocabulary
 
 /// `?wait=SECONDS`: holds a command's answer until the saga it started has finished (200,
@@ -8,6 +9,8 @@ import ShopVocabulary
 struct SagaWait: Sendable {
     let sagas: SagaStore
     let completions: SagaCompletions
+    /// Past the cap, the answer is the 202 at once.
+    let waiters: Waiters
 
     struct Finished: Encodable, Sendable {
         var orderId: String
@@ -18,7 +21,9 @@ struct SagaWait: Sendable {
     }
 
     func finished(_ accepted: Answer, sagaId: UUID, within seconds: Double) async throws -> Answer {
-        await completions.wait(for: sagaId, timeout: .milliseconds(Int64(seconds * 1000)))
+        guard try await waiters.ifRoom({ await completions.wait(for: sagaId, timeout: .milliseconds(Int64(seconds * 1000))) }) != nil else {
+            return accepted
+        }
         guard let outcome = try await sagas.outcome(sagaId) else { return accepted }
         let order: Order = try await sagas.store.load(from: ShopIDs.order(outcome.orderId))
         let finished = Finished(orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status,

@@ -1,6 +1,7 @@
 import EventStore
 import Hummingbird
 import Reporting
+import ShopHTTP
 import ShopServices
 
 /// The query API: reports (CQRS), the gateway's composed views and timelines (API
@@ -11,8 +12,8 @@ package struct QueryRoutes: Sendable {
     let views: ServiceViewController
     let admin: AdminController
 
-    package init(store: EventStore, composer: OrderComposer, rebuilds: RebuildQueue, restarts: Restarts) {
-        let readYourWrites = ReadYourWrites(store: store)
+    package init(store: EventStore, composer: OrderComposer, rebuilds: RebuildQueue, restarts: Restarts, waiters: Waiters) {
+        let readYourWrites = ReadYourWrites(store: store, waiters: waiters)
         reports = ReportController(queries: ReportQueries(store: store), readYourWrites: readYourWrites)
         gateway = GatewayController(composer: composer, history: OrderHistory(store: store), readYourWrites: readYourWrites)
         views = ServiceViewController(views: ServiceViews(store: store))

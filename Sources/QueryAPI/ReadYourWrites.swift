@@ -11,6 +11,8 @@ import ShopHTTP
 struct ReadYourWrites: Sendable {
     static let staleHeader = HTTPField.Name("X-Emporium-Stale")!
     let store: EventStore
+    /// Past the cap, the answer comes at once, marked stale if it is behind.
+    let waiters: Waiters
     var maxWait: Duration = .seconds(5)
 
     /// The headers the answer gets, after waiting for `projection` as the request asks.
@@ -21,7 +23,9 @@ struct ReadYourWrites: Sendable {
             throw ShopError.badRequest("minPosition must look like 1234:56, as commands return it")
         }
         guard let projection else { return [:] }
-        let caughtUp = try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: maxWait)
+        let waited = try await waiters.ifRoom { try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: maxWait) }
+        var caughtUp = waited ?? false
+        if waited == nil { caughtUp = try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: .zero) }
         return caughtUp ? [:] : [Self.staleHeader: "true"]
     }
 }

@@ -114,6 +114,11 @@ package struct SagaStore: Sendable {
             .first.map { Outcome(orderId: try $0.decode("order_id"), status: try $0.decode("status"), failure: try $0.decodeIfPresent("failure")) }
     }
 
+    /// How many sagas are running: the shop's work in flight (admission control).
+    package func runningCount() async throws -> Int {
+        try await store.pool.query("SELECT count(*) AS n FROM saga.order_sagas WHERE status = 'running'").first!.decode("n")
+    }
+
     /// The kind of flow running on `orderId`, if one is.
     package func runningFlow(_ orderId: String, in tx: EventStoreTransaction) async throws -> String? {
         try await tx.connection.query(

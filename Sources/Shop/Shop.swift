@@ -37,10 +37,13 @@ public enum Shop {
         let router = Router()
         router.add(middleware: ShopErrorMiddleware(logger: logger))
         router.get("/health") { _, _ in "ok" }
-        CommandRoutes(settings: configuration.commandSettings, sagas: sagas, completions: completions).addRoutes(to: router)
+        let admission = Admission(settings: configuration.admissionSettings, sagas: sagas, logger: logger)
+        let waiters = Waiters(limit: configuration.maxWaiters)
+        CommandRoutes(settings: configuration.commandSettings, sagas: sagas, completions: completions,
+                      admission: admission, waiters: waiters).addRoutes(to: router)
         let restarts = Restarts()
         QueryRoutes(store: store, composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
-                    rebuilds: rebuilds, restarts: restarts).addRoutes(to: router)
+                    rebuilds: rebuilds, restarts: restarts, waiters: waiters).addRoutes(to: router)
 
         // Each loop restarts itself when it fails: an error in one never ends the process.
         // (The store and the listener reconnect on their own and never fail.)
@@ -53,8 +56,11 @@ public enum Shop {
                           ProjectionRunner(projection, store: store, listener: listener, pollInterval: configuration.pollInterval, logger: logger)))
         }
         loops.append(("rebuilds", rebuilds))
+        loops.append(("admission", admission))
         let services: [any Service] = [store, listener] + loops.map { Restarting($0, $1, restarts: restarts, logger: logger) }
-        return Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+        let idle = configuration.idleTimeout.components
+        return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(idle.seconds))),
+                           configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
                            services: services, logger: logger)
     }
 

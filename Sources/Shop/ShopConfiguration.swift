@@ -21,7 +21,23 @@ public struct ShopConfiguration: Sendable {
     /// How long the gateway waits for each service.
     public var compositionTimeout: Duration = .seconds(2)
 
+    /// Admission control: past this many running sagas, a command that would start one gets
+    /// 503 with `Retry-After`, and so it does once the services' oldest waiting command has
+    /// waited a quarter of the step timeout.
+    public var maxRunningSagas = 500
+    /// Requests that may hold their answer to wait (`?wait`, `?minPosition`) at once.
+    public var maxWaiters = 1_000
+    /// An HTTP connection with nothing to do for this long is closed.
+    public var idleTimeout: Duration = .seconds(60)
+
     public init() {}
+
+    var admissionSettings: Admission.Settings {
+        var settings = Admission.Settings()
+        settings.maxRunningSagas = maxRunningSagas
+        settings.maxInboxWait = stepTimeout / 4
+        return settings
+    }
 
     /// What the command API needs of it.
     var commandSettings: CommandIntake.Settings {

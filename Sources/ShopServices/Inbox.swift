@@ -131,6 +131,18 @@ package struct Inbox: Sendable {
             """, [PostgresArray(outcomes.map(\.seq)), PostgresArray(outcomes.map(\.outcome))])
     }
 
+    /// How long the oldest command still waiting in any inbox has waited (zero when none):
+    /// how far the services are behind (admission control). Each inbox's oldest pending
+    /// command is one index probe.
+    package static func oldestWait(store: EventStore) async throws -> Duration {
+        let oldest = Partition.allCases.map {
+            "(SELECT enqueued_at FROM \($0.schema).inbox WHERE processed_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT 1)"
+        }.joined(separator: ", ")
+        let milliseconds: Int64 = try await store.pool.query(
+            "SELECT coalesce((extract(epoch FROM now() - least(\(oldest))) * 1000)::bigint, 0) AS ms").first!.decode("ms")
+        return .milliseconds(max(0, milliseconds))
+    }
+
     /// Which of `ids` a worker has applied, across every service's inbox: their answer
     /// events are committed (in the same transaction that marked them).
     package static func answered(_ ids: [UUID], in transaction: EventStoreTransaction) async throws -> Set<UUID> {

@@ -15,6 +15,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Payments above this total are declined.") var paymentLimit: Int64 = 10_000_000
     @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = 30.0
     @Option(help: "Database connections in the pool.") var connections = 10
+    @Option(help: "Running sagas past which a new order (or delivery change) is refused with 503 and Retry-After.")
+    var maxRunningSagas = 500
+    @Option(help: "Requests that may wait for their saga or for a projection (?wait, ?minPosition) at once.")
+    var maxWaiters = 1_000
+    @Option(help: "Seconds after which an idle HTTP connection is closed.") var idleTimeout = 60
     @Option(help: "Seconds any one statement of the shop may run before PostgreSQL cancels it (it is then retried).")
     var statementTimeout = 30.0
     @Option(help: "Seconds a transaction of the shop may sit idle before PostgreSQL ends its session.")
@@ -31,6 +36,12 @@ struct Serve: AsyncParsableCommand {
         shop.allowFaultInjection = allowFaultInjection
         shop.paymentLimit = paymentLimit
         shop.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))
+        guard maxRunningSagas > 0, maxWaiters >= 0, idleTimeout > 0, stepTimeout > 0 else {
+            throw ValidationError("--max-running-sagas, --idle-timeout and --step-timeout must be above 0, --max-waiters at least 0")
+        }
+        shop.maxRunningSagas = maxRunningSagas
+        shop.maxWaiters = maxWaiters
+        shop.idleTimeout = .seconds(idleTimeout)
         for entry in serviceURLs {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, ["order", "payment", "delivery"].contains(parts[0]), parts[1].hasPrefix("http") else {
