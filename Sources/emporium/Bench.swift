@@ -8,7 +8,7 @@ import ServiceLifecycle
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the event store (scripts/bench runs this next to pgbench's ceiling).",
-        subcommands: [Append.self, BenchOrders.self, BenchLag.self, BenchSeed.self]
+        subcommands: [Append.self, BenchOrders.self, BenchLag.self, BenchSeed.self, BenchLoad.self]
     )
 
     /// Appends one event per call, each to a new stream, from several clients at once:

@@ -1,0 +1,115 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Places orders through faults (scripts/chaos): each order has an `Idempotency-Key`, and
+/// a request that gets no answer (the server killed, the database restarting) is sent again
+/// (or refused with 503) is sent again with the same key until accepted, so an order is
+/// placed exactly once whatever happens.
+/// Writes the id of every accepted order (202) to `--accepted`, one per line.
+struct BenchLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load", abstract: "Orders through faults, each retried with its Idempotency-Key until answered (scripts/chaos).")
+    @Option(help: "The server (loopback only).") var url = "http://127.0.0.1:8080"
+    @Option(help: "Concurrent callers.") var clients = 4
+    @Option(help: "Seconds to place new orders.") var seconds = 60
+    @Option(help: "Product ids to order (comma-separated).") var productIds: String
+    @Option(help: "File the accepted order ids are written to.") var accepted: String
+    @Option(help: "Seconds after the end to keep retrying an unanswered order.") var grace = 60
+
+    func validate() throws {
+        guard let host = URL(string: url)?.host, host.hasPrefix("127.") || host == "localhost" else {
+            throw ValidationError("load goes to loopback addresses only (127.0.0.0/8), not \(url)")
+        }
+        guard clients > 0, seconds > 0 else { throw ValidationError("clients and seconds must be positive") }
+    }
+
+    struct Counts { var accepted = 0, refused = 0, retries = 0, unanswered = 0, rejected = 0 }
+
+    final class Tally: Sendable {
+        let counts = Mutex(Counts())
+        let output: Mutex<FileHandle>
+        init(output: FileHandle) { self.output = Mutex(output) }
+    }
+
+    func run() async throws {
+        let products = productIds.split(separator: ",").map(String.init)
+        guard !products.isEmpty else { throw ValidationError("--product-ids names no product") }
+        FileManager.default.createFile(atPath: accepted, contents: nil)
+        let tally = Tally(output: try FileHandle(forWritingTo: URL(fileURLWithPath: accepted)))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(30))))
+        let clock = ContinuousClock()
+        let stopNew = clock.now + .seconds(seconds)
+        let stopRetrying = stopNew + .seconds(grace)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for caller in 0..<clients {
+                group.addTask {
+                    var n = caller
+                    while clock.now < stopNew {
+                        let product = products[n % products.count]
+                        n += clients
+                        let key = UUID().uuidString
+                        let body = #"{"userId":"chaos","orderReqDetails":[{"productId":"\#(product)","qty":1}],"paymentReqDetails":[{"paymentKind":"10","paymentRate":1}]}"#
+                        var answered = false
+                        while !answered && clock.now < stopRetrying {
+                            switch await post(client, body, key: key) {
+                            case .accepted(let orderId):
+                                tally.output.withLock { $0.write(Data((orderId + "\n").utf8)) }
+                                tally.counts.withLock { $0.accepted += 1 }
+                                answered = true
+                            case .refused:
+                                // Refused at the door, or interrupted (perhaps applied): the
+                                // same key again either applies it or returns the first answer.
+                                tally.counts.withLock { $0.refused += 1 }
+                                try? await Task.sleep(for: .milliseconds(200))
+                            case .rejected:
+                                tally.counts.withLock { $0.rejected += 1 }
+                                answered = true
+                            case .noAnswer:
+                                tally.counts.withLock { $0.retries += 1 }
+                                try? await Task.sleep(for: .milliseconds(250))
+                            }
+                        }
+                        if !answered { tally.counts.withLock { $0.unanswered += 1 } }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await client.shutdown()
+        try tally.output.withLock { try $0.close() }
+        let c = tally.counts.withLock { $0 }
+        print("RESULT accepted=\(c.accepted) refused=\(c.refused) rejected=\(c.rejected) retries=\(c.retries) unanswered=\(c.unanswered)")
+    }
+
+    enum Outcome { case accepted(String), refused, rejected, noAnswer }
+
+    /// One attempt. A 503 is a refusal at the door (nothing stored); a 4xx a rejection; no
+    /// answer, or a 500, may or may not have been stored: sent again with the same key.
+    func post(_ client: HTTPClient, _ body: String, key: String) async -> Outcome {
+        var request = HTTPClientRequest(url: url + "/api/v1/orders")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Idempotency-Key", value: key)
+        request.body = .bytes(ByteBuffer(string: body))
+        do {
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            switch response.status.code {
+            case 202, 200:
+                guard let data = text.data(using: .utf8),
+                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                      let result = object["result"] as? [String: Any], let orderId = result["orderId"] as? String else { return .noAnswer }
+                return .accepted(orderId)
+            case 503: return .refused
+            case 400..<500: return .rejected
+            default: return .noAnswer
+            }
+        } catch {
+            return .noAnswer
+        }
+    }
+}
