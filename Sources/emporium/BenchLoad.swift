@@ -26,7 +26,7 @@ struct BenchLoad: AsyncParsableCommand {
         guard clients > 0, seconds > 0 else { throw ValidationError("clients and seconds must be positive") }
     }
 
-    struct Counts { var accepted = 0, refused = 0, retries = 0, unanswered = 0, rejected = 0 }
+    struct Counts { var accepted = 0, refused = 0, busy = 0, retries = 0, unanswered = 0, rejected = 0 }
 
     final class Tally: Sendable {
         let counts = Mutex(Counts())
@@ -60,10 +60,10 @@ struct BenchLoad: AsyncParsableCommand {
                                 tally.output.withLock { $0.write(Data((orderId + "\n").utf8)) }
                                 tally.counts.withLock { $0.accepted += 1 }
                                 answered = true
-                            case .refused:
+                            case .refused(let atTheDoor):
                                 // Refused at the door, or interrupted (perhaps applied): the
                                 // same key again either applies it or returns the first answer.
-                                tally.counts.withLock { $0.refused += 1 }
+                                tally.counts.withLock { if atTheDoor { $0.busy += 1 } else { $0.refused += 1 } }
                                 try? await Task.sleep(for: .milliseconds(200))
                             case .rejected:
                                 tally.counts.withLock { $0.rejected += 1 }
@@ -82,10 +82,11 @@ struct BenchLoad: AsyncParsableCommand {
         try await client.shutdown()
         try tally.output.withLock { try $0.close() }
         let c = tally.counts.withLock { $0 }
-        print("RESULT accepted=\(c.accepted) refused=\(c.refused) rejected=\(c.rejected) retries=\(c.retries) unanswered=\(c.unanswered)")
+        print("RESULT accepted=\(c.accepted) busy503=\(c.busy) interrupted503=\(c.refused) rejected=\(c.rejected) noanswer=\(c.retries) unanswered=\(c.unanswered)")
     }
 
-    enum Outcome { case accepted(String), refused, rejected, noAnswer }
+    /// `refused(atTheDoor:)`: a 503 from admission control (true) or from an interrupted request.
+    enum Outcome { case accepted(String), refused(atTheDoor: Bool), rejected, noAnswer }
 
     /// One attempt. A 503 is a refusal at the door (nothing stored); a 4xx a rejection; no
     /// answer, or a 500, may or may not have been stored: sent again with the same key.
@@ -104,7 +105,7 @@ struct BenchLoad: AsyncParsableCommand {
                       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                       let result = object["result"] as? [String: Any], let orderId = result["orderId"] as? String else { return .noAnswer }
                 return .accepted(orderId)
-            case 503: return .refused
+            case 503: return .refused(atTheDoor: text.contains("capacity") || text.contains("is behind"))
             case 400..<500: return .rejected
             default: return .noAnswer
             }

@@ -58,6 +58,9 @@ extension ShopFlowTests {
             #expect(try await shop.product("PROD_C").reserved == 40)
             let sagas: Int = try await shop.store.pool.query("SELECT count(*) AS n FROM saga.order_sagas").first!.decode("n")
             #expect(sagas == 40)
+            // A cancelled statement is no event a projection cannot apply: none stopped.
+            let projections = try await shop.request(.get, "/api/admin/projections")
+            #expect(!projections.json.contains("failed"), "\(projections.json)")
             // And the shop still takes orders, end to end.
             let after = try await shop.placeOrder([("PROD_C", 1)])
             #expect(after.result("orderStatus") == "30", "\(after.json)")

@@ -45,6 +45,9 @@ extension ShopFlowTests {
             #expect(try await eventually { try await shop.held(orderId, "PROD_1") == 1 })
             try await Task.sleep(for: .seconds(2))  // more than two step timeouts
             #expect(try await shop.order(orderId).status?.rawValue == "10", "still placed, not failed")
+            // The admin status names what readers wait for.
+            let status = try await shop.request(.get, "/api/admin/status")
+            #expect(status.json.contains(#""pid":\#(await slow.backendPID)"#), "\(status.json)")
             try await slow.execute("COMMIT")
             #expect(try await eventually { try await shop.order(orderId).status?.rawValue == "30" })
             #expect(try await shop.product("PROD_1").reserved == 1)
@@ -86,5 +89,36 @@ extension ShopFlowTests {
             let status = try await shop.request(.get, "/api/admin/status")
             #expect(status.json.contains(#""inventory":{"answered":1}"#), "\(status.json)")
         }
+    }
+}
+
+extension ShopFlowTests {
+    /// SIGTERM's graceful shutdown ends the shop within 10 s whatever it is doing: an inbox
+    /// jammed by a command failing again and again, readers held back by an open appender,
+    /// requests waiting for their sagas.
+    @Test func aGracefulShutdownEndsWithinTenSecondsWhateverTheShopIsDoing() async throws {
+        let hooks = Shop.Hooks { service, command, _ in
+            if service == .inventory, command.lines?.contains(where: { $0.productId == "PROD_POISON" }) == true { throw Poison() }
+        }
+        let clock = ContinuousClock()
+        let shutdownBegan = Locked<ContinuousClock.Instant?>(nil)
+        try await ShopHarness.run(hooks: hooks) { shop in
+            try await shop.register("PROD_1", qty: 100)
+            try await shop.register("PROD_POISON", qty: 100)
+            let database: String = try await shop.store.pool.query("SELECT current_database() AS db").first!.decode("db")
+            let slow = try await Connection.connect(to: try ConnectionString.replacingDatabase(in: TestDatabase.serverURL, with: database))
+            try await slow.execute("BEGIN")
+            try await slow.query("SELECT es.begin_append()")
+            try await slow.query("SELECT pg_current_xact_id()")
+            for product in ["PROD_POISON", "PROD_1", "PROD_1", "PROD_1"] {
+                Task { _ = try? await shop.placeOrder([(product, 1)]) }
+            }
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await shop.footprint()[1] == 4, "four sagas under way")
+            shutdownBegan.withLock { $0 = clock.now }
+        }
+        let took = clock.now - (try #require(shutdownBegan.value))
+        print("graceful shutdown took \(took)")
+        #expect(took < .seconds(10))
     }
 }
