@@ -66,12 +66,12 @@ let package = Package(
             "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
         ], swiftSettings: sameExecutor),
         // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
-        .target(name: "ShopHTTP", dependencies: ["Postgres", hummingbird, log]),
+        .target(name: "ShopHTTP", dependencies: ["Postgres", "ShopVocabulary", hummingbird, log]),
         // The command API: requests parsed into commands, the desks that record them and start sagas.
         .target(name: "CommandAPI", dependencies: [
             "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "ShopHTTP",
             "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
-            hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"), log, lifecycle,
         ], swiftSettings: sameExecutor),
         // The query API: reports, the gateway's API Composition and order history, the services' views, admin.
         .target(name: "QueryAPI", dependencies: [

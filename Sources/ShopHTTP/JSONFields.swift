@@ -1,4 +1,5 @@
 import Foundation
+import ShopVocabulary
 
 /// A JSON request body read field by field, so every complaint names the field
 /// (`orderReqDetails[0].qty must be a whole number`). Nothing a client sends reaches a
@@ -7,14 +8,14 @@ import Foundation
 /// would cut a PostgreSQL parameter short) and normalised to NFC (so two spellings of one
 /// id are one id, in Swift and in PostgreSQL alike).
 package struct JSONFields: Sendable {
-    private let object: [String: JSONInput]
+    private let object: [String: JSONTree]
     private let path: String
 
     package init(json data: Data) throws {
         guard !data.isEmpty else { throw ShopError.badRequest("the request body is empty; send a JSON object") }
-        let parsed: JSONInput
+        let parsed: JSONTree
         do {
-            parsed = try JSONDecoder().decode(JSONInput.self, from: data)
+            parsed = try JSONDecoder().decode(JSONTree.self, from: data)
         } catch {
             throw ShopError.badRequest("the request body is not valid JSON")
         }
@@ -22,20 +23,20 @@ package struct JSONFields: Sendable {
         self.init(object, path: "")
     }
 
-    private init(_ object: [String: JSONInput], path: String) {
+    private init(_ object: [String: JSONTree], path: String) {
         self.object = object
         self.path = path
     }
 
     private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    private func value(_ key: String) throws -> JSONInput {
+    private func value(_ key: String) throws -> JSONTree {
         guard let value = object[key] else { throw ShopError.badRequest("\(name(key)) is missing") }
         if case .null = value { throw ShopError.badRequest("\(name(key)) is null; send a value") }
         return value
     }
 
-    private func refuse(_ key: String, _ expected: String, _ value: JSONInput) -> ShopError {
+    private func refuse(_ key: String, _ expected: String, _ value: JSONTree) -> ShopError {
         ShopError.badRequest("\(name(key)) must be \(expected), not \(value.kind)")
     }
 
@@ -100,21 +101,7 @@ package struct JSONFields: Sendable {
     }
 }
 
-/// Any JSON value a client sent, with whole numbers kept exact when they fit an `Int64`.
-indirect enum JSONInput: Decodable, Sendable {
-    case null, bool(Bool), integer(Int64), number(Double), string(String), array([JSONInput]), object([String: JSONInput])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? container.decode(Int64.self) { self = .integer(n) }
-        else if let n = try? container.decode(Double.self) { self = .number(n) }
-        else if let s = try? container.decode(String.self) { self = .string(s) }
-        else if let a = try? container.decode([JSONInput].self) { self = .array(a) }
-        else { self = .object(try container.decode([String: JSONInput].self)) }
-    }
-
+extension JSONTree {
     /// What it is, for a complaint.
     var kind: String {
         switch self {

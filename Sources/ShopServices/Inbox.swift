@@ -96,13 +96,14 @@ package struct Inbox: Sendable {
         }
     }
 
-    /// Puts a parked command that was never answered back in line, with its attempts
-    /// reset. False when `seq` is no such command.
+    /// Puts a parked command that was never answered (nor dropped: its saga may have
+    /// compensated since) back in line, with its attempts reset. False when `seq` is no
+    /// such command.
     package func retry(_ seq: Int64, store: EventStore) async throws -> Bool {
         let moved = try await store.withTransaction(appends: false) { tx in
             let rows = try await tx.connection.query("""
-                UPDATE \(service.schema).inbox SET parked_at = NULL, attempts = 0, outcome = NULL
-                 WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL RETURNING seq
+                UPDATE \(service.schema).inbox SET parked_at = NULL, attempts = 0
+                 WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL AND outcome IS NULL RETURNING seq
                 """, [seq]).rows
             if !rows.isEmpty { tx.notifyAfterCommit(channel) }
             return !rows.isEmpty
@@ -116,7 +117,7 @@ package struct Inbox: Sendable {
     package func drop(_ seq: Int64, store: EventStore) async throws -> Bool {
         !(try await store.pool.query("""
             UPDATE \(service.schema).inbox SET outcome = 'dropped'
-             WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL RETURNING seq
+             WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL AND outcome IS NULL RETURNING seq
             """, [seq]).rows.isEmpty)
     }
 

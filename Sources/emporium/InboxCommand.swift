@@ -50,6 +50,15 @@ struct InboxCommand: AsyncParsableCommand {
         }
 
         var inbox: Inbox { Inbox(Partition(rawValue: service)!) }
+
+        /// Runs `action` on the command; it answers whether there was such a command to act on.
+        func act(on database: DatabaseOptions, done: String, _ action: (Inbox, Int64, EventStore) async throws -> Bool) async throws {
+            let store = try InboxCommand.store(database)
+            let acted = try await action(inbox, seq, store)
+            await store.close()
+            guard acted else { throw ValidationError("no parked, unanswered command \(seq) in the \(service) inbox") }
+            print("command \(seq) of the \(service) inbox \(done)")
+        }
     }
 
     struct Retry: AsyncParsableCommand {
@@ -59,11 +68,7 @@ struct InboxCommand: AsyncParsableCommand {
         @OptionGroup var target: Target
 
         func run() async throws {
-            let store = try InboxCommand.store(database)
-            let moved = try await target.inbox.retry(target.seq, store: store)
-            await store.close()
-            guard moved else { throw ValidationError("no parked, unanswered command \(target.seq) in the \(target.service) inbox") }
-            print("command \(target.seq) is back in the \(target.service) inbox")
+            try await target.act(on: database, done: "is back in the inbox") { try await $0.retry($1, store: $2) }
         }
     }
 
@@ -74,11 +79,7 @@ struct InboxCommand: AsyncParsableCommand {
         @OptionGroup var target: Target
 
         func run() async throws {
-            let store = try InboxCommand.store(database)
-            let dropped = try await target.inbox.drop(target.seq, store: store)
-            await store.close()
-            guard dropped else { throw ValidationError("no parked, unanswered command \(target.seq) in the \(target.service) inbox") }
-            print("command \(target.seq) of the \(target.service) inbox is dropped")
+            try await target.act(on: database, done: "is dropped") { try await $0.drop($1, store: $2) }
         }
     }
 }

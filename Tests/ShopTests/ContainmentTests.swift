@@ -33,12 +33,7 @@ extension ShopFlowTests {
     @Test func aStepAnsweredButNotYetReadIsNotFailedAtItsTimeout() async throws {
         try await ShopHarness.run(configure: { $0.stepTimeout = .milliseconds(800) }) { shop in
             try await shop.register("PROD_1", qty: 10)
-            let database: String = try await shop.store.pool.query("SELECT current_database() AS db").first!.decode("db")
-            // A registered appender with a transaction id, open: readers stop below it.
-            let slow = try await Connection.connect(to: try ConnectionString.replacingDatabase(in: TestDatabase.serverURL, with: database))
-            try await slow.execute("BEGIN")
-            try await slow.query("SELECT es.begin_append()")
-            try await slow.query("SELECT pg_current_xact_id()")
+            let slow = try await shop.openAppender()
             let placed = try await shop.request(.post, "/api/v1/orders", ShopHarness.orderBody([("PROD_1", 1)]))
             let orderId = try #require(placed.result("orderId"))
             // The reservation is applied and answered at once; the runner cannot read the answer.
@@ -105,20 +100,30 @@ extension ShopFlowTests {
         try await ShopHarness.run(hooks: hooks) { shop in
             try await shop.register("PROD_1", qty: 100)
             try await shop.register("PROD_POISON", qty: 100)
-            let database: String = try await shop.store.pool.query("SELECT current_database() AS db").first!.decode("db")
-            let slow = try await Connection.connect(to: try ConnectionString.replacingDatabase(in: TestDatabase.serverURL, with: database))
-            try await slow.execute("BEGIN")
-            try await slow.query("SELECT es.begin_append()")
-            try await slow.query("SELECT pg_current_xact_id()")
+            let slow = try await shop.openAppender()
             for product in ["PROD_POISON", "PROD_1", "PROD_1", "PROD_1"] {
                 Task { _ = try? await shop.placeOrder([(product, 1)]) }
             }
             try await Task.sleep(for: .seconds(1))
             #expect(try await shop.footprint()[1] == 4, "four sagas under way")
+            withExtendedLifetime(slow) {}  // open until the shutdown begins
             shutdownBegan.withLock { $0 = clock.now }
         }
         let took = clock.now - (try #require(shutdownBegan.value))
         print("graceful shutdown took \(took)")
         #expect(took < .seconds(10))
+    }
+}
+
+extension ShopHarness {
+    /// A transaction registered as appending, with a transaction id, left open: readers stop
+    /// below it until it ends.
+    func openAppender() async throws -> Connection {
+        let database: String = try await store.pool.query("SELECT current_database() AS db").first!.decode("db")
+        let connection = try await Connection.connect(to: try ConnectionString.replacingDatabase(in: TestDatabase.serverURL, with: database))
+        try await connection.execute("BEGIN")
+        try await connection.query("SELECT es.begin_append()")
+        try await connection.query("SELECT pg_current_xact_id()")
+        return connection
     }
 }

@@ -64,7 +64,7 @@ struct ShopHarness: Sendable {
     }
 
     func request(_ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, headers: [String: String] = [:]) async throws -> Reply {
-        let client = TestClient(host: "localhost", port: port, configuration: .init(timeout: .seconds(60)))
+        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(60)))
         client.connect()
         var fields = HTTPFields()
         fields[.contentType] = "application/json"

@@ -1,0 +1,40 @@
+import EventSourcing
+import Foundation
+import ShopServices
+import ShopVocabulary
+import Testing
+import TestSupport
+
+extension ShopFlowTests {
+    /// What `emporium inbox list|retry|drop` do: a command parked without an answer is
+    /// listed as waiting; retried, it is claimed and applied again; dropped, it stays
+    /// listed as dropped and is never claimed.
+    @Test func aParkedCommandCanBeListedRetriedOrDropped() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            let inbox = Inbox(.payment)
+            let commands = (0..<2).map { _ in
+                ServiceCommand(commandId: UUID(), sagaId: UUID(), command: .createPayment, orderId: "ORDER_\(UUID().uuidString.prefix(8))")
+            }
+            try await store.withTransaction { tx in try await inbox.enqueue(commands, in: tx) }
+            // Both parked without an answer, as a worker does when even the rejection fails.
+            let seqs = try await store.withTransaction(appends: false) { try await inbox.claim(upTo: 10, in: $0).map(\.seq) }
+            for seq in seqs {
+                #expect(try await inbox.recordFailure(seq, error: "boom", store: store) == 1)
+                try await store.withTransaction(appends: false) { try await inbox.park(seq, answer: nil, in: $0) }
+            }
+            try #require(seqs.count == 2)
+            #expect(try await inbox.parked(store: store).map(\.state) == ["waiting", "waiting"])
+            #expect(try await store.withTransaction(appends: false) { try await inbox.claim(upTo: 10, in: $0) }.isEmpty)
+
+            #expect(try await inbox.retry(seqs[0], store: store))
+            #expect(try await inbox.drop(seqs[1], store: store))
+            #expect(try await inbox.parked(store: store).map(\.state) == ["dropped"])
+            let claimable = try await store.withTransaction(appends: false) { try await inbox.claim(upTo: 10, in: $0) }
+            #expect(claimable.map(\.seq) == [seqs[0]])
+            // Neither can be retried or dropped again; an unknown seq neither.
+            #expect(try await inbox.retry(seqs[1], store: store) == false)
+            #expect(try await inbox.drop(999_999, store: store) == false)
+        }
+    }
+}
