@@ -95,7 +95,7 @@ package struct CommandIntake: Sendable {
             throw ShopError.badRequest("X-Emporium-Fail is refused: fault injection is off (start the server with --allow-fault-injection)")
         }
         guard let step = SagaStep(rawValue: value.trimmingCharacters(in: .whitespaces)) else {
-            throw ShopError.badRequest("X-Emporium-Fail: unknown step \(value) (steps: \(SagaStep.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ShopError.badRequest("X-Emporium-Fail: unknown step \(value.prefix(60)) (steps: \(SagaStep.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         return step
     }

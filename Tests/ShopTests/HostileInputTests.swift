@@ -76,6 +76,16 @@ extension ShopFlowTests {
             // (Hummingbird leaves a query value with %00 undecoded: a filter that matches nothing.)
             let filtered = try await shop.request(.get, "/api/v1/reports?userId=a%00b&orderStatus=%F0%9F%92%A5")
             #expect(filtered.status == 200 || filtered.status == 400, "\(filtered.json)")
+            // Query parameters that steer a request, and the fault header.
+            for (method, path) in [("POST", "/api/v1/orders?wait=nan"), ("POST", "/api/v1/orders?wait=1e400"), ("POST", "/api/v1/orders?wait=-1"),
+                                   ("GET", "/api/v1/reports?limit=99999999999999999999"), ("GET", "/api/v1/reports?limit=-1"),
+                                   ("GET", "/api/v1/reports?limit=1.5"), ("GET", "/api/v1/reports/x?minPosition=-1:-1")] {
+                let reply = try await shop.request(.init(method)!, path, method == "POST" ? ShopHarness.orderBody([("PROD_1", 1)]) : nil)
+                #expect(reply.status == 400, "\(method) \(path): \(reply.status) \(reply.json.prefix(200))")
+            }
+            let fault = try await shop.request(.post, "/api/v1/orders", ShopHarness.orderBody([("PROD_1", 1)]),
+                                               headers: ["X-Emporium-Fail": String(repeating: "x", count: 5_000)])
+            #expect(fault.status == 400 && fault.message.contains("X-Emporium-Fail"), "\(fault.json.prefix(200))")
             let deleted = try await shop.request(.delete, "/api/v1/orders/a%00b")
             #expect(deleted.status == 400, "\(deleted.json)")
             let key = try await shop.request(.post, "/api/v1/orders", ShopHarness.orderBody([("PROD_1", 1)]),
