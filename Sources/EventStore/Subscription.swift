@@ -65,12 +65,8 @@ public struct Subscription: Service {
     }
 
     static func isRetryable(_ error: any Error) -> Bool {
-        switch error {
-        case let error as PostgresError: return error.isTransient
-        case let failure as BatchFailure: return failure.error.isTransient
-        case EventStoreError.checkpointConflict: return true
-        default: return false
-        }
+        if case EventStoreError.checkpointConflict = error { return true }
+        return PostgresError.isTransient(error)
     }
 
     /// From the checkpoint: catch up, wait for a wake-up or the poll, and again, until

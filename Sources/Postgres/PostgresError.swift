@@ -119,3 +119,21 @@ public struct BatchFailure: Error, CustomStringConvertible {
 
     public var description: String { "statement \(index.map(String.init) ?? "queued earlier") of a batch failed: \(error)" }
 }
+
+extension PostgresError {
+    /// The database error inside `error`, if it is one: a `PostgresError`, or the error a
+    /// batch failed with.
+    public static func underlying(_ error: any Error) -> PostgresError? {
+        switch error {
+        case let error as PostgresError: error
+        case let failure as BatchFailure: failure.error
+        default: nil
+        }
+    }
+
+    /// `isTransient` of whatever database error `error` holds (false for other errors).
+    public static func isTransient(_ error: any Error) -> Bool { underlying(error)?.isTransient ?? false }
+
+    /// `isConnectionError` of whatever database error `error` holds (false for other errors).
+    public static func isLostConnection(_ error: any Error) -> Bool { underlying(error)?.isConnectionError ?? false }
+}

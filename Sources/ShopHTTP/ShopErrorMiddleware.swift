@@ -23,34 +23,18 @@ package struct ShopErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let refused = ShopError(error.status, Self.message(error, request))
             logger.info("request refused", metadata: refusal(request, refused))
             throw refused
-        } catch let error where Self.isTransient(error) {
+        } catch let error where PostgresError.isTransient(error) {
             logger.warning("request interrupted by the database", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
             // A lost connection may have lost the answer to a COMMIT that went through: only
             // a retry with the same Idempotency-Key tells. A cancelled statement, a deadlock
             // or a busy pool rolled the transaction back: nothing of it is stored.
-            if Self.isLostConnection(error) {
+            if PostgresError.isLostConnection(error) {
                 throw ShopError.unavailable("the connection to the database broke; the request may or may not have been applied: send it again with the same Idempotency-Key, which applies it once")
             }
             throw ShopError.unavailable("the database interrupted this request and nothing of it was stored; send it again")
         } catch {
             logger.error("request failed", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
             throw ShopError.internalError
-        }
-    }
-
-    static func isTransient(_ error: any Error) -> Bool {
-        switch error {
-        case let error as PostgresError: error.isTransient
-        case let failure as BatchFailure: failure.error.isTransient
-        default: false
-        }
-    }
-
-    static func isLostConnection(_ error: any Error) -> Bool {
-        switch error {
-        case let error as PostgresError: error.isConnectionError
-        case let failure as BatchFailure: failure.error.isConnectionError
-        default: false
         }
     }
 

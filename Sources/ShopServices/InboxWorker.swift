@@ -95,13 +95,11 @@ package struct InboxWorker: Service {
     /// Attempts at one command before it is parked.
     package static let maxAttempts = 5
 
+    /// Not the command's fault: tried again without counting an attempt (a stream that moved
+    /// under it is read again).
     static func isTransient(_ error: any Error) -> Bool {
-        switch error {
-        case let error as PostgresError: error.isTransient
-        case let failure as BatchFailure: failure.error.isTransient
-        case EventStoreError.versionConflict: true
-        default: false
-        }
+        if case EventStoreError.versionConflict = error { return true }
+        return PostgresError.isTransient(error)
     }
 
     /// Runs `work` for the command `seq`, naming the command in its failure.
