@@ -66,7 +66,7 @@ let package = Package(
             "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
         ], swiftSettings: sameExecutor),
         // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
-        .target(name: "ShopHTTP", dependencies: ["Postgres", "ShopVocabulary", hummingbird, log]),
+        .target(name: "ShopHTTP", dependencies: ["Postgres", "ShopVocabulary", hummingbird, log, lifecycle]),
         // The command API: requests parsed into commands, the desks that record them and start sagas.
         .target(name: "CommandAPI", dependencies: [
             "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "ShopHTTP",

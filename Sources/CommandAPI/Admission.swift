@@ -44,9 +44,9 @@ package final class Admission: Service, Sendable {
         self.logger = logger
     }
 
-    /// Lets a saga-starting command in, or refuses it; the caller calls `finished()` once
-    /// its transaction has ended, committed or not.
-    package func enter() throws {
+    /// Lets a saga-starting command in, or refuses it; the caller calls `finished()` on what
+    /// it returns once its transaction has ended, committed or not.
+    package func enter() throws -> Admission {
         let refusal: String? = measured.withLock { state in
             if state.estimate >= settings.maxRunningSagas {
                 return "the shop is at capacity (\(state.estimate) orders in flight, at most \(settings.maxRunningSagas))"
@@ -60,6 +60,7 @@ package final class Admission: Service, Sendable {
         if let refusal {
             throw ShopError.unavailable("\(refusal); nothing was stored; try again shortly", retryAfter: 1)
         }
+        return self
     }
 
     package func finished() {

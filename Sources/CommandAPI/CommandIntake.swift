@@ -26,8 +26,10 @@ package struct CommandIntake: Sendable {
     let settings: Settings
     let store: EventStore
     let sagaWait: SagaWait
-    /// The door for the commands that start sagas (the order and delivery services').
+    /// The door for the commands that start sagas.
     let admission: Admission
+    /// The services whose commands start sagas, so pass the door.
+    static let startsSagas: Set<Partition> = [.order, .delivery]
 
     /// A command request as it came in.
     struct Received: Sendable {
@@ -69,16 +71,12 @@ package struct CommandIntake: Sendable {
     /// its saga when asked, and answers.
     func run(_ received: Received, for service: Partition, _ work: sending (EventStoreTransaction) async throws -> Answer) async throws -> Response {
         do {
-            let admitted = service == .order || service == .delivery
-            if admitted { try admission.enter() }
             var answer: Answer
             do {
+                let admitted = Self.startsSagas.contains(service) ? try admission.enter() : nil
+                defer { admitted?.finished() }
                 answer = try await IdempotencyKeys(service: service).run(
                     key: received.idempotencyKey, fingerprint: received.fingerprint, store: store, work)
-                if admitted { admission.finished() }
-            } catch {
-                if admitted { admission.finished() }
-                throw error
             }
             if let wait = received.wait, let sagaId = answer.sagaId {
                 answer = try await sagaWait.finished(answer, sagaId: sagaId, within: wait)

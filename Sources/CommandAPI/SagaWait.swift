@@ -1,6 +1,5 @@
 import Foundation
 import SagaRuntime
-import ServiceLifecycle
 import Ordering
 import ShopHTTP
 import ShopVocabulary
@@ -22,11 +21,9 @@ struct SagaWait: Sendable {
     }
 
     func finished(_ accepted: Answer, sagaId: UUID, within seconds: Double) async throws -> Answer {
-        // A graceful shutdown ends the wait at once: the answer goes out as things stand.
-        let waited = try await waiters.ifRoom {
-            try? await cancelWhenGracefulShutdown { await completions.wait(for: sagaId, timeout: .milliseconds(Int64(seconds * 1000))) }
+        guard try await waiters.ifRoom({ await completions.wait(for: sagaId, timeout: .milliseconds(Int64(seconds * 1000))) }) != nil else {
+            return accepted
         }
-        guard waited != nil else { return accepted }
         guard let outcome = try await sagas.outcome(sagaId) else { return accepted }
         let order: Order = try await sagas.store.load(from: ShopIDs.order(outcome.orderId))
         let finished = Finished(orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status,

@@ -23,9 +23,13 @@ struct ReadYourWrites: Sendable {
             throw ShopError.badRequest("minPosition must look like 1234:56, as commands return it")
         }
         guard let projection else { return [:] }
-        let waited = try await waiters.ifRoom { try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: maxWait) }
-        var caughtUp = waited ?? false
-        if waited == nil { caughtUp = try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: .zero) }
-        return caughtUp ? [:] : [Self.staleHeader: "true"]
+        let store = store
+        @Sendable func caughtUp(within timeout: Duration) async throws -> Bool {
+            try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: timeout)
+        }
+        // Without room to wait, it looks once.
+        let waited = try await waiters.ifRoom { [maxWait] in try await caughtUp(within: maxWait) }
+        let caught = if let waited { waited } else { try await caughtUp(within: .zero) }
+        return caught ? [:] : [Self.staleHeader: "true"]
     }
 }

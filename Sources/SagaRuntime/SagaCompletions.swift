@@ -21,8 +21,6 @@ package final class SagaCompletions: Service {
     private let logger: Logger
     private let slots = Mutex<[UUID: [UInt64: Slot]]>([:])
     private let nextSlot = Atomic<UInt64>(0)
-    /// Set at shutdown: waits end at once, so waiting requests are answered (as things stand).
-    private let closed = Atomic<Bool>(false)
 
     package init(sagas: SagaStore, listener: Listener, pollInterval: Duration = .seconds(1), logger: Logger) {
         self.sagas = sagas
@@ -33,7 +31,6 @@ package final class SagaCompletions: Service {
 
     /// Returns when saga `sagaId` has finished or `timeout` has passed.
     package func wait(for sagaId: UUID, timeout: Duration) async {
-        guard !closed.load(ordering: .acquiring) else { return }
         let id = nextSlot.add(1, ordering: .relaxed).newValue
         // Registered before the first check, so a finish between the two is not missed.
         slots.withLock { $0[sagaId, default: [:]][id] = .registered }
@@ -98,8 +95,5 @@ package final class SagaCompletions: Service {
                 if !waited.isEmpty { await self.resumeFinished(among: waited) }
             }
         }
-        // Shutting down: every request still waiting is answered now, as things stand.
-        closed.store(true, ordering: .releasing)
-        for sagaId in slots.withLock({ Array($0.keys) }) { release(sagaId) }
     }
 }
