@@ -129,7 +129,7 @@ public actor Connection {
     }
 
     private func runPrepared(_ sql: String, _ texts: [String?]) throws -> QueryResult {
-        try refuseNUL(texts)
+        if let error = nulError(texts) { throw error }
         let conn = try liveHandle()
         let name = try preparedName(for: sql, parameterCount: texts.count, conn)
         let result = withOptionalCStrings(texts) { values in
@@ -295,10 +295,6 @@ extension Connection {
 /// libpq takes parameters as C strings, so a NUL would silently cut one short (an id
 /// `A\0B` would become `A`): refused before anything is sent. Text that PostgreSQL stores
 /// cannot hold a NUL anyway.
-func refuseNUL(_ texts: [String?]) throws {
-    if let error = nulError(texts) { throw error }
-}
-
 func nulError(_ texts: [String?]) -> PostgresError? {
     texts.firstIndex { $0?.utf8.contains(0) ?? false }.map {
         .usage("parameter $\($0 + 1) holds a NUL character, which a PostgreSQL parameter cannot carry")

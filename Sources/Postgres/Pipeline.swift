@@ -34,8 +34,10 @@ extension Connection {
     /// The pipeline itself; failures are `BatchFailure`s naming the statement.
     func runPipeline(_ statements: [Statement]) throws -> [QueryResult] {
         guard !statements.isEmpty else { return [] }
-        for (index, statement) in statements.enumerated() {
-            if let error = nulError(statement.parameters.map { $0?.postgresText }) { throw BatchFailure(index: index, error: error) }
+        // Every parameter as text once, checked before anything is sent.
+        let texts = statements.map { $0.parameters.map { $0?.postgresText } }
+        for (index, statementTexts) in texts.enumerated() {
+            if let error = nulError(statementTexts) { throw BatchFailure(index: index, error: error) }
         }
         let conn = try liveHandle()
         let fresh = Set(statements.filter { !Self.isTransactionControl($0.sql) && prepared[$0.sql] == nil }.map(\.sql))
@@ -55,7 +57,7 @@ extension Connection {
         enum Sent { case prepare(sql: String), statement(index: Int) }
         var sent: [Sent] = []
         for (index, statement) in statements.enumerated() {
-            let texts = statement.parameters.map { $0?.postgresText }
+            let texts = texts[index]
             let ok: Int32
             if Self.isTransactionControl(statement.sql) {
                 ok = PQsendQueryParams(conn, statement.sql, 0, nil, nil, nil, nil, 0)

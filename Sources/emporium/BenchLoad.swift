@@ -20,9 +20,7 @@ struct BenchLoad: AsyncParsableCommand {
     @Option(help: "Seconds after the end to keep retrying an unanswered order.") var grace = 60
 
     func validate() throws {
-        guard let host = URL(string: url)?.host, host.hasPrefix("127.") || host == "localhost" else {
-            throw ValidationError("load goes to loopback addresses only (127.0.0.0/8), not \(url)")
-        }
+        try requireLoopback(url)
         guard clients > 0, seconds > 0 else { throw ValidationError("clients and seconds must be positive") }
     }
 

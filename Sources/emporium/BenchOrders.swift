@@ -16,9 +16,7 @@ struct BenchOrders: AsyncParsableCommand {
     @Option(help: "Orders per second for all callers together; 0: as fast as they can.") var rate = 0.0
 
     func validate() throws {
-        guard let host = URL(string: url)?.host, host.hasPrefix("127.") || host == "localhost" else {
-            throw ValidationError("load goes to loopback addresses only (127.0.0.0/8), not \(url)")
-        }
+        try requireLoopback(url)
         guard clients > 0, seconds > 0, products > 0 else { throw ValidationError("clients, seconds and products must be positive") }
     }
 
