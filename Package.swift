@@ -4,6 +4,7 @@ import PackageDescription
 let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 /// Nonisolated async functions run on their caller's executor: a transaction's body, started
 /// on its connection's own thread, stays there instead of hopping off and back per statement.
 let sameExecutor: [SwiftSetting] = [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
@@ -26,6 +27,9 @@ let package = Package(
         // Named because the HTTP targets use their types (HTTPField, NIOTooManyBytesError) directly.
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Counters, gauges and timers in the code (swift-metrics), shown at /metrics in Prometheus's format.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.7.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // libpq's C API, found through pkg-config (Debian: libpq-dev).
@@ -46,7 +50,7 @@ let package = Package(
         // The create/update/delete flows as data: steps, commands, compensations. Pure.
         .target(name: "OrderSaga", dependencies: ["EventSourcing"]),
         // Append, read, subscribe, checkpoints — on PostgreSQL. The only Swift that touches es.*.
-        .target(name: "EventStore", dependencies: ["Postgres", "EventSourcing", log, lifecycle], swiftSettings: sameExecutor),
+        .target(name: "EventStore", dependencies: ["Postgres", "EventSourcing", log, lifecycle, metrics], swiftSettings: sameExecutor),
         // Applies migrations/ and sql/ to a database.
         .target(name: "Migrations", dependencies: ["Postgres", log], swiftSettings: sameExecutor),
         // What the roles say to each other: ids, inbox commands, JSON passed through. Pure.
@@ -63,7 +67,7 @@ let package = Package(
         // The order saga at run time: its store, the runner that takes the services' answers, timeouts, waiters.
         .target(name: "SagaRuntime", dependencies: [
             "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "OrderSaga",
-            "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
+            "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle, metrics,
         ], swiftSettings: sameExecutor),
         // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
         .target(name: "ShopHTTP", dependencies: ["Postgres", "ShopVocabulary", hummingbird, log, lifecycle]),
@@ -82,7 +86,8 @@ let package = Package(
         // Wiring only: every role in one process, under one ServiceGroup.
         .target(name: "Shop", dependencies: [
             "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "Reporting",
-            "ShopHTTP", "CommandAPI", "QueryAPI", hummingbird, log, lifecycle,
+            "ShopHTTP", "CommandAPI", "QueryAPI", hummingbird, log, lifecycle, metrics,
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: sameExecutor),
         .executableTarget(name: "emporium", dependencies: [
             "Postgres", "Migrations", "EventSourcing", "EventStore", "Reporting", "ShopServices", "Shop",

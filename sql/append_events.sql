@@ -15,6 +15,10 @@ CREATE OR REPLACE FUNCTION es.append_events(
     p_events           jsonb
 ) RETURNS TABLE (outcome text, stream_version bigint, positions bigint[], xact_id xid8)
 LANGUAGE plpgsql
+-- Runs with its owner's rights (service roles may not INSERT into es.events themselves),
+-- so it checks the caller itself and trusts no search_path.
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 -- The statements below name the partitioned parent. Planned per call (custom plans, which
 -- the plan cache keeps preferring because a custom plan prunes to one partition at plan
 -- time) they cost more than they run; generic plans prune at run time just as well.
@@ -30,6 +34,8 @@ DECLARE
     v_stored_any     integer;
     v_current        bigint;
 BEGIN
+    PERFORM es.require_own_service(p_service);
+
     IF v_count = 0 THEN
         RAISE EXCEPTION 'append_events: no events given' USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -91,3 +97,6 @@ BEGIN
       FROM inserted i;
 END
 $$;
+
+-- Only the roles --create-roles grants it to (and the owner) may append.
+REVOKE ALL ON FUNCTION es.append_events(text, text, bigint, jsonb) FROM PUBLIC;

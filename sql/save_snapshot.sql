@@ -7,10 +7,18 @@ CREATE OR REPLACE FUNCTION es.save_snapshot(
     p_snapshot_type  text,
     p_state          jsonb
 ) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM es.require_own_service(p_service);
     INSERT INTO es.snapshots (service, stream_id, version, snapshot_type, state)
     VALUES (p_service, p_stream_id, p_version, p_snapshot_type, p_state)
     ON CONFLICT (service, stream_id) DO UPDATE
        SET version = excluded.version, snapshot_type = excluded.snapshot_type, state = excluded.state, saved_at = now()
-     WHERE es.snapshots.version < excluded.version OR es.snapshots.snapshot_type <> excluded.snapshot_type
+     WHERE es.snapshots.version < excluded.version OR es.snapshots.snapshot_type <> excluded.snapshot_type;
+END
 $$;
+
+REVOKE ALL ON FUNCTION es.save_snapshot(text, text, bigint, text, jsonb) FROM PUBLIC;

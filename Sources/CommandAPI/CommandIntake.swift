@@ -29,7 +29,7 @@ package struct CommandIntake: Sendable {
     /// The door for the commands that start sagas.
     let admission: Admission
     /// The services whose commands start sagas, so pass the door.
-    static let startsSagas: Set<Partition> = [.order, .delivery]
+    package static let startsSagas: Set<Partition> = [.order, .delivery]
 
     /// A command request as it came in.
     struct Received: Sendable {

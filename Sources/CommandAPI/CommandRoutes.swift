@@ -1,3 +1,4 @@
+import EventSourcing
 import Hummingbird
 import SagaRuntime
 import ShopHTTP
@@ -17,9 +18,11 @@ package struct CommandRoutes: Sendable {
         deliveries = DeliveryController(intake: intake, desk: DeliveryDesk(sagas: sagas))
     }
 
-    package func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        orders.addRoutes(to: router)
-        products.addRoutes(to: router)
-        deliveries.addRoutes(to: router)
+    /// The routes of the services this process runs: orders (order), products (inventory),
+    /// delivery changes (delivery).
+    package func addRoutes(to router: some RouterMethods<BasicRequestContext>, for services: Set<Partition> = Set(Partition.allCases)) {
+        if services.contains(.order) { orders.addRoutes(to: router) }
+        if services.contains(.inventory) { products.addRoutes(to: router) }
+        if services.contains(.delivery) { deliveries.addRoutes(to: router) }
     }
 }

@@ -37,7 +37,7 @@ struct DeliveryDesk: Sendable {
             throw ShopError.conflict(rejection.reason)
         case .success(let event):
             let correlation = UUID()
-            let appended = try await tx.append([event], to: &delivery, metadata: EventMetadata(correlationId: correlation))
+            let appended = try await tx.append([event], to: &delivery, metadata: EventMetadata(correlationId: correlation, traceparent: Traceparent.current))
             if change.status == .delivering {
                 let ship = ServiceCommand(sagaId: correlation, command: .shipStock, orderId: orderId)
                 try await Inbox(for: ship).enqueue([ship], in: tx)

@@ -1,3 +1,4 @@
+import EventSourcing
 import EventStore
 import Inventory
 import ShopHTTP
@@ -28,7 +29,7 @@ struct Warehouse: Sendable {
         case .success(let event):
             let appended: AppendResult
             do {
-                appended = try await tx.append([event], to: &existing, metadata: .init())
+                appended = try await tx.append([event], to: &existing, metadata: EventMetadata(traceparent: Traceparent.current))
             } catch EventStoreError.versionConflict {
                 throw ShopError.conflict("product \(product.productId) is already registered")
             }

@@ -8,10 +8,14 @@ public struct EventMetadata: Codable, Sendable, Hashable {
     public var causationId: UUID?
     /// The command whose handling appended this event.
     public var commandId: UUID?
+    /// The W3C trace context of the request that began the flow: one order's events,
+    /// across every process that appended them, share its trace id.
+    public var traceparent: String?
 
-    public init(correlationId: UUID? = nil, causationId: UUID? = nil, commandId: UUID? = nil) {
+    public init(correlationId: UUID? = nil, causationId: UUID? = nil, commandId: UUID? = nil, traceparent: String? = nil) {
         self.correlationId = correlationId
         self.causationId = causationId
         self.commandId = commandId
+        self.traceparent = traceparent
     }
 }

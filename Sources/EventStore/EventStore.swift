@@ -28,12 +28,13 @@ public struct EventStore: Sendable {
     public func append(_ events: [NewEvent], to stream: StreamID, expected: ExpectedVersion) async throws -> AppendResult {
         do {
             // One statement: its own transaction, one round trip.
-            let (result, channels) = try await pool.withConnection { connection in
+            let (result, transaction) = try await pool.withConnection { connection in
                 // One statement, its own transaction: es.append_events registers it.
                 let transaction = EventStoreTransaction(connection: connection, appends: true)
-                return (try await transaction.append(events, to: stream, expected: expected), transaction.channelsToNotify)
+                return (try await transaction.append(events, to: stream, expected: expected), transaction)
             }
-            await notifier.committed(channels)
+            transaction.committed()
+            await notifier.committed(transaction.channelsToNotify)
             return result
         } catch PostgresError.uniqueViolation(let error) where error.constraint?.contains("event_id") == true {
             // The same ids raced in through another stream's append; nothing of ours was kept.
@@ -62,6 +63,7 @@ public struct EventStore: Sendable {
             await pool.release(connection)
             throw transaction.translated(error)
         }
+        transaction.committed()
         await notifier.committed(transaction.channelsToNotify)
         return value
     }

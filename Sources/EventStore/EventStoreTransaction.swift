@@ -9,6 +9,10 @@ public final class EventStoreTransaction: Sendable {
     /// inbox rows) in the same transaction.
     public let connection: Connection
     private let channels = Mutex<Set<String>>([])
+    /// What to do once the transaction has committed (count a saga's outcome, say).
+    private let commitActions = Mutex<[@Sendable () -> Void]>([])
+    /// Events appended per partition, counted once the transaction commits.
+    private let appendedCounts = Mutex<[Partition: Int]>([:])
     /// The checkpoint this transaction moves, if any: to name it when the move fails.
     private let checkpointMove = Mutex<(subscriber: String, source: String)?>(nil)
 
@@ -22,6 +26,19 @@ public final class EventStoreTransaction: Sendable {
 
     /// The channels to NOTIFY once this transaction has committed.
     var channelsToNotify: Set<String> { channels.withLock { $0 } }
+
+    var appended: [Partition: Int] { appendedCounts.withLock { $0 } }
+
+    /// Runs `action` after this transaction commits; never if it rolls back.
+    public func afterCommit(_ action: @escaping @Sendable () -> Void) {
+        commitActions.withLock { $0.append(action) }
+    }
+
+    /// Called once the transaction has committed.
+    func committed() {
+        StoreMetrics.committed(appended)
+        for action in commitActions.withLock({ $0 }) { action() }
+    }
 
     /// Sends a NOTIFY on `channel` after this transaction commits (coalesced, never inside
     /// it), e.g. for an inbox row written here.
@@ -40,7 +57,10 @@ public final class EventStoreTransaction: Sendable {
         let statement = try EventRows.appendStatement(events, to: stream, expected: expected)
         let result = try await connection.query(statement.sql, statement.parameters)
         let outcome = try EventRows.appendResult(result, stream: stream, expected: expected)
-        if outcome.outcome == .appended { notifyAfterCommit(stream.partition.channel) }
+        if outcome.outcome == .appended {
+            notifyAfterCommit(stream.partition.channel)
+            appendedCounts.withLock { $0[stream.partition, default: 0] += events.count }
+        }
         return outcome
     }
 

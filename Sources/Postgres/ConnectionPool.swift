@@ -32,6 +32,8 @@ public actor ConnectionPool {
     private var opened = 0
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Connection?, any Error>)] = []
     private var nextWaiterID: UInt64 = 0
+    /// Callers waiting in line for a connection now.
+    public var waiting: Int { waiters.count }
     private var closed = false
 
     public init(_ configuration: Configuration, logger: Logger = Logger(label: "emporium.postgres.pool")) {

@@ -9,12 +9,17 @@ import ShopServices
 /// status: its services' restarts and the transactions readers are waiting for.
 struct AdminController: Sendable {
     let store: EventStore
-    let rebuilds: RebuildQueue
+    /// Where rebuilds run: in a process with the projector role; nil elsewhere.
+    let rebuilds: RebuildQueue?
     let restarts: Restarts
+    let replicas: ReplicaStates
 
     struct Status: Encodable {
         /// Restarts per service since the process started (only those that failed).
         var restarts: [String: Int]
+        /// The loops one replica runs at a time, and whether this process is running each
+        /// (`active`) or waiting to take over (`standby`).
+        var replicas: [String: String]
         /// The appending transactions readers wait for, oldest first.
         var horizonHolders: [HorizonHolder]
         /// Commands parked after failing again and again, per service and state
@@ -26,6 +31,9 @@ struct AdminController: Sendable {
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.get("/api/admin/status", use: status)
         router.get("/api/admin/projections", use: projections)
+    }
+
+    func addRebuildRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.post("/api/admin/projections/:name/rebuild", use: rebuild)
     }
 
@@ -38,7 +46,7 @@ struct AdminController: Sendable {
         for service in Partition.allCases {
             for command in try await Inbox(service).parked(store: store) { parked[service.rawValue, default: [:]][command.state, default: 0] += 1 }
         }
-        return try Envelope.response(.ok, "ok", Status(restarts: restarts.all, horizonHolders: try await store.horizonHolders(),
+        return try Envelope.response(.ok, "ok", Status(restarts: restarts.all, replicas: replicas.all.mapValues(\.rawValue), horizonHolders: try await store.horizonHolders(),
                                                        parkedCommands: parked, projections: try await ProjectionStatus.all(store)))
     }
 
@@ -47,6 +55,7 @@ struct AdminController: Sendable {
         let name = try context.parameters.require("name")
         guard let projection = Projections.named(name) else { throw ShopError.notFound("\(RebuildError.unknownProjection(name))") }
         if try await ProjectionRebuild.isRunning(name, store: store) { throw ShopError.conflict("\(RebuildError.alreadyRunning(name))") }
+        guard let rebuilds else { throw ShopError.notFound("rebuilds are served by the projector role") }
         rebuilds.request(projection)
         return try Envelope.response(.accepted, "rebuild of \(name) started; GET /api/admin/projections shows it", ["projection": name])
     }

@@ -1,3 +1,4 @@
+import EventSourcing
 import EventStore
 import Hummingbird
 import Reporting
@@ -12,18 +13,30 @@ package struct QueryRoutes: Sendable {
     let views: ServiceViewController
     let admin: AdminController
 
-    package init(store: EventStore, composer: OrderComposer, rebuilds: RebuildQueue, restarts: Restarts, waiters: Waiters) {
-        let readYourWrites = ReadYourWrites(store: store, waiters: waiters)
-        reports = ReportController(queries: ReportQueries(store: store), readYourWrites: readYourWrites)
+    /// `readStore` serves the reports (a streaming standby, say); everything else reads `store`.
+    package init(store: EventStore, readStore: EventStore, composer: OrderComposer, rebuilds: RebuildQueue?, restarts: Restarts,
+                 replicas: ReplicaStates, waiters: Waiters) {
+        let readYourWrites = ReadYourWrites(store: readStore, waiters: waiters)
+        reports = ReportController(queries: ReportQueries(store: readStore), readYourWrites: readYourWrites)
         gateway = GatewayController(composer: composer, history: OrderHistory(store: store), readYourWrites: readYourWrites)
         views = ServiceViewController(views: ServiceViews(store: store))
-        admin = AdminController(store: store, rebuilds: rebuilds, restarts: restarts)
+        admin = AdminController(store: store, rebuilds: rebuilds, restarts: restarts, replicas: replicas)
     }
 
-    package func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    /// The gateway's routes: reports, composition, history and the admin status.
+    package func addGatewayRoutes(to router: some RouterMethods<BasicRequestContext>) {
         reports.addRoutes(to: router)
         gateway.addRoutes(to: router)
-        views.addRoutes(to: router)
         admin.addRoutes(to: router)
+    }
+
+    /// A service's own views (what the gateway composes), for the services this process runs.
+    package func addServiceRoutes(to router: some RouterMethods<BasicRequestContext>, for services: Set<Partition>) {
+        views.addRoutes(to: router, for: services)
+    }
+
+    /// Rebuilds on demand: served where the projections run.
+    package func addRebuildRoutes(to router: some RouterMethods<BasicRequestContext>) {
+        admin.addRebuildRoutes(to: router)
     }
 }

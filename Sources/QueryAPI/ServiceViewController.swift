@@ -1,3 +1,4 @@
+import EventSourcing
 import Hummingbird
 import ShopHTTP
 
@@ -13,13 +14,18 @@ struct ServiceViewController: Sendable {
         var deliveryStatus: String
     }
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        router.get("\(ServiceViews.prefix)/order/:orderId") { _, context in
-            try Self.found(try await views.order(try context.parameters.id("orderId")))
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>, for services: Set<Partition>) {
+        if services.contains(.order) {
+            router.get("\(ServiceViews.prefix)/order/:orderId") { _, context in
+                try Self.found(try await views.order(try context.parameters.id("orderId")))
+            }
         }
-        router.get("\(ServiceViews.prefix)/payment/:orderId") { _, context in
-            try Self.found(try await views.payment(try context.parameters.id("orderId")))
+        if services.contains(.payment) {
+            router.get("\(ServiceViews.prefix)/payment/:orderId") { _, context in
+                try Self.found(try await views.payment(try context.parameters.id("orderId")))
+            }
         }
+        guard services.contains(.delivery) else { return }
         router.get("\(ServiceViews.prefix)/delivery/:orderId") { _, context in
             try Self.found(try await views.delivery(try context.parameters.id("orderId")))
         }

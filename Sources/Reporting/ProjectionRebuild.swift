@@ -100,6 +100,8 @@ public struct ProjectionRebuild: Sendable {
             try await tx.connection.execute("SET LOCAL search_path TO report")
             for table in tables {
                 try await tx.connection.execute("DROP TABLE report.\(table); ALTER TABLE \(scratch).\(table) SET SCHEMA report")
+                // A new table has only its creator's rights: the projector and gateway roles get theirs back.
+                try await tx.connection.query("SELECT report.hand_over($1::regclass)", ["report.\(table)"])
             }
             try await tx.connection.execute("DROP SCHEMA \(scratch)")
             try await tx.setCheckpoint(subscriber: projection.name, partitions: projection.partitions, to: position)

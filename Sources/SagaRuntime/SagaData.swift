@@ -13,6 +13,8 @@ package struct SagaData: Codable, Sendable, Hashable {
     var previousLines: [OrderLine]?
     var previousPayments: [PaymentDetail]?
     var failStep: SagaStep?
+    /// The trace context of the request that began the flow, passed to every command.
+    var traceparent: String? = Traceparent.current
 
     package init(orderId: String, lines: [OrderLine], payments: [PaymentDetail],
                  previousLines: [OrderLine]? = nil, previousPayments: [PaymentDetail]? = nil, failStep: SagaStep? = nil) {
@@ -27,6 +29,7 @@ package struct SagaData: Codable, Sendable, Hashable {
     /// The inbox command for `command`, in the saga `sagaId` at `state`.
     func serviceCommand(_ command: SagaCommand, sagaId: UUID, state: SagaState) -> ServiceCommand {
         var message = ServiceCommand(sagaId: sagaId, command: command, orderId: orderId)
+        message.traceparent = traceparent
         switch command {
         case .reserveStock, .adjustStock, .reReserveStock: message.lines = lines
         case .revertStock: message.lines = previousLines ?? []

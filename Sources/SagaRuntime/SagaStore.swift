@@ -21,19 +21,29 @@ package struct SagaStore: Sendable {
         self.stepTimeout = stepTimeout
     }
 
-    /// Starts a flow and sends its first command. Throws `SagaError.flowInProgress` when
-    /// the order already has one running.
+    /// Starts a flow and sends its first command, through `saga.start_saga` (the desks'
+    /// database roles may call it, and touch the saga schema and the other inboxes no other
+    /// way). Throws `SagaError.flowInProgress` when the order already has one running.
     package func start(_ kind: FlowKind, sagaId: UUID, data: SagaData, in tx: EventStoreTransaction) async throws {
         let (state, decision) = SagaMachine.start(kind)
+        guard case .send(let command) = decision else { preconditionFailure("a flow starts with a command") }
+        let message = data.serviceCommand(command, sagaId: sagaId, state: state)
         do {
-            try await tx.connection.query("""
-                INSERT INTO saga.order_sagas (saga_id, order_id, kind, status, state, data)
-                VALUES ($1, $2, $3, 'running', $4::jsonb, $5::jsonb)
-                """, [sagaId, data.orderId, kind.rawValue, try json(state), try json(data)])
+            try await tx.connection.query("SELECT saga.start_saga($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11::jsonb)", [
+                sagaId, data.orderId, kind.rawValue, try json(state), try json(data),
+                try Self.historyEntry("started \(kind.rawValue)", sent: command.rawValue), Double(stepTimeout.wholeMilliseconds),
+                command.service.rawValue, message.commandId, command.rawValue, JSONText(try EventJSON.encoder.encode(message)),
+            ])
         } catch PostgresError.uniqueViolation(let error) where error.constraint == "order_sagas_one_running_idx" {
             throw SagaError.flowInProgress(orderId: data.orderId)
         }
-        try await apply(decision, sagaId: sagaId, state: state, data: data, note: "started \(kind.rawValue)", in: tx)
+        tx.notifyAfterCommit(Inbox(command.service).channel)
+        tx.afterCommit { SagaMetrics.sent(command, in: state) }
+    }
+
+    /// One line of a saga's history: when, what happened, the command sent.
+    static func historyEntry(_ note: String, sent: String?, at: String = Date().formatted(.iso8601)) throws -> JSONText {
+        JSONText(#"{"at": "\#(at)", "note": \#(try jsonString(note)), "sent": \#(try jsonString(sent))}"#)
     }
 
     /// One saga moving on: its new state and what to do, with a note for its history.
@@ -62,9 +72,11 @@ package struct SagaStore: Sendable {
                 let message = move.data.serviceCommand(command, sagaId: move.sagaId, state: move.state)
                 commands.append(message)
                 rows.append((move, "running", message))
+                tx.afterCommit { SagaMetrics.sent(command, in: move.state) }
             case .finish(let phase):
                 rows.append((move, phase.rawValue, nil))
                 tx.notifyAfterCommit(Self.finishedChannel)
+                tx.afterCommit { SagaMetrics.finished(move.state) }
             case .wait:
                 continue
             }
@@ -74,9 +86,7 @@ package struct SagaStore: Sendable {
             try await Inbox(service).enqueue(sent, in: tx)
         }
         let at = Date().formatted(.iso8601)
-        let entries = try rows.map { row in
-            JSONText(#"{"at": "\#(at)", "note": \#(try jsonString(row.move.note)), "sent": \#(try jsonString(row.pending?.command.rawValue))}"#)
-        }
+        let entries = try rows.map { try Self.historyEntry($0.move.note, sent: $0.pending?.command.rawValue, at: at) }
         await tx.connection.queue("""
             UPDATE saga.order_sagas s
                SET state = u.state, status = u.status, pending_command_id = u.pending_id, pending_command = u.pending,

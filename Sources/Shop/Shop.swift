@@ -12,10 +12,11 @@ import ShopHTTP
 import ShopServices
 import ShopVocabulary
 
-/// The whole shop in one process: the command and query APIs, one inbox worker per
-/// service, the order saga's runner, timeouts and waiters, the projections and their
-/// rebuilds. Every long-running loop is a `Service` of the application's `ServiceGroup`,
-/// the store (and with it the pool) first, so it is the last to stop.
+/// The shop, or the roles of it this process takes: the command and query APIs, one inbox
+/// worker per service, the order saga's runner, timeouts and waiters, the projections and
+/// their rebuilds, health and metrics. Every long-running loop is a `Service` of the
+/// application's `ServiceGroup`, the store (and with it the pool) first, so it is the last
+/// to stop. The saga runner and each projection run in one replica at a time.
 public enum Shop {
     /// Test seams: run code inside a worker's transaction, before it commits.
     public struct Hooks: Sendable {
@@ -25,52 +26,92 @@ public enum Shop {
         }
     }
 
-    public static func application(store: EventStore, listener: Listener, configuration: ShopConfiguration, logger: Logger,
-                                   hooks: Hooks = Hooks()) -> some ApplicationProtocol {
+    /// The shop's roles in `configuration.roles`, in one application: HTTP routes, loops
+    /// and health. `readStore` serves the reports when given (a streaming standby).
+    public static func application(store: EventStore, readStore: EventStore? = nil, listener: Listener, configuration: ShopConfiguration,
+                                   logger: Logger, hooks: Hooks = Hooks()) -> some ApplicationProtocol {
+        let roles = configuration.roles
+        let services = Set(roles.compactMap(\.service))
         let sagas = SagaStore(store: store, stepTimeout: configuration.stepTimeout)
-        let completions = SagaCompletions(sagas: sagas, listener: listener, logger: logger)
-        let rebuilds = RebuildQueue(store: store, logger: logger)
-        let endpoints = ServiceEndpoints(Dictionary(uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
-            Partition(rawValue: key).map { ($0, url) }
-        }))
+        let restarts = Restarts()
+        let replicas = ReplicaStates()
+        let waiters = Waiters(limit: configuration.maxWaiters)
+        var loops: [(String, any Service)] = []
+        /// A loop only one replica in the shop may run at a time.
+        func oneActive(_ name: String, _ service: any Service) -> (String, any Service) {
+            var replica = ActiveReplica(name, url: store.pool.configuration.url, service: service, states: replicas, logger: logger)
+            replica.retryInterval = configuration.takeoverInterval
+            return (name, replica)
+        }
 
         let router = Router()
         router.add(middleware: ShopErrorMiddleware(logger: logger))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: TraceMiddleware())
+        router.add(middleware: AdminTokenMiddleware(token: configuration.adminToken))
+        let readiness = Readiness(store: store, restarts: restarts, replicas: replicas)
         router.get("/health") { _, _ in "ok" }
-        let admission = Admission(settings: configuration.admissionSettings, sagas: sagas, logger: logger)
-        let waiters = Waiters(limit: configuration.maxWaiters)
-        CommandRoutes(settings: configuration.commandSettings, sagas: sagas, completions: completions,
-                      admission: admission, waiters: waiters).addRoutes(to: router)
-        let restarts = Restarts()
-        QueryRoutes(store: store, composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
-                    rebuilds: rebuilds, restarts: restarts, waiters: waiters).addRoutes(to: router)
+        router.get("/health/live") { _, _ in "ok" }
+        router.get("/health/ready") { _, _ in
+            let report = await readiness.check()
+            return try Envelope.response(report.ready ? .ok : .serviceUnavailable, report.ready ? "ready" : "not ready", report)
+        }
+        ShopMetrics.addRoute(to: router)
+
+        // Commands that start sagas (orders, delivery changes) need the saga's waiters and the door.
+        if !services.isDisjoint(with: CommandIntake.startsSagas) || services.contains(.inventory) {
+            let completions = SagaCompletions(sagas: sagas, listener: listener, logger: logger)
+            let admission = Admission(settings: configuration.admissionSettings, sagas: sagas, logger: logger)
+            CommandRoutes(settings: configuration.commandSettings, sagas: sagas, completions: completions,
+                          admission: admission, waiters: waiters).addRoutes(to: router, for: services)
+            if !services.isDisjoint(with: CommandIntake.startsSagas) {
+                loops.append(("saga completions", completions))
+                loops.append(("admission", admission))
+            }
+        }
+        let endpoints = ServiceEndpoints(Dictionary(uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
+            Partition(rawValue: key).map { ($0, url) }
+        }))
+        let rebuilds = roles.contains(.projector) ? RebuildQueue(store: store, logger: logger) : nil
+        let queries = QueryRoutes(store: store, readStore: readStore ?? store,
+                                  composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
+                                  rebuilds: rebuilds, restarts: restarts, replicas: replicas, waiters: waiters)
+        queries.addServiceRoutes(to: router, for: services)
+        if roles.contains(.gateway) { queries.addGatewayRoutes(to: router) }
 
         // Each loop restarts itself when it fails: an error in one never ends the process.
         // (The store and the listener reconnect on their own and never fail.)
-        var loops: [(String, any Service)] = inboxWorkers(store: store, listener: listener, configuration: configuration, logger: logger, hooks: hooks)
-        loops.append(("saga runner", SagaRunner(sagas: sagas, logger: logger).subscription(listener: listener, pollInterval: configuration.pollInterval)))
-        loops.append(("saga timeouts", SagaTimeouts(sagas: sagas, logger: logger)))
-        loops.append(("saga completions", completions))
-        for projection in Projections.all {
-            loops.append(("projection \(projection.name)",
-                          ProjectionRunner(projection, store: store, listener: listener, pollInterval: configuration.pollInterval, logger: logger)))
+        loops += inboxWorkers(for: services, store: store, listener: listener, configuration: configuration, logger: logger, hooks: hooks)
+        if roles.contains(.saga) {
+            loops.append(oneActive("saga runner", SagaRunner(sagas: sagas, logger: logger).subscription(listener: listener, pollInterval: configuration.pollInterval)))
+            // Overdue steps are claimed row by row (SKIP LOCKED): every replica may look.
+            loops.append(("saga timeouts", SagaTimeouts(sagas: sagas, logger: logger)))
         }
-        loops.append(("rebuilds", rebuilds))
-        loops.append(("admission", admission))
-        let services: [any Service] = [store, listener] + loops.map { Restarting($0, $1, restarts: restarts, logger: logger) }
+        if let rebuilds {
+            for projection in Projections.all where configuration.projections.isEmpty || configuration.projections.contains(projection.name) {
+                loops.append(oneActive("projection \(projection.name)",
+                                       ProjectionRunner(projection, store: store, listener: listener, pollInterval: configuration.pollInterval, logger: logger)))
+            }
+            queries.addRebuildRoutes(to: router)
+            loops.append(("rebuilds", rebuilds))
+        }
+        loops.append(("metrics", MetricsSampler(store: store, shopWide: roles.contains(.gateway), logger: logger)))
+        var running: [any Service] = [store, listener]
+        if let readStore { running.append(readStore) }
+        running += loops.map { Restarting($0, $1, restarts: restarts, logger: logger) }
         let idle = configuration.idleTimeout.components
         return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(idle.seconds))),
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
-                           services: services, logger: logger)
+                           services: running, logger: logger)
     }
 
     /// One worker per service's inbox.
-    static func inboxWorkers(store: EventStore, listener: Listener, configuration: ShopConfiguration, logger: Logger,
-                             hooks: Hooks) -> [(String, any Service)] {
+    static func inboxWorkers(for services: Set<Partition>, store: EventStore, listener: Listener, configuration: ShopConfiguration,
+                             logger: Logger, hooks: Hooks) -> [(String, any Service)] {
         let handlers: [any CommandHandling] = [
             InventoryCommands(), PaymentCommands(limit: configuration.paymentLimit), DeliveryCommands(), OrderCommands(),
         ]
-        return handlers.map { handler in
+        return handlers.filter { services.contains($0.service) }.map { handler in
             let service = handler.service
             let beforeCommit = hooks.beforeInboxCommit.map { hook -> InboxWorker.BeforeCommit in
                 { command, tx in try await hook(service, command, tx) }

@@ -2,6 +2,14 @@ import CommandAPI
 
 /// How the shop runs; every field has a default that suits one machine.
 public struct ShopConfiguration: Sendable {
+    /// What this process does; all of the shop by default.
+    public var roles: Set<ShopRole> = Set(ShopRole.allCases)
+    /// With the projector role: the projections it keeps (all when empty).
+    public var projections: [String] = []
+    /// How often a standby replica tries to take over the saga runner or a projection.
+    public var takeoverInterval: Duration = .seconds(1)
+    /// The bearer token `/api/admin/*` asks for; without one the admin API answers 401.
+    public var adminToken: String?
     public var host = "127.0.0.1"
     public var port = 8080
     /// Lets `X-Emporium-Fail` make one step fail, for demonstrations and tests. Off by default.

@@ -81,6 +81,16 @@ package struct Inbox: Sendable {
             """, [seq, answer])
     }
 
+    /// Commands waiting in line (not parked), and parked commands not yet answered or
+    /// dropped: the inbox's depth for `/metrics`. Counts the pending part only (its index).
+    package func depth(store: EventStore) async throws -> (waiting: Int64, parked: Int64) {
+        let row = try await store.pool.query("""
+            SELECT count(*) FILTER (WHERE parked_at IS NULL) AS waiting, count(*) FILTER (WHERE parked_at IS NOT NULL AND outcome IS NULL) AS parked
+              FROM \(service.schema).inbox WHERE processed_at IS NULL
+            """).first!
+        return (try row.decode("waiting"), try row.decode("parked"))
+    }
+
     /// Parked commands, oldest first.
     package func parked(store: EventStore) async throws -> [ParkedCommand] {
         try await store.pool.query("""

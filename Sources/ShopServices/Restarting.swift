@@ -27,6 +27,7 @@ public struct Restarting: Service {
         var backoff = firstBackoff
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let started = clock.now
+            restarts.up(name)
             do {
                 try await service.run()
                 return
@@ -45,15 +46,22 @@ public struct Restarting: Service {
     }
 }
 
-/// How often each service has been restarted since the process started (for the admin status).
+/// How often each service has been restarted since the process started (for the admin
+/// status), and which are down right now (for readiness).
 public final class Restarts: Sendable {
     private let counts = Mutex<[String: Int]>([:])
+    private let pausing = Mutex<Set<String>>([])
 
     public init() {}
 
     func record(_ name: String) -> Int {
-        counts.withLock { $0[name, default: 0] += 1; return $0[name]! }
+        _ = pausing.withLock { $0.insert(name) }
+        return counts.withLock { $0[name, default: 0] += 1; return $0[name]! }
     }
 
+    func up(_ name: String) { _ = pausing.withLock { $0.remove(name) } }
+
     public var all: [String: Int] { counts.withLock { $0 } }
+    /// The loops that failed and wait out their pause before restarting.
+    public var down: Set<String> { pausing.withLock { $0 } }
 }

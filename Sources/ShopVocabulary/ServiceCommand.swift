@@ -20,6 +20,8 @@ public struct ServiceCommand: Codable, Sendable, Hashable {
     /// Set when the command is parked after failing again and again: the service refuses
     /// it with this reason instead of trying it (never stored).
     public var refusal: String?
+    /// The trace context of the request that began the flow, carried into the events.
+    public var traceparent: String?
 
     public init(commandId: UUID = UUID(), sagaId: UUID, command: SagaCommand, orderId: String,
                 lines: [OrderLine]? = nil, payments: [PaymentDetail]? = nil, reason: String? = nil, fault: SagaStep? = nil) {
@@ -35,6 +37,6 @@ public struct ServiceCommand: Codable, Sendable, Hashable {
 
     /// The metadata of the events this command causes.
     public var metadata: EventMetadata {
-        EventMetadata(correlationId: sagaId, causationId: commandId, commandId: commandId)
+        EventMetadata(correlationId: sagaId, causationId: commandId, commandId: commandId, traceparent: traceparent)
     }
 }

@@ -28,6 +28,12 @@ struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply what is pending (the default).")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var paths: Paths
+        @Flag(help: """
+            Then create (or bring up to date) one login role per process kind — emporium_order, _payment, _delivery, \
+            _inventory, _saga, _projector, _gateway — with rights only on what each owns (sql/roles/). Needs CREATEROLE. \
+            A role's password is set from EMPORIUM_<ROLE>_PASSWORD when given (e.g. EMPORIUM_ORDER_PASSWORD).
+            """)
+        var createRoles = false
 
         func run() async throws {
             let (migrator, connection) = try await paths.migrator(database)
@@ -36,6 +42,11 @@ struct Migrate: AsyncParsableCommand {
                 print("database is up to date")
             } else {
                 print("applied \(report.appliedMigrations.count) migration(s) and \(report.appliedObjects.count) sql object(s)")
+            }
+            if createRoles {
+                let roles = try await DatabaseRoles(directory: URL(fileURLWithPath: paths.sql).appendingPathComponent("roles")).create(on: connection)
+                print("roles ready: \(roles.names.joined(separator: ", "))")
+                if !roles.passwordsSet.isEmpty { print("passwords set from the environment for: \(roles.passwordsSet.joined(separator: ", "))") }
             }
         }
     }

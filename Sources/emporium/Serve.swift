@@ -1,17 +1,38 @@
 import ArgumentParser
 import EventStore
+import Foundation
 import Hummingbird
 import Postgres
+import Reporting
 import Shop
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the shop: command API, inbox workers, order saga (all in this process).")
+        abstract: "Run the shop, or some roles of it: HTTP APIs, inbox workers, order saga, projections.",
+        discussion: """
+            Roles: order, payment, delivery, inventory, saga, projector, gateway, or all (the default). Run split, give
+            each process one role, its own --port (default: gateway 8080, order 8081 … projector 8086) and its own
+            database role (emporium migrate --create-roles); start any number of replicas. The saga runner and each
+            projection run in one replica at a time; another takes over within a few seconds when it dies.
+
+            Secrets come from the environment or files, never from the command line: the database password from
+            PGPASSWORD or a passfile (PGPASSFILE, ~/.pgpass), the admin token from EMPORIUM_ADMIN_TOKEN or
+            --admin-token-file.
+            """)
     @OptionGroup var database: DatabaseOptions
+    @Option(help: "Roles this process takes, comma-separated (order,payment,delivery,inventory,saga,projector,gateway | all).")
+    var role = "all"
+    @Option(name: .customLong("projection"), parsing: .singleValue,
+            help: "With the projector role: a projection to keep (repeat for more; default: all).")
+    var projections: [String] = []
+    @Option(help: "A streaming standby the reports are read from (the rest reads --database-url).")
+    var readDatabaseURL: String?
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "HTTP port.") var port = 8080
+    @Option(help: "HTTP port (default: the role's, 8080 for the gateway or all).") var port: Int?
     @Flag(help: "Let the X-Emporium-Fail header make one saga step fail (demonstrations, tests).")
     var allowFaultInjection = false
+    @Option(help: "A file holding the bearer token of /api/admin/* (or set EMPORIUM_ADMIN_TOKEN); without one, admin answers 401.")
+    var adminTokenFile: String?
     @Option(help: "Payments above this total are declined.") var paymentLimit: Int64 = 10_000_000
     @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = 30.0
     @Option(help: "Database connections in the pool.") var connections = 10
@@ -24,24 +45,59 @@ struct Serve: AsyncParsableCommand {
     var statementTimeout = 30.0
     @Option(help: "Seconds a transaction of the shop may sit idle before PostgreSQL ends its session.")
     var idleInTransactionTimeout = 60.0
+    @Option(help: "Seconds between a standby replica's tries to take over the saga runner or a projection.")
+    var takeoverInterval = 1.0
     @Option(name: .customLong("service-url"), parsing: .singleValue,
-            help: "Where the gateway asks a service for API Composition, e.g. payment=http://10.0.0.5:8080 (default: this process).")
+            help: "Where the gateway asks a service for API Composition, e.g. payment=http://10.0.0.5:8082 (default: it reads the service's streams itself).")
     var serviceURLs: [String] = []
 
     func run() async throws {
         let logger = database.logger("emporium")
+        let shop = try shopConfiguration()
+        let url = try database.resolvedURL()
+        try refusePassword(in: database.url, flag: "--database-url")
+        try refusePassword(in: readDatabaseURL, flag: "--read-database-url")
+        guard statementTimeout > 0, idleInTransactionTimeout > 0 else { throw ValidationError("the timeouts must be above 0 seconds") }
+        let limits = SessionSetting.shopLimits(statementTimeout: .milliseconds(Int64(statementTimeout * 1000)),
+                                               idleInTransactionTimeout: .milliseconds(Int64(idleInTransactionTimeout * 1000)))
+        let roles = shop.roles.sorted().map(\.rawValue).joined(separator: ",")
+        let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: connections, applicationName: "emporium-\(roles)", settings: limits)),
+                               logger: logger)
+        let readStore = readDatabaseURL.map {
+            EventStore(pool: ConnectionPool(.init(url: $0, maxConnections: connections, applicationName: "emporium-\(roles)-read", settings: limits)),
+                       logger: logger)
+        }
+        let listener = Listener(.init(url: url), logger: logger)
+        ShopMetrics.bootstrap()
+        logger.info("serving", metadata: ["roles": "\(roles)", "address": "http://\(shop.host):\(shop.port)",
+                                          "faultInjection": "\(allowFaultInjection)", "admin": "\(shop.adminToken == nil ? "shut" : "token")",
+                                          "reads": "\(readStore == nil ? "primary" : "standby")"])
+        // Runs every loop in one ServiceGroup until SIGTERM or SIGINT, then stops them in turn.
+        try await Shop.application(store: store, readStore: readStore, listener: listener, configuration: shop, logger: logger).runService()
+    }
+
+    func shopConfiguration() throws -> ShopConfiguration {
         var shop = ShopConfiguration()
+        switch ShopRole.parse(role) {
+        case .success(let roles): shop.roles = roles
+        case .failure(let error): throw ValidationError("--role: \(error)")
+        }
+        for name in projections where !Projections.all.contains(where: { $0.name == name }) {
+            throw ValidationError("--projection: unknown projection \(name) (known: \(Projections.all.map(\.name).joined(separator: ", ")))")
+        }
+        shop.projections = projections
         shop.host = host
-        shop.port = port
+        shop.port = port ?? (shop.roles.contains(.gateway) ? 8080 : shop.roles.min()!.defaultPort)
         shop.allowFaultInjection = allowFaultInjection
         shop.paymentLimit = paymentLimit
         shop.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))
-        guard maxRunningSagas > 0, maxWaiters >= 0, idleTimeout > 0, stepTimeout > 0 else {
-            throw ValidationError("--max-running-sagas, --idle-timeout and --step-timeout must be above 0, --max-waiters at least 0")
+        guard maxRunningSagas > 0, maxWaiters >= 0, idleTimeout > 0, stepTimeout > 0, takeoverInterval > 0 else {
+            throw ValidationError("--max-running-sagas, --idle-timeout, --step-timeout and --takeover-interval must be above 0, --max-waiters at least 0")
         }
         shop.maxRunningSagas = maxRunningSagas
         shop.maxWaiters = maxWaiters
         shop.idleTimeout = .seconds(idleTimeout)
+        shop.takeoverInterval = .milliseconds(Int64(takeoverInterval * 1000))
         for entry in serviceURLs {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, ["order", "payment", "delivery"].contains(parts[0]), parts[1].hasPrefix("http") else {
@@ -49,15 +105,45 @@ struct Serve: AsyncParsableCommand {
             }
             shop.serviceURLs[parts[0]] = parts[1]
         }
-        let url = try database.resolvedURL()
-        guard statementTimeout > 0, idleInTransactionTimeout > 0 else { throw ValidationError("the timeouts must be above 0 seconds") }
-        let limits = SessionSetting.shopLimits(statementTimeout: .milliseconds(Int64(statementTimeout * 1000)),
-                                               idleInTransactionTimeout: .milliseconds(Int64(idleInTransactionTimeout * 1000)))
-        let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: connections, applicationName: "emporium", settings: limits)),
-                               logger: logger)
-        let listener = Listener(.init(url: url), logger: logger)
-        logger.info("serving", metadata: ["address": "http://\(host):\(port)/api/v1", "faultInjection": "\(allowFaultInjection)"])
-        // Runs every loop in one ServiceGroup until SIGTERM or SIGINT, then stops them in turn.
-        try await Shop.application(store: store, listener: listener, configuration: shop, logger: logger).runService()
+        shop.adminToken = try adminToken()
+        // Fault injection lets a request break a saga step: off a loopback address, only
+        // behind an admin token (someone chose to expose it).
+        if allowFaultInjection && !isLoopback(host) && shop.adminToken == nil {
+            throw ValidationError("--allow-fault-injection on \(host), a non-loopback address, needs an admin token too (EMPORIUM_ADMIN_TOKEN or --admin-token-file)")
+        }
+        return shop
+    }
+
+    /// The admin token: from `--admin-token-file`, else `EMPORIUM_ADMIN_TOKEN`; nil when neither.
+    func adminToken() throws -> String? {
+        if let adminTokenFile {
+            guard let text = try? String(contentsOfFile: adminTokenFile, encoding: .utf8) else {
+                throw ValidationError("--admin-token-file: cannot read \(adminTokenFile)")
+            }
+            return try checkedToken(text.trimmingCharacters(in: .whitespacesAndNewlines), from: adminTokenFile)
+        }
+        guard let text = ProcessInfo.processInfo.environment["EMPORIUM_ADMIN_TOKEN"], !text.isEmpty else { return nil }
+        return try checkedToken(text, from: "EMPORIUM_ADMIN_TOKEN")
+    }
+
+    func checkedToken(_ token: String, from source: String) throws -> String {
+        guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+            throw ValidationError("the admin token in \(source) must be at least 16 printable characters without spaces")
+        }
+        return token
+    }
+}
+
+func isLoopback(_ host: String) -> Bool {
+    host.hasPrefix("127.") || host == "localhost" || host == "::1"
+}
+
+/// A password on the command line is visible to every user of the machine (`ps`): refused.
+func refusePassword(in url: String?, flag: String) throws {
+    guard let url else { return }
+    let inURI = URLComponents(string: url)?.password.map { !$0.isEmpty } ?? false
+    let inConninfo = url.range(of: #"(^|\s)password\s*="#, options: .regularExpression) != nil
+    if inURI || inConninfo {
+        throw ValidationError("\(flag) holds a password, which argv shows to everyone: use PGPASSWORD, a passfile (PGPASSFILE, ~/.pgpass) or DATABASE_URL")
     }
 }

@@ -21,6 +21,8 @@ import TestSupport
 struct ShopHarness: Sendable {
     let store: EventStore
     let port: Int
+    /// The harness's admin token; `request` sends it to `/api/admin/*` unless told otherwise.
+    static let adminToken = "test-admin-token-0123456789"
 
     static func run(configure: (inout ShopConfiguration) -> Void = { _ in }, hooks: Shop.Hooks = Shop.Hooks(),
                     _ body: @Sendable (ShopHarness) async throws -> Void) async throws {
@@ -30,6 +32,7 @@ struct ShopHarness: Sendable {
             configuration.allowFaultInjection = true
             configuration.port = 0
             configuration.pollInterval = .milliseconds(500)
+            configuration.adminToken = Self.adminToken
             configure(&configuration)
             var logger = Logger(label: "shop-test")
             logger.logLevel = .error
@@ -68,6 +71,7 @@ struct ShopHarness: Sendable {
         client.connect()
         var fields = HTTPFields()
         fields[.contentType] = "application/json"
+        if path.hasPrefix("/api/admin") { fields[.authorization] = "Bearer \(Self.adminToken)" }
         for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
         do {
             let response = try await client.execute(TestClient.Request(path, method: method, authority: "localhost", headers: fields,

@@ -1,0 +1,43 @@
+import EventStore
+import Foundation
+import Postgres
+import ShopServices
+
+/// `/health/ready`: whether this process should get traffic — the database answers, its
+/// migrations are the ones this build needs, and none of this process's loops is down.
+/// (`/health/live` only says the process answers HTTP.)
+struct Readiness: Sendable {
+    /// The newest migration this build's SQL needs; a test keeps it equal to `migrations/`.
+    static let requiredMigration = 7
+
+    let store: EventStore
+    let restarts: Restarts
+    let replicas: ReplicaStates
+
+    struct Report: Encodable, Sendable {
+        var ready: Bool
+        var database: String
+        var migrations: String
+        /// Loops in their pause after a failure, before the next restart.
+        var loopsDown: [String]
+        /// The loops one replica runs at a time: `active` here, or `standby` (ready all the same).
+        var replicas: [String: String]
+    }
+
+    func check() async -> Report {
+        var report = Report(ready: false, database: "ok", migrations: "ok", loopsDown: restarts.down.sorted(),
+                            replicas: replicas.all.mapValues(\.rawValue))
+        do {
+            let applied: Int64 = try await store.pool.query(
+                "SELECT coalesce(max(version), 0) AS v FROM public.schema_migrations").first!.decode("v")
+            if applied < Self.requiredMigration {
+                report.migrations = "at \(applied), this build needs \(Self.requiredMigration): run emporium migrate"
+            }
+        } catch {
+            report.database = "\(error)"
+            report.migrations = "unknown"
+        }
+        report.ready = report.database == "ok" && report.migrations == "ok" && report.loopsDown.isEmpty
+        return report
+    }
+}

@@ -1,0 +1,53 @@
+import EventSourcing
+
+/// What a process of the shop does. One process may take any set of roles (`all` by
+/// default); run split, each role is its own process, on its own port, under its own
+/// database role, and any number of replicas of each.
+public enum ShopRole: String, CaseIterable, Sendable, Comparable {
+    /// The order service: its inbox and its HTTP commands (place, update, delete orders).
+    case order
+    /// The payment service: its inbox and its view.
+    case payment
+    /// The delivery service: its inbox, delivery status changes and views.
+    case delivery
+    /// The inventory service: its inbox and product registration.
+    case inventory
+    /// The order saga's runner (one replica active) and its step timeouts.
+    case saga
+    /// The projections (each one replica active) and rebuilds on demand.
+    case projector
+    /// The query gateway: reports, API Composition, order history, admin status.
+    case gateway
+
+    /// The port a process of this role listens on unless told otherwise, so the roles of
+    /// one machine do not collide: the gateway 8080, the others 8081–8086.
+    public var defaultPort: Int { self == .gateway ? 8080 : 8081 + ShopRole.allCases.firstIndex(of: self)! }
+
+    /// The service partition the role owns, for the four services.
+    public var service: Partition? { Partition(rawValue: rawValue) }
+
+    public static func < (a: ShopRole, b: ShopRole) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// `order,payment` or `all` → the roles, or nil naming what it does not know.
+    public static func parse(_ text: String) -> Result<Set<ShopRole>, ShopRoleError> {
+        var roles: Set<ShopRole> = []
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if name == "all" { roles.formUnion(allCases); continue }
+            guard let role = ShopRole(rawValue: name) else { return .failure(.unknown(name)) }
+            roles.insert(role)
+        }
+        return roles.isEmpty ? .failure(.unknown(text)) : .success(roles)
+    }
+}
+
+public enum ShopRoleError: Error, CustomStringConvertible {
+    case unknown(String)
+    public var description: String {
+        switch self {
+        case .unknown(let name):
+            "unknown role '\(name)': use all or any of \(ShopRole.allCases.map(\.rawValue).joined(separator: ", ")), comma-separated"
+        }
+    }
+}

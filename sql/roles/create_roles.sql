@@ -1,0 +1,75 @@
+-- Least privilege, enforced by PostgreSQL (`emporium migrate --create-roles`; run again after
+-- a migration adds tables). One login role per process kind:
+--
+--   emporium_<service>  order, payment, delivery, inventory: its own schema's inbox and
+--                       idempotency keys; appends (es.append_events) and snapshots
+--                       (es.save_snapshot) to its own streams only; reads every event.
+--                       order and delivery also start sagas (saga.start_saga) and read the
+--                       saga rows and the inboxes' depth (?wait, admission).
+--   emporium_saga       the saga rows; inserts into the four inboxes; its checkpoint.
+--   emporium_projector  owns the report tables (rebuilds swap them); its checkpoints.
+--   emporium_gateway    reads: events, sagas, inboxes, reports. Writes nothing.
+--
+-- Nobody gets UPDATE, DELETE or TRUNCATE on es.events (the trigger refuses them even so),
+-- nor may disable its trigger or set session_replication_role: that takes the owner or a
+-- superuser. Roles are per cluster, grants per database; every statement is idempotent.
+DO $roles$
+DECLARE
+    v_role text;
+    v_service text;
+    v_table text;
+BEGIN
+    FOREACH v_role IN ARRAY ARRAY['emporium_order', 'emporium_payment', 'emporium_delivery', 'emporium_inventory',
+                                  'emporium_saga', 'emporium_projector', 'emporium_gateway'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = v_role) THEN
+            EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION', v_role);
+        END IF;
+        EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), v_role);
+        EXECUTE format('GRANT USAGE ON SCHEMA es TO %I', v_role);
+        EXECUTE format('GRANT SELECT ON es.events, es.snapshots, es.checkpoints TO %I', v_role);
+        EXECUTE format('GRANT SELECT ON public.schema_migrations TO %I', v_role);
+    END LOOP;
+
+    FOREACH v_service IN ARRAY ARRAY['order', 'payment', 'delivery', 'inventory'] LOOP
+        v_role := 'emporium_' || v_service;
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', v_service || '_svc', v_role);
+        EXECUTE format('GRANT SELECT, UPDATE ON %I.inbox TO %I', v_service || '_svc', v_role);
+        IF to_regclass(format('%I.idempotency_keys', v_service || '_svc')) IS NOT NULL THEN
+            EXECUTE format('GRANT SELECT, INSERT, UPDATE ON %I.idempotency_keys TO %I', v_service || '_svc', v_role);
+        END IF;
+        EXECUTE format('GRANT EXECUTE ON FUNCTION es.append_events(text, text, bigint, jsonb) TO %I', v_role);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION es.save_snapshot(text, text, bigint, text, jsonb) TO %I', v_role);
+        -- The saga inserts commands into every inbox; the gateway reads them (order history).
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO emporium_saga, emporium_gateway, emporium_order, emporium_delivery', v_service || '_svc');
+        EXECUTE format('GRANT SELECT, INSERT ON %I.inbox TO emporium_saga', v_service || '_svc');
+        EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO emporium_saga', v_service || '_svc');
+        EXECUTE format('GRANT SELECT ON %I.inbox TO emporium_gateway, emporium_order, emporium_delivery', v_service || '_svc');
+    END LOOP;
+
+    GRANT USAGE ON SCHEMA saga TO emporium_order, emporium_delivery, emporium_saga, emporium_gateway;
+    GRANT EXECUTE ON FUNCTION saga.start_saga(uuid, text, text, jsonb, jsonb, jsonb, double precision, text, uuid, text, jsonb)
+        TO emporium_order, emporium_delivery;
+    GRANT SELECT ON saga.order_sagas TO emporium_order, emporium_delivery, emporium_gateway;
+    GRANT SELECT, UPDATE ON saga.order_sagas TO emporium_saga;
+
+    GRANT INSERT, UPDATE ON es.checkpoints TO emporium_saga, emporium_projector;
+
+    -- The projector owns the report tables: a rebuild fills new ones in a scratch schema
+    -- (CREATE on the database) and swaps them in.
+    EXECUTE format('GRANT CREATE ON DATABASE %I TO emporium_projector', current_database());
+    GRANT USAGE, CREATE ON SCHEMA report TO emporium_projector;
+    GRANT USAGE ON SCHEMA report TO emporium_gateway;
+    FOR v_table IN SELECT format('report.%I', tablename) FROM pg_tables WHERE schemaname = 'report' LOOP
+        PERFORM report.hand_over(v_table::regclass);
+    END LOOP;
+END
+$roles$;
+
+-- A role's password, when the environment gives one (EMPORIUM_<ROLE>_PASSWORD): set by the
+-- migrate tool with parameters, never spelled into SQL text.
+CREATE OR REPLACE FUNCTION pg_temp.emporium_set_password(p_role text, p_password text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('ALTER ROLE %I PASSWORD %L', p_role, p_password);
+END
+$$;

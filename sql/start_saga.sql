@@ -1,0 +1,35 @@
+-- Starts an order saga and sends its first command, for the desks that begin a flow (the
+-- order and delivery services): they may call this, and nothing else of the saga schema or
+-- of the other services' inboxes. SECURITY DEFINER with a fixed search_path, so the caller's
+-- rights and search_path play no part. A second running flow for the order fails on
+-- order_sagas_one_running_idx (the desk answers 409).
+CREATE OR REPLACE FUNCTION saga.start_saga(
+    p_saga_id     uuid,
+    p_order_id    text,
+    p_kind        text,
+    p_state       jsonb,
+    p_data        jsonb,
+    p_history     jsonb,
+    p_deadline_ms double precision,
+    p_service     text,
+    p_command_id  uuid,
+    p_command     text,
+    p_payload     jsonb
+) RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO saga.order_sagas (saga_id, order_id, kind, status, state, data, pending_command_id, pending_command, deadline, history)
+    VALUES (p_saga_id, p_order_id, p_kind, 'running', p_state, p_data, p_command_id, p_command,
+            now() + make_interval(secs => p_deadline_ms / 1000), jsonb_build_array(p_history));
+    CASE p_service
+        WHEN 'order'     THEN INSERT INTO order_svc.inbox     (command_id, correlation_id, command, payload) VALUES (p_command_id, p_saga_id, p_command, p_payload);
+        WHEN 'payment'   THEN INSERT INTO payment_svc.inbox   (command_id, correlation_id, command, payload) VALUES (p_command_id, p_saga_id, p_command, p_payload);
+        WHEN 'delivery'  THEN INSERT INTO delivery_svc.inbox  (command_id, correlation_id, command, payload) VALUES (p_command_id, p_saga_id, p_command, p_payload);
+        WHEN 'inventory' THEN INSERT INTO inventory_svc.inbox (command_id, correlation_id, command, payload) VALUES (p_command_id, p_saga_id, p_command, p_payload);
+        ELSE RAISE EXCEPTION 'start_saga: unknown service %', p_service USING ERRCODE = 'invalid_parameter_value';
+    END CASE;
+END
+$$;
