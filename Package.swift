@@ -101,7 +101,7 @@ let package = Package(
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport", lifecycle]),
-        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "TestSupport"]),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
         .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga"]),
         .testTarget(name: "ShopTests", dependencies: [

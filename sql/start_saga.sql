@@ -33,3 +33,6 @@ BEGIN
     END CASE;
 END
 $$;
+
+-- Only the roles --create-roles grants it to (and the owner) may start a saga.
+REVOKE ALL ON FUNCTION saga.start_saga(uuid, text, text, jsonb, jsonb, jsonb, double precision, text, uuid, text, jsonb) FROM PUBLIC;

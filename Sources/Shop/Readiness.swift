@@ -7,9 +7,6 @@ import ShopServices
 /// migrations are the ones this build needs, and none of this process's loops is down.
 /// (`/health/live` only says the process answers HTTP.)
 struct Readiness: Sendable {
-    /// The newest migration this build's SQL needs; a test keeps it equal to `migrations/`.
-    static let requiredMigration = 7
-
     let store: EventStore
     let restarts: Restarts
     let replicas: ReplicaStates
@@ -30,8 +27,8 @@ struct Readiness: Sendable {
         do {
             let applied: Int64 = try await store.pool.query(
                 "SELECT coalesce(max(version), 0) AS v FROM public.schema_migrations").first!.decode("v")
-            if applied < Self.requiredMigration {
-                report.migrations = "at \(applied), this build needs \(Self.requiredMigration): run emporium migrate"
+            if applied < Shop.requiredMigration {
+                report.migrations = "at \(applied), this build needs \(Shop.requiredMigration): run emporium migrate"
             }
         } catch {
             report.database = "\(error)"

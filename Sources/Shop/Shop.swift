@@ -18,6 +18,9 @@ import ShopVocabulary
 /// application's `ServiceGroup`, the store (and with it the pool) first, so it is the last
 /// to stop. The saga runner and each projection run in one replica at a time.
 public enum Shop {
+    /// The newest migration this build needs (`/health/ready`); a test keeps it equal to `migrations/`.
+    public static let requiredMigration = 7
+
     /// Test seams: run code inside a worker's transaction, before it commits.
     public struct Hooks: Sendable {
         public var beforeInboxCommit: (@Sendable (Partition, ServiceCommand, EventStoreTransaction) async throws -> Void)?

@@ -1,0 +1,89 @@
+import Foundation
+import Migrations
+import Postgres
+import Testing
+import TestSupport
+
+/// Least privilege is PostgreSQL's to enforce: each role connected as itself, refused (42501)
+/// what is not its own. Roles are per cluster, so one test creates them and checks them all.
+@Suite struct DatabaseRolesTests {
+    static let rolesDirectory = TestDatabase.repositoryRoot.appendingPathComponent("sql/roles")
+
+    /// The test database's conninfo, logging in as `role` (the last `user=` wins).
+    static func url(_ database: TestDatabase, as role: String) throws -> String {
+        "\(database.url) user='\(role)'"
+    }
+
+    static func refusal(_ connection: Connection, _ sql: String) async -> String? {
+        do {
+            _ = try await connection.query(sql)
+            return nil
+        } catch {
+            return (error as? PostgresError)?.sqlState ?? "\(error)"
+        }
+    }
+
+    static func append(_ service: String, _ stream: String) -> String {
+        """
+        SELECT outcome FROM es.append_events('\(service)', '\(stream)', -1,
+          jsonb_build_array(jsonb_build_object('event_id', gen_random_uuid(), 'event_type', 'Probe', 'payload', '{}'::jsonb)))
+        """
+    }
+
+    @Test func eachRoleMayWriteOnlyWhatItOwns() async throws {
+        try await TestDatabase.with { database in
+            let owner = try await database.connect()
+            let report = try await DatabaseRoles(directory: Self.rolesDirectory, environment: [:]).create(on: owner)
+            #expect(report.names.count == 7)
+            // Running it again changes nothing and fails on nothing.
+            _ = try await DatabaseRoles(directory: Self.rolesDirectory, environment: [:]).create(on: owner)
+            await owner.close()
+
+            let order = try await Connection.connect(to: try Self.url(database, as: "emporium_order"))
+            // Its own: an append to an order stream, its inbox, its idempotency keys.
+            #expect(try await order.query(Self.append("order", "ORDER_1")).first?.decode("outcome", as: String.self) == "appended")
+            _ = try await order.query("SELECT count(*) FROM order_svc.inbox")
+            _ = try await order.query("INSERT INTO order_svc.idempotency_keys (key, request_hash) VALUES ('k', 'h')")
+            // Not its own: another schema, another service's streams, changing events, the trigger.
+            #expect(await Self.refusal(order, "INSERT INTO inventory_svc.idempotency_keys (key, request_hash) VALUES ('k', 'h')") == "42501")
+            #expect(await Self.refusal(order, "UPDATE inventory_svc.inbox SET attempts = 0") == "42501")
+            #expect(await Self.refusal(order, Self.append("inventory", "PRODUCT_1")) == "42501")
+            #expect(await Self.refusal(order, "SELECT es.save_snapshot('payment', 'PAY_1', 1, 'Payment', '{}')") == "42501")
+            #expect(await Self.refusal(order, "INSERT INTO es.events (service, stream_id, version, event_id, event_type, payload) VALUES ('order', 'ORDER_2', 1, gen_random_uuid(), 'X', '{}')") == "42501")
+            #expect(await Self.refusal(order, "UPDATE es.events SET payload = '{}'") == "42501")
+            #expect(await Self.refusal(order, "DELETE FROM es.events") == "42501")
+            #expect(await Self.refusal(order, "TRUNCATE es.events") == "42501")
+            #expect(await Self.refusal(order, "ALTER TABLE es.events DISABLE TRIGGER events_append_only") == "42501")
+            #expect(await Self.refusal(order, "SET session_replication_role = replica") == "42501")
+            #expect(await Self.refusal(order, "UPDATE saga.order_sagas SET status = 'failed'") == "42501")
+            await order.close()
+
+            // The saga may send commands to any inbox, and append to no stream.
+            let saga = try await Connection.connect(to: try Self.url(database, as: "emporium_saga"))
+            _ = try await saga.query("""
+                INSERT INTO payment_svc.inbox (command_id, correlation_id, command, payload)
+                VALUES (gen_random_uuid(), gen_random_uuid(), 'createPayment', '{}')
+                """)
+            #expect(await Self.refusal(saga, Self.append("payment", "PAY_1")) == "42501")
+            #expect(await Self.refusal(saga, "UPDATE payment_svc.inbox SET attempts = 1") == "42501")
+            #expect(await Self.refusal(saga, "INSERT INTO report.inventory (product_id, product_name, unit_price, on_hand) VALUES ('p', 'p', 1, 1)") == "42501")
+            await saga.close()
+
+            // The projector writes reports only; the gateway reads and writes nothing.
+            let projector = try await Connection.connect(to: try Self.url(database, as: "emporium_projector"))
+            _ = try await projector.query("INSERT INTO report.inventory (product_id, product_name, unit_price, on_hand) VALUES ('p', 'p', 1, 1)")
+            #expect(await Self.refusal(projector, "INSERT INTO order_svc.inbox (command_id, correlation_id, command, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'x', '{}')") == "42501")
+            #expect(await Self.refusal(projector, Self.append("order", "ORDER_3")) == "42501")
+            await projector.close()
+
+            let gateway = try await Connection.connect(to: try Self.url(database, as: "emporium_gateway"))
+            #expect(try await gateway.query("SELECT count(*) AS n FROM report.inventory").first?.decode("n", as: Int64.self) == 1)
+            _ = try await gateway.query("SELECT count(*) FROM es.events")
+            _ = try await gateway.query("SELECT count(*) FROM saga.order_sagas")
+            #expect(await Self.refusal(gateway, "DELETE FROM report.inventory") == "42501")
+            #expect(await Self.refusal(gateway, "INSERT INTO es.checkpoints (subscriber, source, transaction_id, global_position) VALUES ('x', 'order', '0', 0)") == "42501")
+            #expect(await Self.refusal(gateway, "SELECT saga.start_saga(gen_random_uuid(), 'o', 'create', '{}', '{}', '{}', 1, 'order', gen_random_uuid(), 'x', '{}')") == "42501")
+            await gateway.close()
+        }
+    }
+}
