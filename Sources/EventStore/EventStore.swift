@@ -97,6 +97,13 @@ public struct EventStore: Sendable {
         try await pool.withConnection { try await EventReads.hasEvents(partitions, after: position, upTo: limit, on: $0) }
     }
 
+    /// Whether the event at `position` is here: always on the primary once its append has
+    /// committed; on a streaming standby, once the standby has replayed it.
+    public func contains(_ position: Position) async throws -> Bool {
+        try await pool.query("SELECT EXISTS (SELECT 1 FROM es.events WHERE transaction_id = $1::xid8 AND global_position = $2) AS here",
+                             [position.transactionId, position.globalPosition]).first!.decode("here")
+    }
+
     /// How many committed events of `partitions` lie after `position`, and the age of the
     /// oldest: a consumer's lag.
     public func backlog(_ partitions: [Partition], after position: Position) async throws -> Backlog {

@@ -14,10 +14,10 @@ package struct QueryRoutes: Sendable {
     let admin: AdminController
 
     /// `readStore` serves the reports (a streaming standby, say); everything else reads `store`.
-    package init(store: EventStore, readStore: EventStore, composer: OrderComposer, rebuilds: RebuildQueue?, restarts: Restarts,
+    package init(store: EventStore, readStore: EventStore?, composer: OrderComposer, rebuilds: RebuildQueue?, restarts: Restarts,
                  replicas: ReplicaStates, waiters: Waiters) {
-        let readYourWrites = ReadYourWrites(store: readStore, waiters: waiters)
-        reports = ReportController(queries: ReportQueries(store: readStore), readYourWrites: readYourWrites)
+        let readYourWrites = ReadYourWrites(store: readStore ?? store, standby: readStore != nil, waiters: waiters)
+        reports = ReportController(queries: ReportQueries(store: readStore ?? store), readYourWrites: readYourWrites)
         gateway = GatewayController(composer: composer, history: OrderHistory(store: store), readYourWrites: readYourWrites)
         views = ServiceViewController(views: ServiceViews(store: store))
         admin = AdminController(store: store, rebuilds: rebuilds, restarts: restarts, replicas: replicas)

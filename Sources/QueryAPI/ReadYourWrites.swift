@@ -11,6 +11,8 @@ import ShopHTTP
 struct ReadYourWrites: Sendable {
     static let staleHeader = HTTPField.Name("X-Emporium-Stale")!
     let store: EventStore
+    /// Whether `store` is a streaming standby (see `ProjectionStatus.waitUntil`).
+    let standby: Bool
     /// Past the cap, the answer comes at once, marked stale if it is behind.
     let waiters: Waiters
     var maxWait: Duration = .seconds(5)
@@ -23,9 +25,9 @@ struct ReadYourWrites: Sendable {
             throw ShopError.badRequest("minPosition must look like 1234:56, as commands return it")
         }
         guard let projection else { return [:] }
-        let store = store
+        let (store, standby) = (store, standby)
         @Sendable func caughtUp(within timeout: Duration) async throws -> Bool {
-            try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: timeout)
+            try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: timeout, standby: standby)
         }
         // Without room to wait, it looks once.
         let waited = try await waiters.ifRoom { [maxWait] in try await caughtUp(within: maxWait) }

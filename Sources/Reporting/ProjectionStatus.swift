@@ -31,13 +31,18 @@ public struct ProjectionStatus: Encodable, Sendable {
 
     /// Read your writes: returns true once `projection` has applied everything of its
     /// partitions up to `position`, false when `timeout` ran out first.
+    ///
+    /// On a streaming standby (`standby`), the event at `position` must have been replayed
+    /// there too before "no events up to it" means anything: until then the standby's
+    /// report is behind, whatever its checkpoint says.
     public static func waitUntil(_ projection: any Projection, hasPassed position: Position, store: EventStore,
-                                 timeout: Duration) async throws -> Bool {
+                                 timeout: Duration, standby: Bool = false) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while true {
             let checkpoint = try await store.checkpoint(subscriber: projection.name, partitions: projection.partitions)
             if checkpoint >= position { return true }
-            if try await !store.hasEvents(projection.partitions, after: checkpoint, upTo: position) { return true }
+            let replayed = if standby { try await store.contains(position) } else { true }
+            if replayed, try await !store.hasEvents(projection.partitions, after: checkpoint, upTo: position) { return true }
             guard ContinuousClock.now < deadline else { return false }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -76,7 +76,7 @@ public enum Shop {
             Partition(rawValue: key).map { ($0, url) }
         }))
         let rebuilds = roles.contains(.projector) ? RebuildQueue(store: store, logger: logger) : nil
-        let queries = QueryRoutes(store: store, readStore: readStore ?? store,
+        let queries = QueryRoutes(store: store, readStore: readStore,
                                   composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
                                   rebuilds: rebuilds, restarts: restarts, replicas: replicas, waiters: waiters)
         queries.addServiceRoutes(to: router, for: services)

@@ -60,11 +60,11 @@ struct Serve: AsyncParsableCommand {
         guard statementTimeout > 0, idleInTransactionTimeout > 0 else { throw ValidationError("the timeouts must be above 0 seconds") }
         let limits = SessionSetting.shopLimits(statementTimeout: .milliseconds(Int64(statementTimeout * 1000)),
                                                idleInTransactionTimeout: .milliseconds(Int64(idleInTransactionTimeout * 1000)))
-        let roles = shop.roles.sorted().map(\.rawValue).joined(separator: ",")
+        let roles = shop.roles.count == ShopRole.allCases.count ? "all" : shop.roles.sorted().map(\.rawValue).joined(separator: ",")
         let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: connections, applicationName: "emporium-\(roles)", settings: limits)),
                                logger: logger)
         let readStore = readDatabaseURL.map {
-            EventStore(pool: ConnectionPool(.init(url: $0, maxConnections: connections, applicationName: "emporium-\(roles)-read", settings: limits)),
+            EventStore(pool: ConnectionPool(.init(url: $0, maxConnections: connections, applicationName: "emporium-read-\(roles)", settings: limits)),
                        logger: logger)
         }
         let listener = Listener(.init(url: url), logger: logger)
