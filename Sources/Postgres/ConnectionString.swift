@@ -11,6 +11,13 @@ public enum ConnectionString {
             .joined(separator: " ")
     }
 
+    /// Whether `url` carries a password (`user:pw@` in a URI, `password=` in conninfo), as
+    /// libpq reads it. An unreadable string carries none that libpq would use.
+    public static func holdsPassword(_ url: String) -> Bool {
+        guard let password = (try? parse(url))?["password"] else { return false }
+        return !password.isEmpty
+    }
+
     /// The options `url` sets.
     public static func parse(_ url: String) throws -> [String: String] {
         var error: UnsafeMutablePointer<CChar>?

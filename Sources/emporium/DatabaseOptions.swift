@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import Postgres
 
-/// Where the database is: `--database-url`, else `DATABASE_URL`.
+/// Where the database is: `--database-url`, else `DATABASE_URL`. A password goes in
+/// `PGPASSWORD`, a passfile or `DATABASE_URL` — never in argv, which every user can read.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("database-url"),
             help: "PostgreSQL URI or conninfo (default: $DATABASE_URL; scripts/run sets it for the private cluster).")
@@ -13,7 +14,10 @@ struct DatabaseOptions: ParsableArguments {
     var logLevel: Logger.Level = .info
 
     func resolvedURL() throws -> String {
-        if let url, !url.isEmpty { return url }
+        if let url, !url.isEmpty {
+            try refusePassword(in: url, flag: "--database-url")
+            return url
+        }
         if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty { return url }
         throw ValidationError("no database: set DATABASE_URL or pass --database-url (scripts/db url prints the private cluster's)")
     }

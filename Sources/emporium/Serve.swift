@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("projection"), parsing: .singleValue,
             help: "With the projector role: a projection to keep (repeat for more; default: all).")
     var projections: [String] = []
-    @Option(help: "A streaming standby the reports are read from (the rest reads --database-url).")
+    @Option(help: "A streaming standby the reports are read from (default: $EMPORIUM_READ_DATABASE_URL; without one, the primary).")
     var readDatabaseURL: String?
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "HTTP port (default: the role's, 8080 for the gateway or all).") var port: Int?
@@ -55,15 +55,15 @@ struct Serve: AsyncParsableCommand {
         let logger = database.logger("emporium")
         let shop = try shopConfiguration()
         let url = try database.resolvedURL()
-        try refusePassword(in: database.url, flag: "--database-url")
         try refusePassword(in: readDatabaseURL, flag: "--read-database-url")
+        let readURL = readDatabaseURL ?? ProcessInfo.processInfo.environment["EMPORIUM_READ_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         guard statementTimeout > 0, idleInTransactionTimeout > 0 else { throw ValidationError("the timeouts must be above 0 seconds") }
         let limits = SessionSetting.shopLimits(statementTimeout: .milliseconds(Int64(statementTimeout * 1000)),
                                                idleInTransactionTimeout: .milliseconds(Int64(idleInTransactionTimeout * 1000)))
         let roles = shop.roles.count == ShopRole.allCases.count ? "all" : shop.roles.sorted().map(\.rawValue).joined(separator: ",")
         let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: connections, applicationName: "emporium-\(roles)", settings: limits)),
                                logger: logger)
-        let readStore = readDatabaseURL.map {
+        let readStore = readURL.map {
             EventStore(pool: ConnectionPool(.init(url: $0, maxConnections: connections, applicationName: "emporium-read-\(roles)", settings: limits)),
                        logger: logger)
         }
@@ -140,10 +140,6 @@ func isLoopback(_ host: String) -> Bool {
 
 /// A password on the command line is visible to every user of the machine (`ps`): refused.
 func refusePassword(in url: String?, flag: String) throws {
-    guard let url else { return }
-    let inURI = URLComponents(string: url)?.password.map { !$0.isEmpty } ?? false
-    let inConninfo = url.range(of: #"(^|\s)password\s*="#, options: .regularExpression) != nil
-    if inURI || inConninfo {
-        throw ValidationError("\(flag) holds a password, which argv shows to everyone: use PGPASSWORD, a passfile (PGPASSFILE, ~/.pgpass) or DATABASE_URL")
-    }
+    guard let url, ConnectionString.holdsPassword(url) else { return }
+    throw ValidationError("\(flag) holds a password, which argv shows to everyone: use PGPASSWORD or a passfile (PGPASSFILE, ~/.pgpass)")
 }
