@@ -40,6 +40,16 @@ public struct ShopConfiguration: Sendable {
 
     public init() {}
 
+    /// Fault injection lets any request break a saga step: on a loopback address it is a
+    /// demonstration; anywhere else only behind an admin token (someone chose to expose it).
+    public var faultInjectionIsGuarded: Bool {
+        !allowFaultInjection || Self.isLoopback(host) || adminToken != nil
+    }
+
+    public static func isLoopback(_ host: String) -> Bool {
+        host.hasPrefix("127.") || host == "localhost" || host == "::1"
+    }
+
     var admissionSettings: Admission.Settings {
         var settings = Admission.Settings()
         settings.maxRunningSagas = maxRunningSagas

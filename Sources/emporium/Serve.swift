@@ -106,9 +106,7 @@ struct Serve: AsyncParsableCommand {
             shop.serviceURLs[parts[0]] = parts[1]
         }
         shop.adminToken = try adminToken()
-        // Fault injection lets a request break a saga step: off a loopback address, only
-        // behind an admin token (someone chose to expose it).
-        if allowFaultInjection && !isLoopback(host) && shop.adminToken == nil {
+        guard shop.faultInjectionIsGuarded else {
             throw ValidationError("--allow-fault-injection on \(host), a non-loopback address, needs an admin token too (EMPORIUM_ADMIN_TOKEN or --admin-token-file)")
         }
         return shop
@@ -132,10 +130,6 @@ struct Serve: AsyncParsableCommand {
         }
         return token
     }
-}
-
-func isLoopback(_ host: String) -> Bool {
-    host.hasPrefix("127.") || host == "localhost" || host == "::1"
 }
 
 /// A password on the command line is visible to every user of the machine (`ps`): refused.

@@ -92,3 +92,19 @@ import TestSupport
         }
     }
 }
+
+/// Fault injection off a loopback address only behind an admin token.
+@Suite struct FaultInjectionGuardTests {
+    @Test(arguments: [
+        ("127.0.0.1", false, nil as String?, true), ("127.0.0.1", true, nil, true), ("localhost", true, nil, true),
+        ("0.0.0.0", false, nil, true), ("0.0.0.0", true, nil, false), ("10.0.0.5", true, nil, false),
+        ("0.0.0.0", true, "an-admin-token-0123456789", true),
+    ])
+    func faultInjectionNeedsATokenOffLoopback(host: String, allow: Bool, token: String?, guarded: Bool) {
+        var configuration = ShopConfiguration()
+        configuration.host = host
+        configuration.allowFaultInjection = allow
+        configuration.adminToken = token
+        #expect(configuration.faultInjectionIsGuarded == guarded)
+    }
+}
