@@ -1,6 +1,8 @@
 import EventStore
 import Foundation
+import Hummingbird
 import Postgres
+import ShopHTTP
 import ShopServices
 
 /// `/health/ready`: whether this process should get traffic — the database answers, its
@@ -19,6 +21,16 @@ struct Readiness: Sendable {
         var loopsDown: [String]
         /// The loops one replica runs at a time: `active` here, or `standby` (ready all the same).
         var replicas: [String: String]
+    }
+
+    /// `/health` and `/health/live` (the process answers), `/health/ready` (200 or 503 with the report).
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+        router.get("/health") { _, _ in "ok" }
+        router.get("/health/live") { _, _ in "ok" }
+        router.get("/health/ready") { _, _ in
+            let report = await check()
+            return try Envelope.response(report.ready ? .ok : .serviceUnavailable, report.ready ? "ready" : "not ready", report)
+        }
     }
 
     func check() async -> Report {

@@ -52,16 +52,11 @@ public enum Shop {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: TraceMiddleware())
         router.add(middleware: AdminTokenMiddleware(token: configuration.adminToken))
-        let readiness = Readiness(store: store, restarts: restarts, replicas: replicas)
-        router.get("/health") { _, _ in "ok" }
-        router.get("/health/live") { _, _ in "ok" }
-        router.get("/health/ready") { _, _ in
-            let report = await readiness.check()
-            return try Envelope.response(report.ready ? .ok : .serviceUnavailable, report.ready ? "ready" : "not ready", report)
-        }
+        Readiness(store: store, restarts: restarts, replicas: replicas).addRoutes(to: router)
         ShopMetrics.addRoute(to: router)
 
-        // Commands that start sagas (orders, delivery changes) need the saga's waiters and the door.
+        // The command routes of the services here; those that start sagas (orders, delivery
+        // changes) also run the saga's waiters and the door.
         if !services.isDisjoint(with: CommandIntake.startsSagas) || services.contains(.inventory) {
             let completions = SagaCompletions(sagas: sagas, listener: listener, logger: logger)
             let admission = Admission(settings: configuration.admissionSettings, sagas: sagas, logger: logger)

@@ -16,9 +16,13 @@ public enum Traceparent {
         return text
     }
 
-    /// A new trace: random trace and parent ids, sampled.
+    /// A new trace: random trace and parent ids (never all zeros), sampled. Made on every
+    /// request without one, so it is built from three random words, not byte by byte.
     public static func begin() -> String {
-        func hex(_ bytes: Int) -> String { (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined() }
-        return "00-\(hex(16))-\(hex(8))-01"
+        func hex(_ word: UInt64) -> String {
+            let digits = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return "00-\(hex(.random(in: 1 ... .max)))\(hex(.random(in: 0 ... .max)))-\(hex(.random(in: 1 ... .max)))-01"
     }
 }
