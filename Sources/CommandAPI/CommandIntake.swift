@@ -43,6 +43,15 @@ package struct CommandIntake: Sendable {
         func fields() throws -> JSONFields { try JSONFields(json: body) }
     }
 
+    /// A key is an opaque token: 1 to 200 visible ASCII characters (a UUID, say).
+    static func idempotencyKey(_ text: String) throws -> String {
+        let key = try TextInput.checked(text, field: "Idempotency-Key", maxLength: 200)
+        guard key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+            throw ShopError.badRequest("Idempotency-Key must be visible ASCII characters without spaces (a UUID, say)")
+        }
+        return key
+    }
+
     func receive(_ request: Request) async throws -> Received {
         var request = request
         let buffer: ByteBuffer
@@ -54,7 +63,7 @@ package struct CommandIntake: Sendable {
         let body = Data(buffer.readableBytesView)
         let fault = try faultStep(request)
         return Received(body: body, fault: fault, wait: try waitSeconds(request),
-                        idempotencyKey: try request.headers[Self.idempotencyHeader].map { try TextInput.checked($0, field: "Idempotency-Key", maxLength: 200) },
+                        idempotencyKey: try request.headers[Self.idempotencyHeader].map(Self.idempotencyKey),
                         fingerprint: "\(request.method) \(request.uri.path) \(String(decoding: body, as: UTF8.self)) \(fault?.rawValue ?? "")")
     }
 

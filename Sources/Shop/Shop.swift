@@ -48,12 +48,14 @@ public enum Shop {
         }
 
         let router = Router()
-        router.add(middleware: ShopErrorMiddleware(logger: logger))
+        let knownRoutes = KnownRoutes()
+        router.add(middleware: ShopErrorMiddleware(logger: logger, routes: knownRoutes))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: TraceMiddleware())
         router.add(middleware: AdminTokenMiddleware(token: configuration.adminToken))
         Readiness(store: store, restarts: restarts, replicas: replicas).addRoutes(to: router)
         ShopMetrics.addRoute(to: router)
+        OpenAPIDocument.addRoute(to: router)
 
         // The command routes of the services here; those that start sagas (orders, delivery
         // changes) also run the saga's waiters and the door.
@@ -97,6 +99,7 @@ public enum Shop {
         var running: [any Service] = [store, listener]
         if let readStore { running.append(readStore) }
         running += loops.map { Restarting($0, $1, restarts: restarts, logger: logger) }
+        knownRoutes.set(router.routes.map { ("\($0.path)", "\($0.method)") })
         let idle = configuration.idleTimeout.components
         return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(idle.seconds))),
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),

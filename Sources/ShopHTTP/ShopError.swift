@@ -7,6 +7,8 @@ package struct ShopError: HTTPResponseError, Sendable, Equatable, CustomStringCo
     package var message: String
     /// Seconds after which trying again makes sense (`Retry-After`), for a 503.
     package var retryAfter: Int?
+    /// The methods the path does answer, for a 405 (`Allow`).
+    package var allow: String?
 
     package init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil) {
         self.status = status
@@ -35,6 +37,9 @@ package struct ShopError: HTTPResponseError, Sendable, Equatable, CustomStringCo
     package var description: String { message }
 
     package func response(from request: Request, context: some RequestContext) throws -> Response {
-        try Envelope<NoResult>.response(status, message, nil, headers: retryAfter.map { [.retryAfter: "\($0)"] } ?? [:])
+        var headers: HTTPFields = [:]
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
+        if let allow { headers[.allow] = allow }
+        return try Envelope<NoResult>.response(status, message, nil, headers: headers)
     }
 }

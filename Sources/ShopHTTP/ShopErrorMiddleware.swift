@@ -7,9 +7,12 @@ import Postgres
 /// anything else is logged with its context and answered 500 without details.
 package struct ShopErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    /// The routes, to tell a wrong method (405) from an unknown path (404).
+    let routes: KnownRoutes
 
-    package init(logger: Logger) {
+    package init(logger: Logger, routes: KnownRoutes = KnownRoutes()) {
         self.logger = logger
+        self.routes = routes
     }
 
     package func handle(_ request: Request, context: Context,
@@ -20,7 +23,14 @@ package struct ShopErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             logger.info("request refused", metadata: refusal(request, error))
             throw error
         } catch let error as any HTTPResponseError {
-            let refused = ShopError(error.status, Self.message(error, request))
+            var refused = ShopError(error.status, Self.message(error, request))
+            if error.status == .notFound, (error as? HTTPError)?.body == nil {
+                let allowed = routes.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    refused = ShopError(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); it answers \(allowed.joined(separator: ", "))")
+                    refused.allow = allowed.joined(separator: ", ")
+                }
+            }
             logger.info("request refused", metadata: refusal(request, refused))
             throw refused
         } catch let error where PostgresError.isTransient(error) {
