@@ -8,6 +8,7 @@ package struct ChangeDeliveryStatus: Sendable {
     var status: DeliveryStatus
 
     package init(_ body: JSONFields) throws {
+        try body.takesOnly(["deliveryId", "orderId", "deliveryStatus"])
         deliveryId = try body.string("deliveryId")
         orderId = try body.string("orderId")
         let code = try body.code("deliveryStatus")

@@ -12,6 +12,7 @@ package struct PlaceOrder: Sendable {
     var fault: SagaStep?
 
     package init(_ body: JSONFields, fault: SagaStep?) throws {
+        try body.takesOnly(["userId", "orderReqDetails", "paymentReqDetails"])
         userId = try body.string("userId")
         order = try RequestedOrder(body)
         self.fault = try fault.checked(in: .create)
@@ -25,6 +26,7 @@ package struct UpdateOrder: Sendable {
     var fault: SagaStep?
 
     package init(_ body: JSONFields, fault: SagaStep?) throws {
+        try body.takesOnly(["orderId", "orderReqDetails", "paymentReqDetails"])
         orderId = try body.string("orderId")
         order = try RequestedOrder(body)
         self.fault = try fault.checked(in: .update)
@@ -57,13 +59,15 @@ extension JSONFields {
     /// `orderReqDetails`: products and quantities.
     func orderLines() throws -> [OrderLine] {
         try objects("orderReqDetails").map {
-            OrderLine(productId: try $0.productId(), qty: try $0.integer("qty", in: 1...1_000_000))
+            try $0.takesOnly(["productId", "qty"])
+            return OrderLine(productId: try $0.productId(), qty: try $0.integer("qty", in: 1...1_000_000))
         }
     }
 
     /// `paymentReqDetails`: at most one share per payment kind.
     func paymentRequests() throws -> [PaymentRequest] {
         try objects("paymentReqDetails", maxCount: 2).enumerated().map { index, item in
+            try item.takesOnly(["paymentKind", "paymentRate"])
             let code = try item.code("paymentKind")
             guard let kind = PaymentKind(rawValue: code) else {
                 throw ShopError.badRequest("paymentReqDetails[\(index)].paymentKind must be \"10\" (CARD) or \"20\" (POINT), not \"\(code)\"")

@@ -9,6 +9,7 @@ package struct RegisterProduct: Sendable {
     var inventoryQty: Int64
 
     package init(_ body: JSONFields) throws {
+        try body.takesOnly(["productId", "productName", "unitPrice", "inventoryQty"])
         productId = try body.productId()
         productName = try body.string("productName", maxLength: 200)
         unitPrice = try body.integer("unitPrice", in: 0...1_000_000_000)

@@ -97,6 +97,15 @@ public struct EventStore: Sendable {
         try await pool.withConnection { try await EventReads.hasEvents(partitions, after: position, upTo: limit, on: $0) }
     }
 
+    /// The position of the newest event, in commit order (`Position.start` when there is
+    /// none): where a live view that wants only what comes next begins. One index probe.
+    public func head() async throws -> Position {
+        guard let row = try await pool.query(
+            "SELECT transaction_id, global_position FROM es.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1").first
+        else { return .start }
+        return Position(transactionId: try row.decode("transaction_id"), globalPosition: try row.decode("global_position"))
+    }
+
     /// Whether the event at `position` is here: always on the primary once its append has
     /// committed; on a streaming standby, once the standby has replayed it.
     public func contains(_ position: Position) async throws -> Bool {

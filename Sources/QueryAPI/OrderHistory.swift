@@ -23,12 +23,20 @@ struct OrderHistory: Sendable {
         var step: String?
         /// True when the command undid an earlier step.
         var compensation: Bool?
+        /// The saga the event belongs to, if any.
+        var saga: UUID?
         var payload: JSONValue
     }
 
     func timeline(_ orderId: String) async throws -> [Entry]? {
         let events = try await events(of: orderId)
         guard !events.isEmpty else { return nil }
+        return try await Self.entries(events, store: store)
+    }
+
+    /// Events as timeline entries: each with the saga command behind it, its step or whether
+    /// it undid one (the order history, and the live page's feed).
+    static func entries(_ events: [RecordedEvent], store: EventStore) async throws -> [Entry] {
         let commands = try await Inbox.commands(Array(Set(events.compactMap(\.metadata.commandId))), store: store)
         return events.map { event in
             let command = event.metadata.commandId.flatMap { commands[$0] }
@@ -36,6 +44,7 @@ struct OrderHistory: Sendable {
             return Entry(position: event.position.description, service: event.stream.partition.rawValue, stream: event.stream.id,
                          version: event.version, type: event.type, recordedAt: event.recordedAt, command: command?.rawValue,
                          step: step?.rawValue, compensation: command.map { Self.step(of: $0) == nil && $0 != .shipStock },
+                         saga: event.metadata.correlationId,
                          payload: JSONValue(String(decoding: event.payload, as: UTF8.self)))
         }
     }

@@ -12,22 +12,26 @@ package struct QueryRoutes: Sendable {
     let gateway: GatewayController
     let views: ServiceViewController
     let admin: AdminController
+    let live: LiveController?
 
     /// `readStore` serves the reports (a streaming standby, say); everything else reads `store`.
     package init(store: EventStore, readStore: EventStore?, composer: OrderComposer, rebuilds: RebuildQueue?, restarts: Restarts,
-                 replicas: ReplicaStates, waiters: Waiters) {
+                 replicas: ReplicaStates, waiters: Waiters, liveFeed: LiveFeed? = nil, faultInjection: Bool = false) {
         let readYourWrites = ReadYourWrites(store: readStore ?? store, standby: readStore != nil, waiters: waiters)
         reports = ReportController(queries: ReportQueries(store: readStore ?? store), readYourWrites: readYourWrites)
         gateway = GatewayController(composer: composer, history: OrderHistory(store: store), readYourWrites: readYourWrites)
         views = ServiceViewController(views: ServiceViews(store: store))
         admin = AdminController(store: store, rebuilds: rebuilds, restarts: restarts, replicas: replicas)
+        live = liveFeed.map { LiveController(feed: $0, queries: ReportQueries(store: readStore ?? store), store: readStore ?? store,
+                                             faultInjection: faultInjection) }
     }
 
-    /// The gateway's routes: reports, composition, history and the admin status.
+    /// The gateway's routes: reports, composition, history, the admin status and the live page.
     package func addGatewayRoutes(to router: some RouterMethods<BasicRequestContext>) {
         reports.addRoutes(to: router)
         gateway.addRoutes(to: router)
         admin.addRoutes(to: router)
+        live?.addRoutes(to: router)
     }
 
     /// A service's own views (what the gateway composes), for the services this process runs.

@@ -90,13 +90,22 @@ public struct ReportQueries: Sendable {
     public func stock(_ productId: String) async throws -> Stock? {
         try await store.pool.query(
             "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report.inventory WHERE product_id = $1", [productId])
-            .first.map { row in
-                let onHand: Int64 = try row.decode("on_hand")
-                let reserved: Int64 = try row.decode("reserved")
-                return Stock(productId: try row.decode("product_id"), productName: try row.decode("product_name"),
-                             unitPrice: try row.decode("unit_price"), onHand: onHand, reserved: reserved,
-                             available: onHand - reserved, shipped: try row.decode("shipped"))
-            }
+            .first.map(Self.stock)
+    }
+
+    /// The first `limit` products by id (the live page's stock panel).
+    public func stocks(limit: Int) async throws -> [Stock] {
+        try await store.pool.query(
+            "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report.inventory ORDER BY product_id LIMIT $1", [limit])
+            .rows.map(Self.stock)
+    }
+
+    static func stock(_ row: Row) throws -> Stock {
+        let onHand: Int64 = try row.decode("on_hand")
+        let reserved: Int64 = try row.decode("reserved")
+        return Stock(productId: try row.decode("product_id"), productName: try row.decode("product_name"),
+                     unitPrice: try row.decode("unit_price"), onHand: onHand, reserved: reserved,
+                     available: onHand - reserved, shipped: try row.decode("shipped"))
     }
 
     static func orderReport(_ row: Row) throws -> OrderReport {

@@ -45,6 +45,10 @@ enum OpenAPIDocument {
   {
    "name": "operations",
    "description": "Health and metrics."
+  },
+  {
+   "name": "live",
+   "description": "The live page and what it reads (served by the gateway)."
   }
  ],
  "paths": {
@@ -1042,6 +1046,107 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/": {
+   "get": {
+    "tags": [
+     "live"
+    ],
+    "operationId": "livePage",
+    "summary": "The live page — events, saga lanes, stock, projection lag, an order form",
+    "responses": {
+     "200": {
+      "description": "One HTML page with its CSS and JS; nothing fetched from elsewhere.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/api/v1/live/events": {
+   "get": {
+    "tags": [
+     "live"
+    ],
+    "operationId": "liveEvents",
+    "summary": "Every event from now on, in commit order, as Server-Sent Events (one message per batch)",
+    "description": "Each `data:` line is a JSON array of history entries. The stream does not end; a slow reader loses its oldest batches.",
+    "responses": {
+     "200": {
+      "description": "The event stream.",
+      "content": {
+       "text/event-stream": {
+        "schema": {
+         "type": "string"
+        },
+        "example": "data: [{\"position\":\"4697964:393\",\"service\":\"order\",\"type\":\"OrderPlaced\"}]\n\n"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/api/v1/live/state": {
+   "get": {
+    "tags": [
+     "live"
+    ],
+    "operationId": "liveState",
+    "summary": "What the live page polls — stock, projection lag, whether fault injection is on",
+    "responses": {
+     "200": {
+      "description": "The state.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "allOf": [
+          {
+           "$ref": "#/components/schemas/Envelope"
+          },
+          {
+           "properties": {
+            "result": {
+             "type": "object",
+             "required": [
+              "faultInjection",
+              "stock",
+              "projections"
+             ],
+             "properties": {
+              "faultInjection": {
+               "type": "boolean"
+              },
+              "stock": {
+               "type": "array",
+               "items": {
+                "$ref": "#/components/schemas/Stock"
+               }
+              },
+              "projections": {
+               "type": "array",
+               "items": {
+                "$ref": "#/components/schemas/ProjectionStatus"
+               }
+              }
+             }
+            }
+           }
+          }
+         ]
+        }
+       }
+      }
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     }
+    }
+   }
+  },
   "/openapi.json": {
    "get": {
     "tags": [
@@ -1532,6 +1637,7 @@ enum OpenAPIDocument {
    },
    "OrderLineRequest": {
     "type": "object",
+    "additionalProperties": false,
     "required": [
      "productId",
      "qty"
@@ -1549,6 +1655,7 @@ enum OpenAPIDocument {
    },
    "PaymentRequest": {
     "type": "object",
+    "additionalProperties": false,
     "required": [
      "paymentKind",
      "paymentRate"
@@ -1571,6 +1678,7 @@ enum OpenAPIDocument {
    },
    "PlaceOrder": {
     "type": "object",
+    "additionalProperties": false,
     "required": [
      "userId",
      "orderReqDetails",
@@ -1600,6 +1708,7 @@ enum OpenAPIDocument {
    },
    "UpdateOrder": {
     "type": "object",
+    "additionalProperties": false,
     "required": [
      "orderId",
      "orderReqDetails",
@@ -1629,6 +1738,7 @@ enum OpenAPIDocument {
    },
    "RegisterProduct": {
     "type": "object",
+    "additionalProperties": false,
     "required": [
      "productId",
      "productName",
@@ -1656,6 +1766,7 @@ enum OpenAPIDocument {
    },
    "ChangeDelivery": {
     "type": "object",
+    "additionalProperties": false,
     "required": [
      "deliveryId",
      "orderId",
@@ -2025,6 +2136,10 @@ enum OpenAPIDocument {
      },
      "compensation": {
       "type": "boolean"
+     },
+     "saga": {
+      "type": "string",
+      "format": "uuid"
      },
      "payload": {}
     }

@@ -53,6 +53,7 @@ public enum Shop {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: TraceMiddleware())
         router.add(middleware: AdminTokenMiddleware(token: configuration.adminToken))
+        router.add(middleware: QueryParameters(routes: OpenAPIDocument.queryParameters()))
         Readiness(store: store, restarts: restarts, replicas: replicas).addRoutes(to: router)
         ShopMetrics.addRoute(to: router)
         OpenAPIDocument.addRoute(to: router)
@@ -73,9 +74,11 @@ public enum Shop {
             Partition(rawValue: key).map { ($0, url) }
         }))
         let rebuilds = roles.contains(.projector) ? RebuildQueue(store: store, logger: logger) : nil
+        let liveFeed = roles.contains(.gateway) ? LiveFeed(store: store, listener: listener, logger: logger) : nil
         let queries = QueryRoutes(store: store, readStore: readStore,
                                   composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
-                                  rebuilds: rebuilds, restarts: restarts, replicas: replicas, waiters: waiters)
+                                  rebuilds: rebuilds, restarts: restarts, replicas: replicas, waiters: waiters,
+                                  liveFeed: liveFeed, faultInjection: configuration.allowFaultInjection)
         queries.addServiceRoutes(to: router, for: services)
         if roles.contains(.gateway) { queries.addGatewayRoutes(to: router) }
 
@@ -95,6 +98,7 @@ public enum Shop {
             queries.addRebuildRoutes(to: router)
             loops.append(("rebuilds", rebuilds))
         }
+        if let liveFeed { loops.append(("live feed", liveFeed)) }
         loops.append(("metrics", MetricsSampler(store: store, shopWide: roles.contains(.gateway), logger: logger)))
         var running: [any Service] = [store, listener]
         if let readStore { running.append(readStore) }

@@ -30,6 +30,16 @@ package struct JSONFields: Sendable {
 
     private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    /// Refuses a field the request does not take, by name: a misspelt field is an error,
+    /// not a silently ignored one. Returns itself, to chain.
+    @discardableResult
+    package func takesOnly(_ keys: Set<String>) throws -> JSONFields {
+        if let unknown = object.keys.sorted().first(where: { !keys.contains($0) }) {
+            throw ShopError.badRequest("\(name(unknown.isEmpty ? "\"\"" : unknown)) is not a field of this request (it takes \(keys.sorted().joined(separator: ", ")))")
+        }
+        return self
+    }
+
     private func value(_ key: String) throws -> JSONTree {
         guard let value = object[key] else { throw ShopError.badRequest("\(name(key)) is missing") }
         if case .null = value { throw ShopError.badRequest("\(name(key)) is null; send a value") }

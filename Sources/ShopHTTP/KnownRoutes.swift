@@ -24,7 +24,7 @@ package final class KnownRoutes: Sendable {
         return methods.sorted()
     }
 
-    static func matches(_ template: [Substring], _ path: [Substring]) -> Bool {
+    package static func matches(_ template: [Substring], _ path: [Substring]) -> Bool {
         guard template.count == path.count else { return false }
         for (pattern, segment) in zip(template, path) {
             let wildcard = pattern.hasPrefix(":") || pattern.hasPrefix("{") || pattern == "*"

@@ -1,0 +1,36 @@
+import EventStore
+import Hummingbird
+import NIOCore
+import Reporting
+import ShopHTTP
+
+/// The live page (`GET /`) and what it reads: the event stream as Server-Sent Events
+/// (`/api/v1/live/events`) and the state it polls (`/api/v1/live/state`: stock, projection
+/// lag, whether fault injection is on).
+struct LiveController: Sendable {
+    let feed: LiveFeed
+    let queries: ReportQueries
+    let store: EventStore
+    let faultInjection: Bool
+
+    struct State: Encodable, Sendable {
+        var faultInjection: Bool
+        var stock: [ReportQueries.Stock]
+        var projections: [ProjectionStatus]
+    }
+
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: LivePage.html)))
+        }
+        router.get("/api/v1/live/events") { _, _ in
+            let messages = feed.connect().map { ByteBuffer(string: $0) }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                            body: .init(asyncSequence: messages))
+        }
+        router.get("/api/v1/live/state") { _, _ in
+            try Envelope.response(.ok, "ok", State(faultInjection: faultInjection, stock: try await queries.stocks(limit: 50),
+                                                   projections: try await ProjectionStatus.all(store)))
+        }
+    }
+}
