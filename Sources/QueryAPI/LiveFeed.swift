@@ -46,24 +46,24 @@ package final class LiveFeed: Service, Sendable {
         var position: Position?
         var quiet = ContinuousClock.now
         while !Task.isCancelled {
-                do {
-                    if position == nil { position = try await store.head() }
-                    let events = try await store.readPartitions(Partition.allCases, after: position!, limit: 500)
-                    if let last = events.last {
-                        position = last.position
-                        quiet = .now
-                        if pages.withLock({ !$0.isEmpty }) { try await send(events) }
-                        continue
-                    }
-                    if ContinuousClock.now - quiet > heartbeat {
-                        broadcast(": still here\n\n")
-                        quiet = .now
-                    }
-                    _ = await wakeup.wait(timeout: .seconds(1))
-                } catch let error where PostgresError.isTransient(error) {
-                    logger.warning("live feed interrupted; retrying", metadata: ["error": "\(error)"])
-                    try await Task.sleep(for: .seconds(1))
+            do {
+                if position == nil { position = try await store.head() }
+                let events = try await store.readPartitions(Partition.allCases, after: position!, limit: 500)
+                if let last = events.last {
+                    position = last.position
+                    quiet = .now
+                    if pages.withLock({ !$0.isEmpty }) { try await send(events) }
+                    continue
                 }
+                if ContinuousClock.now - quiet > heartbeat {
+                    broadcast(": still here\n\n")
+                    quiet = .now
+                }
+                _ = await wakeup.wait(timeout: .seconds(1))
+            } catch let error where PostgresError.isTransient(error) {
+                logger.warning("live feed interrupted; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(1))
+            }
         }
     }
 

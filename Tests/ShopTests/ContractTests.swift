@@ -21,6 +21,7 @@ import TestSupport
                 ("/api/v1/services/delivery/{orderId}", "get"), ("/api/admin/projections", "get"),
                 ("/api/admin/projections/{name}/rebuild", "post"), ("/api/admin/status", "get"), ("/health", "get"),
                 ("/health/live", "get"), ("/health/ready", "get"), ("/metrics", "get"), ("/openapi.json", "get"),
+                ("/", "get"), ("/api/v1/live/events", "get"), ("/api/v1/live/state", "get"),
             ]
             for (path, method) in routes { #expect(paths[path]?[method] != nil, "\(method) \(path) is not in the document") }
         }
@@ -35,6 +36,13 @@ import TestSupport
             #expect(withId.status == 405)
             #expect(withId.headers[.allow] == "DELETE, GET")
             #expect(try await shop.request(.get, "/api/v1/nothing-here").status == 404)
+            let misspelt = try await shop.request(.get, "/api/v1/reports?wiat=5")
+            #expect(misspelt.status == 400)
+            #expect(misspelt.message.contains("wiat"))
+            let extra = try await shop.request(.post, "/api/v1/register", #"{"productId":"P9","productName":"x","unitPrice":1,"inventoryQty":1,"colour":"red"}"#)
+            #expect(extra.status == 400)
+            #expect(extra.message.contains("colour"))
+            #expect(try await shop.request(.get, "/api/v1/inventory/P9").status == 404)  // nothing registered
         }
     }
 }
