@@ -40,7 +40,7 @@ struct DeliveryDesk: Sendable {
             let appended = try await tx.append([event], to: &delivery, metadata: EventMetadata(correlationId: correlation, traceparent: Traceparent.current))
             if change.status == .delivering {
                 let ship = ServiceCommand(sagaId: correlation, command: .shipStock, orderId: orderId)
-                try await Inbox(for: ship).enqueue([ship], in: tx)
+                try await Inbox.shipStock(ship, in: tx)
             }
             return try Answer(status: 200, message: "delivery status changed",
                               result: Changed(deliveryId: change.deliveryId, orderId: orderId, deliveryStatus: change.status.rawValue,

@@ -425,10 +425,35 @@ enum OpenAPIDocument {
     },
     "responses": {
      "200": {
-      "$ref": "#/components/responses/Done"
-     },
-     "202": {
-      "$ref": "#/components/responses/Done"
+      "description": "The delivery's new status (30 also sends the inventory service the shipping of its stock).",
+      "content": {
+       "application/json": {
+        "schema": {
+         "allOf": [
+          {
+           "$ref": "#/components/schemas/Envelope"
+          },
+          {
+           "properties": {
+            "result": {
+             "$ref": "#/components/schemas/DeliveryChanged"
+            }
+           }
+          }
+         ]
+        },
+        "example": {
+         "returnCode": true,
+         "returnMessage": "delivery status changed",
+         "result": {
+          "deliveryId": "DLV_1",
+          "orderId": "ORDER_1",
+          "deliveryStatus": "30",
+          "position": "4682768:2"
+         }
+        }
+       }
+      }
      },
      "400": {
       "$ref": "#/components/responses/BadRequest"
@@ -2047,6 +2072,33 @@ enum OpenAPIDocument {
      },
      "shipped": {
       "type": "integer"
+     }
+    }
+   },
+   "DeliveryChanged": {
+    "type": "object",
+    "required": [
+     "deliveryId",
+     "orderId",
+     "deliveryStatus",
+     "position"
+    ],
+    "properties": {
+     "deliveryId": {
+      "type": "string"
+     },
+     "orderId": {
+      "type": "string"
+     },
+     "deliveryStatus": {
+      "type": "string",
+      "enum": [
+       "30",
+       "40"
+      ]
+     },
+     "position": {
+      "type": "string"
      }
     }
    },

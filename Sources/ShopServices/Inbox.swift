@@ -37,6 +37,15 @@ package struct Inbox: Sendable {
         transaction.notifyAfterCommit(channel)
     }
 
+    /// Asks the inventory service to ship an order's stock, through `inventory_svc.ship_stock`
+    /// (the delivery role may send this one command, and write its inbox no other way).
+    package static func shipStock(_ command: ServiceCommand, in transaction: EventStoreTransaction) async throws {
+        precondition(command.command == .shipStock)
+        await transaction.connection.queue("SELECT inventory_svc.ship_stock($1, $2, $3::jsonb)",
+                                           [command.commandId, command.sagaId, JSONText(try EventJSON.encoder.encode(command))])
+        transaction.notifyAfterCommit(Inbox(.inventory).channel)
+    }
+
     /// Locks up to `limit` pending commands, each the oldest pending of its correlation, so
     /// one saga's commands are applied in the order they were sent and never two of one saga
     /// in a batch; other workers skip them. Oldest first.

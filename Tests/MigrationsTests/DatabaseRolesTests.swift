@@ -69,6 +69,12 @@ import TestSupport
             #expect(await Self.refusal(saga, "INSERT INTO report.inventory (product_id, product_name, unit_price, on_hand) VALUES ('p', 'p', 1, 1)") == "42501")
             await saga.close()
 
+            // Delivery may ask inventory to ship stock, through its one function, and write its inbox no other way.
+            let delivery = try await Connection.connect(to: try Self.url(database, as: "emporium_delivery"))
+            _ = try await delivery.query("SELECT inventory_svc.ship_stock(gen_random_uuid(), gen_random_uuid(), '{}')")
+            #expect(await Self.refusal(delivery, "INSERT INTO inventory_svc.inbox (command_id, correlation_id, command, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'releaseStock', '{}')") == "42501")
+            await delivery.close()
+
             // The projector writes reports only; the gateway reads and writes nothing.
             let projector = try await Connection.connect(to: try Self.url(database, as: "emporium_projector"))
             _ = try await projector.query("INSERT INTO report.inventory (product_id, product_name, unit_price, on_hand) VALUES ('p', 'p', 1, 1)")
@@ -82,6 +88,7 @@ import TestSupport
             _ = try await gateway.query("SELECT count(*) FROM saga.order_sagas")
             #expect(await Self.refusal(gateway, "DELETE FROM report.inventory") == "42501")
             #expect(await Self.refusal(gateway, "INSERT INTO es.checkpoints (subscriber, source, transaction_id, global_position) VALUES ('x', 'order', '0', 0)") == "42501")
+            #expect(await Self.refusal(gateway, "SELECT inventory_svc.ship_stock(gen_random_uuid(), gen_random_uuid(), '{}')") == "42501")
             #expect(await Self.refusal(gateway, "SELECT saga.start_saga(gen_random_uuid(), 'o', 'create', '{}', '{}', '{}', 1, 'order', gen_random_uuid(), 'x', '{}')") == "42501")
             await gateway.close()
         }

@@ -5,7 +5,8 @@
 --                       idempotency keys; appends (es.append_events) and snapshots
 --                       (es.save_snapshot) to its own streams only; reads every event.
 --                       order and delivery also start sagas (saga.start_saga) and read the
---                       saga rows and the inboxes' depth (?wait, admission).
+--                       saga rows and the inboxes' depth (?wait, admission); delivery asks
+--                       inventory to ship stock (inventory_svc.ship_stock).
 --   emporium_saga       the saga rows; inserts into the four inboxes; its checkpoint.
 --   emporium_projector  owns the report tables (rebuilds swap them); its checkpoints.
 --   emporium_gateway    reads: events, sagas, inboxes, reports. Writes nothing.
@@ -50,6 +51,8 @@ BEGIN
     GRANT EXECUTE ON FUNCTION saga.start_saga(uuid, text, text, jsonb, jsonb, jsonb, double precision, text, uuid, text, jsonb)
         TO emporium_order, emporium_delivery;
     GRANT SELECT ON saga.order_sagas TO emporium_order, emporium_delivery, emporium_gateway;
+    -- A delivery that starts asks the inventory service to ship its stock (that one command).
+    GRANT EXECUTE ON FUNCTION inventory_svc.ship_stock(uuid, uuid, jsonb) TO emporium_delivery;
     GRANT SELECT, UPDATE ON saga.order_sagas TO emporium_saga;
 
     GRANT INSERT, UPDATE ON es.checkpoints TO emporium_saga, emporium_projector;
