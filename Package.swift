@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
         .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga"]),
         .testTarget(name: "ShopTests", dependencies: [
-            "Shop", "ShopServices", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "TestSupport",
+            "Shop", "ShopServices", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "TestSupport", "QueryAPI",
             "Inventory", "Ordering", "Payments", "Shipping",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -27,7 +27,7 @@ package final class LiveFeed: Service, Sendable {
     }
 
     /// A page's stream of SSE messages, ended when the page goes or the process stops.
-    func connect() -> AsyncStream<String> {
+    package func connect() -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(100))
         let id = UUID()
         continuation.onTermination = { [weak self] _ in _ = self?.pages.withLock { $0.removeValue(forKey: id) } }
@@ -37,7 +37,8 @@ package final class LiveFeed: Service, Sendable {
     }
 
     package func run() async throws {
-        defer { pages.withLock { $0.values.forEach { $0.finish() }; $0.removeAll() } }
+        // Finished outside the lock: finishing runs a page's onTermination, which takes it.
+        defer { pages.withLock { pages in defer { pages.removeAll() }; return Array(pages.values) }.forEach { $0.finish() } }
         try await cancelWhenGracefulShutdown { try await self.follow() }
     }
 

@@ -44,31 +44,18 @@ public struct ActiveReplica: Service {
             while !Task.isCancelled {
                 do {
                     let session = try await Connection.connect(to: url, applicationName: "emporium-lease", logger: logger)
-                    let got: Bool
+                    let ran: Bool
                     do {
-                        got = try await session.query("SELECT pg_try_advisory_lock($1) AS got", [Self.lockKey(name)]).first!.decode("got")
-                    } catch {
-                        await session.close()
-                        throw error
-                    }
-                    guard got else {
-                        await session.close()
-                        if !announced { logger.info("standing by: another replica runs it") }
-                        announced = true
-                        try await Task.sleep(for: retryInterval)
-                        continue
-                    }
-                    logger.info("active: this replica runs it")
-                    states.set(name, .active)
-                    defer { states.set(name, .standby) }
-                    do {
-                        try await runWhileHeld(on: session)
+                        ran = try await runIfFree(on: session)
                     } catch {
                         await session.close()
                         throw error
                     }
                     await session.close()
-                    return
+                    if ran { return }
+                    if !announced { logger.info("standing by: another replica runs it") }
+                    announced = true
+                    try await Task.sleep(for: retryInterval)
                 } catch is CancellationError {
                     return
                 } catch let error where PostgresError.isTransient(error) || error is LockLost {
@@ -83,6 +70,19 @@ public struct ActiveReplica: Service {
     struct LockLost: Error, CustomStringConvertible {
         var underlying: any Error
         var description: String { "the lock's session failed: \(underlying)" }
+    }
+
+    /// Takes the lock on `session` if no replica holds it and runs the loop while holding it;
+    /// false when another replica holds it.
+    private func runIfFree(on session: Connection) async throws -> Bool {
+        guard try await session.query("SELECT pg_try_advisory_lock($1) AS got", [Self.lockKey(name)]).first!.decode("got", as: Bool.self) else {
+            return false
+        }
+        logger.info("active: this replica runs it")
+        states.set(name, .active)
+        defer { states.set(name, .standby) }
+        try await runWhileHeld(on: session)
+        return true
     }
 
     /// Runs the loop next to a watch on the lock's session; whichever ends first ends both.

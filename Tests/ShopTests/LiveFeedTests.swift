@@ -1,0 +1,24 @@
+import Logging
+import QueryAPI
+import Testing
+import TestSupport
+
+/// The live page's feed ends cleanly: stopping it ends every connected page's stream (a
+/// page's stream, finished, deregisters itself under the same lock the stop holds).
+@Suite struct LiveFeedTests {
+    @Test func stoppingTheFeedEndsTheConnectedPagesStreams() async throws {
+        try await TestDatabase.with { database in
+            let store = database.eventStore(maxConnections: 2)
+            let listener = database.listener()
+            let feed = LiveFeed(store: store, listener: listener, logger: Logger(label: "live-feed-test"))
+            let page = feed.connect()
+            let running = runInBackground([store, listener, feed])
+            try await Task.sleep(for: .milliseconds(300))
+            running.cancel()
+            await running.value
+            var messages: [String] = []
+            for await message in page { messages.append(message) }
+            #expect(messages == ["retry: 2000\n\n"])
+        }
+    }
+}
