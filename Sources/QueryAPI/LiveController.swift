@@ -2,6 +2,7 @@ import EventStore
 import Hummingbird
 import NIOCore
 import Reporting
+import ServiceLifecycle
 import ShopHTTP
 
 /// The live page (`GET /`) and what it reads: the event stream as Server-Sent Events
@@ -24,9 +25,16 @@ struct LiveController: Sendable {
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: LivePage.html)))
         }
         router.get("/api/v1/live/events") { _, _ in
-            let messages = feed.connect().map { ByteBuffer(string: $0) }
-            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
-                            body: .init(asyncSequence: messages))
+            Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: .init { writer in
+                let page = feed.connect()
+                // The stream never ends by itself: a graceful shutdown ends it, or the server would wait for it.
+                try await withGracefulShutdownHandler {
+                    for await message in page.messages { try await writer.write(ByteBuffer(string: message)) }
+                } onGracefulShutdown: {
+                    page.end()
+                }
+                try await writer.finish(nil)
+            })
         }
         router.get("/api/v1/live/state") { _, _ in
             try Envelope.response(.ok, "ok", State(faultInjection: faultInjection, stock: try await queries.stocks(limit: 50),

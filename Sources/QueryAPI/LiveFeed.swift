@@ -26,14 +26,16 @@ package final class LiveFeed: Service, Sendable {
         self.logger = logger
     }
 
-    /// A page's stream of SSE messages, ended when the page goes or the process stops.
-    package func connect() -> AsyncStream<String> {
+    /// A page's stream of SSE messages, ended when the page goes, the process stops, or
+    /// `end` is called (the page's request at a graceful shutdown, so the server need not
+    /// wait for a stream that never ends on its own).
+    package func connect() -> (messages: AsyncStream<String>, end: @Sendable () -> Void) {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(100))
         let id = UUID()
         continuation.onTermination = { [weak self] _ in _ = self?.pages.withLock { $0.removeValue(forKey: id) } }
         pages.withLock { $0[id] = continuation }
         continuation.yield("retry: 2000\n\n")
-        return stream
+        return (stream, { continuation.finish() })
     }
 
     package func run() async throws {

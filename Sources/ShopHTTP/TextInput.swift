@@ -16,4 +16,10 @@ package enum TextInput {
         }
         return trimmed
     }
+
+    /// A name the client sent, as an error message repeats it: at most 40 characters, so a
+    /// 60 KiB field name is not sent back whole.
+    package static func shown(_ text: String) -> String {
+        text.count <= 40 ? text : String(text.prefix(40)) + "…"
+    }
 }

@@ -11,7 +11,7 @@ import TestSupport
             let store = database.eventStore(maxConnections: 2)
             let listener = database.listener()
             let feed = LiveFeed(store: store, listener: listener, logger: Logger(label: "live-feed-test"))
-            let page = feed.connect()
+            let page = feed.connect().messages
             let running = runInBackground([store, listener, feed])
             try await Task.sleep(for: .milliseconds(300))
             running.cancel()
