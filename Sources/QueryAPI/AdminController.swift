@@ -9,8 +9,6 @@ import ShopServices
 /// status: its services' restarts and the transactions readers are waiting for.
 struct AdminController: Sendable {
     let store: EventStore
-    /// Where rebuilds run: in a process with the projector role; nil elsewhere.
-    let rebuilds: RebuildQueue?
     let restarts: Restarts
     let replicas: ReplicaStates
 
@@ -33,8 +31,16 @@ struct AdminController: Sendable {
         router.get("/api/admin/projections", use: projections)
     }
 
-    func addRebuildRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        router.post("/api/admin/projections/:name/rebuild", use: rebuild)
+    /// Rebuilds on demand, where the projections run (`queue`): 202, the rebuild runs in the
+    /// background; the projections' status shows it.
+    func addRebuildRoutes(to router: some RouterMethods<BasicRequestContext>, queue: RebuildQueue) {
+        router.post("/api/admin/projections/:name/rebuild") { _, context in
+            let name = try context.parameters.require("name")
+            guard let projection = Projections.named(name) else { throw ShopError.notFound("\(RebuildError.unknownProjection(name))") }
+            if try await ProjectionRebuild.isRunning(name, store: store) { throw ShopError.conflict("\(RebuildError.alreadyRunning(name))") }
+            queue.request(projection)
+            return try Envelope.response(.accepted, "rebuild of \(name) started; GET /api/admin/projections shows it", ["projection": name])
+        }
     }
 
     @Sendable func projections(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -48,15 +54,5 @@ struct AdminController: Sendable {
         }
         return try Envelope.response(.ok, "ok", Status(restarts: restarts.all, replicas: replicas.all.mapValues(\.rawValue), horizonHolders: try await store.horizonHolders(),
                                                        parkedCommands: parked, projections: try await ProjectionStatus.all(store)))
-    }
-
-    /// 202: the rebuild runs in the background; the projections' status shows it.
-    @Sendable func rebuild(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let name = try context.parameters.require("name")
-        guard let projection = Projections.named(name) else { throw ShopError.notFound("\(RebuildError.unknownProjection(name))") }
-        if try await ProjectionRebuild.isRunning(name, store: store) { throw ShopError.conflict("\(RebuildError.alreadyRunning(name))") }
-        guard let rebuilds else { throw ShopError.notFound("rebuilds are served by the projector role") }
-        rebuilds.request(projection)
-        return try Envelope.response(.accepted, "rebuild of \(name) started; GET /api/admin/projections shows it", ["projection": name])
     }
 }

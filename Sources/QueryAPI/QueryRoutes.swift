@@ -15,15 +15,15 @@ package struct QueryRoutes: Sendable {
     let live: LiveController?
 
     /// `readStore` serves the reports (a streaming standby, say); everything else reads `store`.
-    package init(store: EventStore, readStore: EventStore?, composer: OrderComposer, rebuilds: RebuildQueue?, restarts: Restarts,
+    package init(store: EventStore, readStore: EventStore?, composer: OrderComposer, restarts: Restarts,
                  replicas: ReplicaStates, waiters: Waiters, liveFeed: LiveFeed? = nil, faultInjection: Bool = false) {
-        let readYourWrites = ReadYourWrites(store: readStore ?? store, standby: readStore != nil, waiters: waiters)
-        reports = ReportController(queries: ReportQueries(store: readStore ?? store), readYourWrites: readYourWrites)
+        let reads = readStore ?? store
+        let readYourWrites = ReadYourWrites(store: reads, standby: readStore != nil, waiters: waiters)
+        reports = ReportController(queries: ReportQueries(store: reads), readYourWrites: readYourWrites)
         gateway = GatewayController(composer: composer, history: OrderHistory(store: store), readYourWrites: readYourWrites)
         views = ServiceViewController(views: ServiceViews(store: store))
-        admin = AdminController(store: store, rebuilds: rebuilds, restarts: restarts, replicas: replicas)
-        live = liveFeed.map { LiveController(feed: $0, queries: ReportQueries(store: readStore ?? store), store: readStore ?? store,
-                                             faultInjection: faultInjection) }
+        admin = AdminController(store: store, restarts: restarts, replicas: replicas)
+        live = liveFeed.map { LiveController(feed: $0, queries: ReportQueries(store: reads), store: reads, faultInjection: faultInjection) }
     }
 
     /// The gateway's routes: reports, composition, history, the admin status and the live page.
@@ -39,8 +39,8 @@ package struct QueryRoutes: Sendable {
         views.addRoutes(to: router, for: services)
     }
 
-    /// Rebuilds on demand: served where the projections run.
-    package func addRebuildRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        admin.addRebuildRoutes(to: router)
+    /// Rebuilds on demand: served where the projections run, by their `queue`.
+    package func addRebuildRoutes(to router: some RouterMethods<BasicRequestContext>, queue: RebuildQueue) {
+        admin.addRebuildRoutes(to: router, queue: queue)
     }
 }

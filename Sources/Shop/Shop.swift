@@ -73,11 +73,10 @@ public enum Shop {
         let endpoints = ServiceEndpoints(Dictionary(uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
             Partition(rawValue: key).map { ($0, url) }
         }))
-        let rebuilds = roles.contains(.projector) ? RebuildQueue(store: store, logger: logger) : nil
         let liveFeed = roles.contains(.gateway) ? LiveFeed(store: store, listener: listener, logger: logger) : nil
         let queries = QueryRoutes(store: store, readStore: readStore,
                                   composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
-                                  rebuilds: rebuilds, restarts: restarts, replicas: replicas, waiters: waiters,
+                                  restarts: restarts, replicas: replicas, waiters: waiters,
                                   liveFeed: liveFeed, faultInjection: configuration.allowFaultInjection)
         queries.addServiceRoutes(to: router, for: services)
         if roles.contains(.gateway) { queries.addGatewayRoutes(to: router) }
@@ -90,12 +89,13 @@ public enum Shop {
             // Overdue steps are claimed row by row (SKIP LOCKED): every replica may look.
             loops.append(("saga timeouts", SagaTimeouts(sagas: sagas, logger: logger)))
         }
-        if let rebuilds {
+        if roles.contains(.projector) {
+            let rebuilds = RebuildQueue(store: store, logger: logger)
             for projection in Projections.all where configuration.projections.isEmpty || configuration.projections.contains(projection.name) {
                 loops.append(oneActive("projection \(projection.name)",
                                        ProjectionRunner(projection, store: store, listener: listener, pollInterval: configuration.pollInterval, logger: logger)))
             }
-            queries.addRebuildRoutes(to: router)
+            queries.addRebuildRoutes(to: router, queue: rebuilds)
             loops.append(("rebuilds", rebuilds))
         }
         if let liveFeed { loops.append(("live feed", liveFeed)) }

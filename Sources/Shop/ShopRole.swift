@@ -4,6 +4,8 @@ import EventSourcing
 /// default); run split, each role is its own process, on its own port, under its own
 /// database role, and any number of replicas of each.
 public enum ShopRole: String, CaseIterable, Sendable, Comparable {
+    /// The query gateway: reports, API Composition, order history, admin status, the live page.
+    case gateway
     /// The order service: its inbox and its HTTP commands (place, update, delete orders).
     case order
     /// The payment service: its inbox and its view.
@@ -16,12 +18,13 @@ public enum ShopRole: String, CaseIterable, Sendable, Comparable {
     case saga
     /// The projections (each one replica active) and rebuilds on demand.
     case projector
-    /// The query gateway: reports, API Composition, order history, admin status.
-    case gateway
 
     /// The port a process of this role listens on unless told otherwise, so the roles of
-    /// one machine do not collide: the gateway 8080, the others 8081–8086.
-    public var defaultPort: Int { self == .gateway ? 8080 : 8081 + ShopRole.allCases.firstIndex(of: self)! }
+    /// one machine do not collide: the gateway 8080, then order 8081 … projector 8086.
+    public var defaultPort: Int { 8080 + ShopRole.allCases.firstIndex(of: self)! }
+
+    /// The port of a process taking `roles`: its first role's (8080 for one with the gateway).
+    public static func defaultPort(for roles: Set<ShopRole>) -> Int { roles.min()?.defaultPort ?? ShopRole.gateway.defaultPort }
 
     /// The service partition the role owns, for the four services.
     public var service: Partition? { Partition(rawValue: rawValue) }
@@ -30,7 +33,7 @@ public enum ShopRole: String, CaseIterable, Sendable, Comparable {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 
-    /// `order,payment` or `all` → the roles, or nil naming what it does not know.
+    /// `order,payment` or `all` → the roles, or an error naming what it does not know.
     public static func parse(_ text: String) -> Result<Set<ShopRole>, ShopRoleError> {
         var roles: Set<ShopRole> = []
         for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {

@@ -49,19 +49,22 @@ public struct Restarting: Service {
 /// How often each service has been restarted since the process started (for the admin
 /// status), and which are down right now (for readiness).
 public final class Restarts: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
-    private let pausing = Mutex<Set<String>>([])
+    private let state = Mutex<(counts: [String: Int], down: Set<String>)>(([:], []))
 
     public init() {}
 
+    /// `name` failed: counted, and down until it runs again.
     func record(_ name: String) -> Int {
-        _ = pausing.withLock { $0.insert(name) }
-        return counts.withLock { $0[name, default: 0] += 1; return $0[name]! }
+        state.withLock { state in
+            state.down.insert(name)
+            state.counts[name, default: 0] += 1
+            return state.counts[name]!
+        }
     }
 
-    func up(_ name: String) { _ = pausing.withLock { $0.remove(name) } }
+    func up(_ name: String) { _ = state.withLock { $0.down.remove(name) } }
 
-    public var all: [String: Int] { counts.withLock { $0 } }
+    public var all: [String: Int] { state.withLock { $0.counts } }
     /// The loops that failed and wait out their pause before restarting.
-    public var down: Set<String> { pausing.withLock { $0 } }
+    public var down: Set<String> { state.withLock { $0.down } }
 }

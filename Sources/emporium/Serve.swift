@@ -87,7 +87,7 @@ struct Serve: AsyncParsableCommand {
         }
         shop.projections = projections
         shop.host = host
-        shop.port = port ?? (shop.roles.contains(.gateway) ? 8080 : shop.roles.min()!.defaultPort)
+        shop.port = port ?? ShopRole.defaultPort(for: shop.roles)
         shop.allowFaultInjection = allowFaultInjection
         shop.paymentLimit = paymentLimit
         shop.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))

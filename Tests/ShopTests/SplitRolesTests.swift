@@ -16,6 +16,7 @@ import TestSupport
         #expect(try ShopRole.parse("order, saga").get() == [.order, .saga])
         #expect(throws: ShopRoleError.self) { try ShopRole.parse("order,shipping").get() }
         #expect(ShopRole.gateway.defaultPort == 8080 && ShopRole.projector.defaultPort == 8086)
+        #expect(ShopRole.defaultPort(for: Set(ShopRole.allCases)) == 8080 && ShopRole.defaultPort(for: [.projector, .saga]) == 8085)
     }
 
     @Test func aGatewayServesReadsAndNoCommands() async throws {
