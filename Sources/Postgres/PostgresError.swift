@@ -134,6 +134,11 @@ extension PostgresError {
     /// `isTransient` of whatever database error `error` holds (false for other errors).
     public static func isTransient(_ error: any Error) -> Bool { underlying(error)?.isTransient ?? false }
 
-    /// `isConnectionError` of whatever database error `error` holds (false for other errors).
-    public static func isLostConnection(_ error: any Error) -> Bool { underlying(error)?.isConnectionError ?? false }
+    /// Whether `error` holds a connection that broke once open: what it last sent (a COMMIT,
+    /// say) may or may not have been applied. One that could not be opened sent nothing.
+    public static func isLostConnection(_ error: any Error) -> Bool {
+        guard let error = underlying(error), error.isConnectionError else { return false }
+        if case .connectionFailed = error { return false }
+        return true
+    }
 }

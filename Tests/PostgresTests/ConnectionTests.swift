@@ -86,6 +86,13 @@ import TestSupport
         await #expect(throws: PostgresError.self) {
             try await Connection.connect(to: "postgresql://nobody@127.0.0.1:1/none", connectTimeoutSeconds: 2)
         }
+        // A connection never opened sent nothing: unlike a lost one, nothing may have been applied.
+        do {
+            _ = try await Connection.connect(to: "postgresql://nobody@127.0.0.1:1/none", connectTimeoutSeconds: 2)
+        } catch {
+            #expect(PostgresError.isTransient(error) && !PostgresError.isLostConnection(error))
+        }
+        #expect(PostgresError.isLostConnection(PostgresError.connectionLost("gone")))
         #expect(throws: PostgresError.self) { try ConnectionString.parse("not a valid = = conninfo'") }
         let rewritten = try ConnectionString.replacingDatabase(in: "postgresql://u@h:5/db1?application_name=x", with: "db2")
         #expect(try ConnectionString.parse(rewritten)["dbname"] == "db2")
