@@ -85,6 +85,29 @@ public struct EventStore: Sendable {
         try await pool.withConnection { try await EventReads.partitions(partitions, after: position, limit: limit, on: $0) }
     }
 
+    /// What a follower reads: the events of `partitions` after `position` that it may read
+    /// now, in commit order, and the first committed event held back by a transaction still
+    /// running. With `checkRegistrations` false (the steady path) only events below the
+    /// snapshot's xmin are read, without a look at the lock table, so any running transaction
+    /// of the cluster holds the rest back; with it true, the read passes over transactions
+    /// that never registered to append, as `readPartitions` does. `EventFollower` decides
+    /// which, by how long an event has been held back.
+    public func follow(_ partitions: [Partition], after position: Position, limit: Int, checkRegistrations: Bool) async throws -> PartitionRead {
+        try await pool.withConnection {
+            try await EventReads.follow(partitions, after: position, limit: limit, checkRegistrations: checkRegistrations, on: $0)
+        }
+    }
+
+    /// Events of `partitions` after `position` and at or before `limit`, in commit order, up
+    /// to `count`: for a range that ends where a gap-safe read has already been (an
+    /// `EventFeed`'s window start), so no horizon applies.
+    public func readBetween(_ partitions: [Partition], after position: Position, upTo limit: Position, count: Int) async throws -> [RecordedEvent] {
+        try await pool.query("SELECT * FROM es.read_between($1::text[], $2::xid8, $3, $4::xid8, $5, $6)",
+                             [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
+                              limit.transactionId, limit.globalPosition, count])
+            .rows.map(EventRows.recordedEvent)
+    }
+
     /// Whether committed events exist after `position`, readable yet or still held back by
     /// an older transaction; reading again soon will return them.
     public func hasEvents(_ partitions: [Partition], after position: Position) async throws -> Bool {
@@ -104,6 +127,14 @@ public struct EventStore: Sendable {
             "SELECT transaction_id, global_position FROM es.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1").first
         else { return .start }
         return Position(transactionId: try row.decode("transaction_id"), globalPosition: try row.decode("global_position"))
+    }
+
+    /// A gap-safe position just before every event still running or committed of late: the
+    /// snapshot's xmin. Every event before it is final, so a reader may start here and
+    /// miss nothing after it (unlike `head`, past which an older transaction may still commit).
+    public func horizon() async throws -> Position {
+        let xmin: UInt64 = try await pool.query("SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin").first!.decode("xmin")
+        return Position(transactionId: xmin, globalPosition: 0)
     }
 
     /// Whether the event at `position` is here: always on the primary once its append has

@@ -76,6 +76,12 @@ public final class EventStoreTransaction: Sendable {
         try await EventReads.partitions(partitions, after: position, limit: limit, on: connection)
     }
 
+    /// What a follower reads: the events it may read now and the first one held back
+    /// (see `EventStore.follow`).
+    public func follow(_ partitions: [Partition], after position: Position, limit: Int, checkRegistrations: Bool) async throws -> PartitionRead {
+        try await EventReads.follow(partitions, after: position, limit: limit, checkRegistrations: checkRegistrations, on: connection)
+    }
+
     public func checkpoint(subscriber: String, partitions: [Partition]) async throws -> Position {
         try await EventReads.checkpoint(subscriber: subscriber, partitions: partitions, on: connection)
     }
@@ -131,6 +137,23 @@ enum EventReads {
         try await connection.query("SELECT * FROM es.read_partitions($1::text[], $2::xid8, $3, $4)",
                                    [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition, limit])
             .rows.map(EventRows.recordedEvent)
+    }
+
+    /// A follower's read (`es.follow_partitions`): on the steady path (`checkRegistrations`
+    /// false) below the snapshot's xmin, with no look at the lock table; otherwise below the
+    /// append horizon. Either way it also names the first committed event held back.
+    static func follow(_ partitions: [Partition], after position: Position, limit: Int, checkRegistrations: Bool,
+                       on connection: Connection) async throws -> PartitionRead {
+        let result = try await connection.query(
+            "SELECT * FROM es.follow_partitions($1::text[], $2::xid8, $3, $4, $5)",
+            [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition, limit, checkRegistrations])
+        guard let first = result.first else { return PartitionRead(events: [], heldBack: nil) }
+        let heldBack: Position? = try first.decodeIfPresent("held_xact_id", as: UInt64.self).map {
+            Position(transactionId: $0, globalPosition: try first.decode("held_position"))
+        }
+        // A lone row without an event only says what is held back.
+        if result.rows.count == 1, try first.isNull("global_position") { return PartitionRead(events: [], heldBack: heldBack) }
+        return PartitionRead(events: try result.rows.map(EventRows.recordedEvent), heldBack: heldBack)
     }
 
     static func hasEvents(_ partitions: [Partition], after position: Position, upTo limit: Position = .end,

@@ -11,3 +11,11 @@ enum StoreMetrics {
         }
     }
 }
+
+extension StoreMetrics {
+    /// Follower reads that looked at registrations (the lock table) because an event was held
+    /// back past the bound: off the steady path, so a rising count names a stranger.
+    static let registrationChecks = Counter(label: "emporium_read_registration_checks_total")
+
+    static func registrationsChecked() { registrationChecks.increment() }
+}

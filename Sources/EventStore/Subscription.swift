@@ -7,20 +7,26 @@ import ServiceLifecycle
 /// one transaction with the subscriber's checkpoint: exactly-once effects from
 /// at-least-once reads.
 ///
-/// It reads from its checkpoint when it starts, then waits on the process's `Listener` for
-/// the partitions' NOTIFY (rung also whenever the listener reconnects), polls on a slow
-/// timer in case a notification was lost, and retries with backoff when the database
-/// fails it. Runs as a `Service` until cancelled or a graceful shutdown.
+/// It takes its events from an `EventFeed`: the process's shared one (one read per
+/// wake-up for every subscription of the process), or a feed of its own when made with a
+/// `Listener`. From its checkpoint it reads up to the feed's window itself, then follows
+/// the window; events of partitions it does not follow are passed over (its checkpoint
+/// moves with the next batch it applies). It retries with backoff when the database fails
+/// it. Runs as a `Service` until cancelled or a graceful shutdown.
 public struct Subscription: Service {
     public struct Configuration: Sendable {
         /// The checkpoint's owner: unique per consumer (projection, saga, …).
         public var subscriber: String
         public var partitions: [Partition]
-        public var batchSize: Int = 500
-        /// How often to look for events without a notification.
+        public var batchSize = 500
+        /// How often to look for events without a notification (a feed of its own only;
+        /// a shared feed polls for all).
         public var pollInterval: Duration = .seconds(5)
         public var initialRetryDelay: Duration = .milliseconds(100)
         public var maxRetryDelay: Duration = .seconds(5)
+        /// How long one event may be held back before reads look past transactions that
+        /// never append (a feed of its own only; see `HeldBackWatch`).
+        public var heldBackBound: Duration = HeldBackWatch.defaultBound
 
         public init(subscriber: String, partitions: [Partition]) {
             self.subscriber = subscriber
@@ -33,14 +39,36 @@ public struct Subscription: Service {
 
     public let configuration: Configuration
     let store: EventStore
-    let wakeup: Wakeup
+    let feed: EventFeed
+    /// Whether this subscription runs `feed` itself (made with a `Listener`).
+    let ownsFeed: Bool
+    let fed: Wakeup
     let handler: Handler
     let logger: Logger
 
+    /// Follows the process's shared `feed`, which must read every partition this follows.
+    public init(store: EventStore, feed: EventFeed, configuration: Configuration, logger: Logger? = nil, handler: @escaping Handler) {
+        precondition(Set(configuration.partitions).isSubset(of: feed.configuration.partitions),
+                     "the feed reads \(feed.configuration.partitions), not every partition of \(configuration.partitions)")
+        self.init(store: store, feed: feed, ownsFeed: false, configuration: configuration, logger: logger, handler: handler)
+    }
+
+    /// Follows a feed of its own, woken by `listener`.
     public init(store: EventStore, listener: Listener, configuration: Configuration, logger: Logger? = nil, handler: @escaping Handler) {
+        var feeding = EventFeed.Configuration(partitions: configuration.partitions)
+        feeding.batchSize = configuration.batchSize
+        feeding.pollInterval = configuration.pollInterval
+        feeding.heldBackBound = configuration.heldBackBound
+        let feed = EventFeed(store: store, listener: listener, configuration: feeding, logger: logger)
+        self.init(store: store, feed: feed, ownsFeed: true, configuration: configuration, logger: logger, handler: handler)
+    }
+
+    private init(store: EventStore, feed: EventFeed, ownsFeed: Bool, configuration: Configuration, logger: Logger?, handler: @escaping Handler) {
         self.store = store
         self.configuration = configuration
-        self.wakeup = listener.wakeup(on: configuration.partitions.map(\.channel))
+        self.feed = feed
+        self.ownsFeed = ownsFeed
+        self.fed = feed.follower()
         self.handler = handler
         var logger = logger ?? Logger(label: "emporium.subscription")
         logger[metadataKey: "subscriber"] = "\(configuration.subscriber)"
@@ -48,6 +76,17 @@ public struct Subscription: Service {
     }
 
     public func run() async throws {
+        guard ownsFeed else { return try await followWithRetries() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await feed.run() }
+            group.addTask { try await followWithRetries() }
+            // Either ends only at cancellation or a graceful shutdown: end the other too.
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    private func followWithRetries() async throws {
         try await cancelWhenGracefulShutdown {
             var delay = configuration.initialRetryDelay
             while !Task.isCancelled {
@@ -69,62 +108,53 @@ public struct Subscription: Service {
         return PostgresError.isTransient(error)
     }
 
-    /// From the checkpoint: catch up, wait for a wake-up or the poll, and again, until
-    /// something breaks.
+    /// From the checkpoint: the gap up to the feed's window, then the window, batch by
+    /// batch, waiting for the feed between them, until something breaks. `applied` is the
+    /// stored checkpoint; `position` may be ahead of it, past events of other partitions.
     private func follow(onStarted: () -> Void) async throws {
-        var position = try await store.checkpoint(subscriber: configuration.subscriber, partitions: configuration.partitions)
+        var applied = try await store.checkpoint(subscriber: configuration.subscriber, partitions: configuration.partitions)
+        var position = applied
         logger.info("subscription reading", metadata: ["checkpoint": "\(position)"])
         onStarted()
+        let following = Set(configuration.partitions)
         while !Task.isCancelled {
             do {
-                position = try await catchUp(from: position)
+                switch feed.next(after: position, limit: configuration.batchSize) {
+                case .events(let events):
+                    let mine = events.filter { following.contains($0.stream.partition) }
+                    if !mine.isEmpty { applied = try await apply(mine, after: applied) }
+                    position = events[events.count - 1].position
+                case .behind(let start):
+                    let events = try await store.readBetween(configuration.partitions, after: position, upTo: start, count: configuration.batchSize)
+                    if !events.isEmpty { applied = try await apply(events, after: applied) }
+                    position = events.count == configuration.batchSize ? events[events.count - 1].position : start
+                case .waiting:
+                    await fed.wait(timeout: configuration.pollInterval)
+                }
             } catch EventStoreError.checkpointConflict {
                 // Another instance of this subscriber got there first; go on from where it is.
-                position = try await store.checkpoint(subscriber: configuration.subscriber, partitions: configuration.partitions)
+                applied = try await store.checkpoint(subscriber: configuration.subscriber, partitions: configuration.partitions)
+                position = applied
                 logger.debug("checkpoint moved by another instance", metadata: ["checkpoint": "\(position)"])
-                continue
             }
-            await wakeup.wait(timeout: configuration.pollInterval)
         }
     }
 
-    /// Processes batches until the partitions hold nothing newer. When a read comes back
-    /// short but committed events exist after it, they are held back by a transaction still
-    /// appending (or readable only since the read): it waits for that transaction's commit,
-    /// whose NOTIFY rings the wake-up, or a short while (an aborted one sends none), then
-    /// reads again. No timer decides that an event is lost: nothing is ever skipped.
-    private func catchUp(from start: Position) async throws -> Position {
-        var position = start
-        var pause = Self.firstPause
-        while !Task.isCancelled {
-            let (next, count) = try await processBatch(after: position)
-            position = next
-            if count == configuration.batchSize { continue }
-            if count > 0 { pause = Self.firstPause }
-            guard try await store.hasEvents(configuration.partitions, after: position) else { break }
-            await wakeup.wait(timeout: pause)
-            pause = min(pause * 2, .milliseconds(100))
-        }
-        return position
-    }
-
-    /// The first wait when committed events are held back; it doubles while nothing moves.
-    static var firstPause: Duration { .milliseconds(2) }
-
-    private func processBatch(after position: Position) async throws -> (Position, Int) {
+    /// Applies one batch and moves the checkpoint from `checkpoint` to its last event, in one
+    /// transaction; returns the new checkpoint.
+    private func apply(_ events: [RecordedEvent], after checkpoint: Position) async throws -> Position {
+        let last = events[events.count - 1].position
         try await store.withTransaction(appends: false) { transaction in
-            let events = try await transaction.readPartitions(configuration.partitions, after: position, limit: configuration.batchSize)
-            guard let last = events.last else { return (position, 0) }
             do {
                 try await handler(events, transaction)
             } catch let error where !Self.isRetryable(error) {
-                throw SubscriptionError(subscriber: configuration.subscriber, first: events[0].position, last: last.position, underlying: error)
+                throw SubscriptionError(subscriber: configuration.subscriber, first: events[0].position, last: last, underlying: error)
             }
             try await transaction.advanceCheckpoint(
-                subscriber: configuration.subscriber, partitions: configuration.partitions, from: position, to: last.position)
-            logger.debug("processed batch", metadata: ["events": "\(events.count)", "checkpoint": "\(last.position)"])
-            return (last.position, events.count)
+                subscriber: configuration.subscriber, partitions: configuration.partitions, from: checkpoint, to: last)
         }
+        logger.debug("processed batch", metadata: ["events": "\(events.count)", "checkpoint": "\(last)"])
+        return last
     }
 }
 

@@ -7,22 +7,26 @@ import ServiceLifecycle
 import ShopHTTP
 import Synchronization
 
-/// The event stream for the live page: one loop per gateway follows every partition in
-/// commit order (gap-safe, from the newest event when it starts), woken by the process's
-/// `Listener`, and hands each batch — annotated like the order history — to every page
-/// connected, as one Server-Sent Event. A page that falls behind loses its oldest batches
-/// (it is a view), never slows the loop; nothing is read while no page listens.
+/// The event stream for the live page: the gateway's loop follows every partition in
+/// commit order through the process's `EventFeed` (from the newest events when it starts),
+/// and hands each batch — annotated like the order history — to every page connected, as
+/// one Server-Sent Event. A page that falls behind loses its oldest batches (it is a view),
+/// never slows the loop.
 package final class LiveFeed: Service, Sendable {
     let store: EventStore
-    let wakeup: Wakeup
+    let feed: EventFeed
+    let fed: Wakeup
     let logger: Logger
     private let pages = Mutex<[UUID: AsyncStream<String>.Continuation]>([:])
     /// A comment line this often keeps idle connections from timing out.
     let heartbeat: Duration = .seconds(15)
 
-    package init(store: EventStore, listener: Listener, logger: Logger) {
+    /// `feed` must read every partition.
+    package init(store: EventStore, feed: EventFeed, logger: Logger) {
+        precondition(Set(feed.configuration.partitions) == Set(Partition.allCases), "the live feed shows every partition")
         self.store = store
-        self.wakeup = listener.wakeup(on: Partition.allCases.map(\.channel))
+        self.feed = feed
+        self.fed = feed.follower()
         self.logger = logger
     }
 
@@ -44,25 +48,34 @@ package final class LiveFeed: Service, Sendable {
         try await cancelWhenGracefulShutdown { try await self.follow() }
     }
 
-    /// From the newest event on: read, send, wait for a wake-up; again.
+    /// From the newest events on: take what the feed has read, send it, wait for the feed.
     private func follow() async throws {
         var position: Position?
         var quiet = ContinuousClock.now
         while !Task.isCancelled {
             do {
-                if position == nil { position = try await store.head() }
-                let events = try await store.readPartitions(Partition.allCases, after: position!, limit: 500)
-                if let last = events.last {
-                    position = last.position
+                // Where the feed is, or else the horizon: a gap-safe start for the feed too.
+                if position == nil {
+                    if let latest = feed.latest { position = latest } else { position = try await store.horizon() }
+                }
+                switch feed.next(after: position!, limit: 500) {
+                case .events(let events):
+                    position = events[events.count - 1].position
                     quiet = .now
                     if pages.withLock({ !$0.isEmpty }) { try await send(events) }
                     continue
+                case .behind(let start):
+                    // Fallen out of the window: a view may skip ahead.
+                    position = start
+                    continue
+                case .waiting:
+                    break
                 }
                 if ContinuousClock.now - quiet > heartbeat {
                     broadcast(": still here\n\n")
                     quiet = .now
                 }
-                _ = await wakeup.wait(timeout: .seconds(1))
+                _ = await fed.wait(timeout: .seconds(1))
             } catch let error where PostgresError.isTransient(error) {
                 logger.warning("live feed interrupted; retrying", metadata: ["error": "\(error)"])
                 try await Task.sleep(for: .seconds(1))

@@ -14,19 +14,35 @@ public struct ProjectionRunner: Service {
     let subscription: Subscription
     let logger: Logger
 
+    /// Follows the process's shared `feed`.
+    public init(_ projection: any Projection, store: EventStore, feed: EventFeed, logger: Logger) {
+        self.init(projection, store: store, logger: logger) { configuration, handler, logger in
+            Subscription(store: store, feed: feed, configuration: configuration, logger: logger, handler: handler)
+        }
+    }
+
+    /// Follows a feed of its own, woken by `listener`.
     public init(_ projection: any Projection, store: EventStore, listener: Listener, pollInterval: Duration = .seconds(2), logger: Logger) {
+        self.init(projection, store: store, logger: logger) { configuration, handler, logger in
+            var configuration = configuration
+            configuration.pollInterval = pollInterval
+            return Subscription(store: store, listener: listener, configuration: configuration, logger: logger, handler: handler)
+        }
+    }
+
+    private init(_ projection: any Projection, store: EventStore, logger: Logger,
+                 subscribe: (Subscription.Configuration, @escaping Subscription.Handler, Logger) -> Subscription) {
         self.projection = projection
         self.store = store
         var logger = logger
         logger[metadataKey: "projection"] = "\(projection.name)"
         self.logger = logger
-        var configuration = Subscription.Configuration(subscriber: projection.name, partitions: projection.partitions)
-        configuration.pollInterval = pollInterval
-        self.subscription = Subscription(store: store, listener: listener, configuration: configuration, logger: logger) { events, tx in
+        let configuration = Subscription.Configuration(subscriber: projection.name, partitions: projection.partitions)
+        self.subscription = subscribe(configuration, { events, tx in
             await tx.connection.queue("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
             await tx.connection.queue("SET LOCAL search_path TO report")
             try await ProjectionRunner.apply(events, of: projection, in: tx)
-        }
+        }, logger)
     }
 
     public func run() async throws {

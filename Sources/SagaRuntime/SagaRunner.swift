@@ -18,11 +18,10 @@ package struct SagaRunner: Sendable {
         self.logger = logger
     }
 
-    /// The runner as a subscription to every service's events.
-    package func subscription(listener: Listener, pollInterval: Duration = .seconds(2)) -> Subscription {
-        var configuration = Subscription.Configuration(subscriber: Self.subscriber, partitions: Partition.allCases)
-        configuration.pollInterval = pollInterval
-        return Subscription(store: sagas.store, listener: listener, configuration: configuration, logger: logger) { events, tx in
+    /// The runner as a subscription to every service's events, fed by the process's `feed`.
+    package func subscription(feed: EventFeed) -> Subscription {
+        let configuration = Subscription.Configuration(subscriber: Self.subscriber, partitions: Partition.allCases)
+        return Subscription(store: sagas.store, feed: feed, configuration: configuration, logger: logger) { events, tx in
             try await take(events, in: tx)
         }
     }

@@ -73,7 +73,11 @@ public enum Shop {
         let endpoints = ServiceEndpoints(Dictionary(uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
             Partition(rawValue: key).map { ($0, url) }
         }))
-        let liveFeed = roles.contains(.gateway) ? LiveFeed(store: store, listener: listener, logger: logger) : nil
+        // One reader of the log for every follower here: the saga runner, the projections, the live page.
+        let feed = EventFeed(store: store, listener: listener,
+                             configuration: feedConfiguration(roles: roles, projections: configuration.projections, pollInterval: configuration.pollInterval),
+                             logger: logger)
+        let liveFeed = roles.contains(.gateway) ? LiveFeed(store: store, feed: feed, logger: logger) : nil
         let queries = QueryRoutes(store: store, readStore: readStore,
                                   composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
                                   restarts: restarts, replicas: replicas, waiters: waiters,
@@ -85,7 +89,7 @@ public enum Shop {
         // (The store and the listener reconnect on their own and never fail.)
         loops += inboxWorkers(for: services, store: store, listener: listener, configuration: configuration, logger: logger, hooks: hooks)
         if roles.contains(.saga) {
-            loops.append(oneActive("saga runner", SagaRunner(sagas: sagas, logger: logger).subscription(listener: listener, pollInterval: configuration.pollInterval)))
+            loops.append(oneActive("saga runner", SagaRunner(sagas: sagas, logger: logger).subscription(feed: feed)))
             // Overdue steps are claimed row by row (SKIP LOCKED): every replica may look.
             loops.append(("saga timeouts", SagaTimeouts(sagas: sagas, logger: logger)))
         }
@@ -93,7 +97,7 @@ public enum Shop {
             let rebuilds = RebuildQueue(store: store, logger: logger)
             for projection in Projections.all where configuration.projections.isEmpty || configuration.projections.contains(projection.name) {
                 loops.append(oneActive("projection \(projection.name)",
-                                       ProjectionRunner(projection, store: store, listener: listener, pollInterval: configuration.pollInterval, logger: logger)))
+                                       ProjectionRunner(projection, store: store, feed: feed, logger: logger)))
             }
             queries.addRebuildRoutes(to: router, queue: rebuilds)
             loops.append(("rebuilds", rebuilds))
@@ -101,6 +105,7 @@ public enum Shop {
         if let liveFeed { loops.append(("live feed", liveFeed)) }
         loops.append(("metrics", MetricsSampler(store: store, shopWide: roles.contains(.gateway), logger: logger)))
         var running: [any Service] = [store, listener]
+        if !feed.configuration.partitions.isEmpty { running.append(feed) }
         if let readStore { running.append(readStore) }
         running += loops.map { Restarting($0, $1, restarts: restarts, logger: logger) }
         knownRoutes.set(router.routes.map { ("\($0.path)", "\($0.method)") })
@@ -108,6 +113,20 @@ public enum Shop {
         return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(idle.seconds))),
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
                            services: running, logger: logger)
+    }
+
+    /// What the process's feed reads: every partition some follower of these roles follows.
+    static func feedConfiguration(roles: Set<ShopRole>, projections: [String], pollInterval: Duration) -> EventFeed.Configuration {
+        var partitions: Set<Partition> = []
+        if roles.contains(.saga) || roles.contains(.gateway) { partitions.formUnion(Partition.allCases) }
+        if roles.contains(.projector) {
+            for projection in Projections.all where projections.isEmpty || projections.contains(projection.name) {
+                partitions.formUnion(projection.partitions)
+            }
+        }
+        var configuration = EventFeed.Configuration(partitions: Array(partitions))
+        configuration.pollInterval = pollInterval
+        return configuration
     }
 
     /// One worker per service's inbox.

@@ -129,6 +129,53 @@ import TestSupport
         }
     }
 
+    /// The steady read (below the snapshot's xmin) never looks at the lock table, so a
+    /// stranger holds it back; it names the event held back, and the checked read passes the
+    /// stranger. The event behind an open appender stays held back by both.
+    @Test func theSteadyReadStopsAtAnyRunningTransactionAndTheCheckedOneOnlyAtAppenders() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            try await store.append([sampleEvent("Before")], to: StreamID(.order, "B"), expected: .noStream)
+            let stranger = try await Connection.connect(to: try ConnectionString.replacingDatabase(in: TestDatabase.serverURL, with: "postgres"))
+            try await stranger.execute("BEGIN")
+            _ = try await stranger.query("SELECT pg_current_xact_id()")
+            let after = try await store.append([sampleEvent("After")], to: StreamID(.order, "A"), expected: .noStream)
+
+            // After lies above the stranger's id, so the steady read holds it back and names
+            // what it holds back. (Before, below it, is final — unless a parallel test's
+            // transaction older still holds the snapshot's xmin: then it is held back too.)
+            let steady = try await store.follow([.order], after: .start, limit: 10, checkRegistrations: false)
+            let afterPosition = Position(transactionId: after.transactionId, globalPosition: after.globalPositions[0])
+            #expect(steady.events.map(\.type) == ["Before"] || steady.events.isEmpty)
+            #expect(steady.heldBack != nil && steady.heldBack! <= afterPosition)
+            // Checked, it passes the stranger, which never registered to append. (A parallel
+            // test's transaction may hold it back for a moment: read again until it passes.)
+            #expect(try await eventually {
+                try await store.follow([.order], after: .start, limit: 10, checkRegistrations: true).events.map(\.type) == ["Before", "After"]
+            })
+
+            // An appender open: what commits after it is held back by both reads.
+            let appender = try await db.connect()
+            try await appender.execute("BEGIN")
+            try await appender.query("SELECT * FROM es.append_events('order', 'S', 0, $1::jsonb)",
+                                     [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"Slow","payload":{}}]"#)])
+            try await store.append([sampleEvent("Fast")], to: StreamID(.order, "F"), expected: .noStream)
+            let checkpoint = afterPosition
+            let checked = try await store.follow([.order], after: checkpoint, limit: 10, checkRegistrations: true)
+            #expect(checked.events.isEmpty)
+            #expect(checked.heldBack != nil)
+            // Committed, both come, in commit order.
+            try await appender.execute("COMMIT")
+            try await stranger.execute("ROLLBACK")
+            var read: [String] = []
+            #expect(try await eventually {
+                read = try await store.follow([.order], after: checkpoint, limit: 10, checkRegistrations: true).events.map(\.type)
+                return read.count == 2
+            })
+            #expect(read == ["Slow", "Fast"])
+        }
+    }
+
     /// An appending transaction registers before its first write; one that wrote first is
     /// refused, since a reader may already have passed its transaction id.
     @Test func anAppendAfterAnUnregisteredWriteIsRefused() async throws {

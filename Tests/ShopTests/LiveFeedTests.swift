@@ -1,3 +1,5 @@
+import EventSourcing
+import EventStore
 import Logging
 import QueryAPI
 import Testing
@@ -10,9 +12,10 @@ import TestSupport
         try await TestDatabase.with { database in
             let store = database.eventStore(maxConnections: 2)
             let listener = database.listener()
-            let feed = LiveFeed(store: store, listener: listener, logger: Logger(label: "live-feed-test"))
+            let events = EventFeed(store: store, listener: listener, configuration: .init(partitions: Partition.allCases))
+            let feed = LiveFeed(store: store, feed: events, logger: Logger(label: "live-feed-test"))
             let page = feed.connect().messages
-            let running = runInBackground([store, listener, feed])
+            let running = runInBackground([store, listener, events, feed])
             try await Task.sleep(for: .milliseconds(300))
             running.cancel()
             await running.value
