@@ -34,7 +34,11 @@ CREATE OR REPLACE FUNCTION es.follow_partitions(
     payload         jsonb,
     metadata        jsonb,
     recorded_at     timestamptz,
-    transaction_id  xid8
+    transaction_id  xid8,
+    correlation_id  uuid,
+    causation_id    uuid,
+    command_id      uuid,
+    traceparent     text
 )
 LANGUAGE plpgsql STABLE
 -- Generic plans prune partitions at run time; custom plans re-planned four partitions per call.
@@ -57,7 +61,8 @@ BEGIN
 
     RETURN QUERY
     SELECT v_held_xact, v_held_pos, e.global_position, e.service, e.stream_id, e.version, e.event_id,
-           e.event_type, e.schema_version, e.payload, e.metadata, e.recorded_at, e.transaction_id
+           e.event_type, e.schema_version, e.payload, e.metadata, e.recorded_at, e.transaction_id,
+           e.correlation_id, e.causation_id, e.command_id, e.traceparent
       FROM es.events e
      WHERE e.service = ANY (p_services)
        AND (e.transaction_id, e.global_position) > (p_after_xact_id, p_after_position)
@@ -67,7 +72,8 @@ BEGIN
 
     IF NOT FOUND AND v_held_xact IS NOT NULL THEN
         RETURN QUERY SELECT v_held_xact, v_held_pos, NULL::bigint, NULL::text, NULL::text, NULL::bigint, NULL::uuid,
-                            NULL::text, NULL::integer, NULL::jsonb, NULL::jsonb, NULL::timestamptz, NULL::xid8;
+                            NULL::text, NULL::integer, NULL::jsonb, NULL::jsonb, NULL::timestamptz, NULL::xid8,
+                            NULL::uuid, NULL::uuid, NULL::uuid, NULL::text;
     END IF;
 END
 $$;

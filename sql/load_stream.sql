@@ -10,7 +10,8 @@ CREATE OR REPLACE FUNCTION es.load_stream(
 ) RETURNS TABLE (
     snapshot_version bigint, snapshot jsonb,
     global_position bigint, service text, stream_id text, version bigint, event_id uuid, event_type text,
-    schema_version integer, payload jsonb, metadata jsonb, recorded_at timestamptz, transaction_id xid8
+    schema_version integer, payload jsonb, metadata jsonb, recorded_at timestamptz, transaction_id xid8,
+    correlation_id uuid, causation_id uuid, command_id uuid, traceparent text
 )
 LANGUAGE sql STABLE AS $$
     WITH snap AS (
@@ -20,7 +21,8 @@ LANGUAGE sql STABLE AS $$
     )
     SELECT snap.version, snap.state,
            e.global_position, e.service, e.stream_id, e.version, e.event_id, e.event_type,
-           e.schema_version, e.payload, e.metadata, e.recorded_at, e.transaction_id
+           e.schema_version, e.payload, e.metadata, e.recorded_at, e.transaction_id,
+           e.correlation_id, e.causation_id, e.command_id, e.traceparent
       FROM (SELECT 1) AS one
       LEFT JOIN snap ON true
       LEFT JOIN LATERAL (

@@ -11,17 +11,61 @@ enum EventRows {
     }
 
     /// The batch as the JSON array `es.append_events` takes; payloads go in as they are.
+    /// Written by hand, not by `JSONEncoder` (two encodes an event were most of the cost of
+    /// a large batch on this side); PostgreSQL stores it as `jsonb`, so only its meaning counts.
     static func batchJSON(_ events: [NewEvent]) throws -> String {
-        let encoder = EventJSON.encoder
-        var parts: [String] = []
-        parts.reserveCapacity(events.count)
-        for event in events {
-            let type = String(decoding: try encoder.encode(event.type), as: UTF8.self)
-            let metadata = String(decoding: try encoder.encode(event.metadata), as: UTF8.self)
-            let payload = String(decoding: event.payload, as: UTF8.self)
-            parts.append(#"{"event_id":"\#(event.eventId.uuidString.lowercased())","event_type":\#(type),"schema_version":\#(event.schemaVersion),"payload":\#(payload),"metadata":\#(metadata)}"#)
+        var json = "["
+        json.reserveCapacity(events.reduce(2) { $0 + $1.payload.count + 200 })
+        for (index, event) in events.enumerated() {
+            if index > 0 { json += "," }
+            json += #"{"event_id":""#
+            json += event.eventId.uuidString.lowercased()
+            json += #"","event_type":"#
+            appendJSONString(event.type, to: &json)
+            json += #","schema_version":"#
+            json += String(event.schemaVersion)
+            json += #","payload":"#
+            json += String(decoding: event.payload, as: UTF8.self)
+            json += #","metadata":"#
+            appendJSON(event.metadata, to: &json)
+            json += "}"
         }
-        return "[" + parts.joined(separator: ",") + "]"
+        return json + "]"
+    }
+
+    /// The metadata as `JSONEncoder` writes it (absent fields left out).
+    static func appendJSON(_ metadata: EventMetadata, to json: inout String) {
+        var fields: [(String, String)] = []
+        if let id = metadata.causationId { fields.append(("causationId", id.uuidString)) }
+        if let id = metadata.commandId { fields.append(("commandId", id.uuidString)) }
+        if let id = metadata.correlationId { fields.append(("correlationId", id.uuidString)) }
+        if let trace = metadata.traceparent { fields.append(("traceparent", trace)) }
+        json += "{"
+        for (index, (key, value)) in fields.enumerated() {
+            if index > 0 { json += "," }
+            json += "\"\(key)\":"
+            appendJSONString(value, to: &json)
+        }
+        json += "}"
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    static func appendJSONString(_ text: String, to json: inout String) {
+        json += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": json += "\\\""
+            case "\\": json += "\\\\"
+            case "\n": json += "\\n"
+            case "\r": json += "\\r"
+            case "\t": json += "\\t"
+            case _ where scalar.value < 0x20:
+                json += "\\u00"
+                json += String(scalar.value, radix: 16).leftPadded(to: 2)
+            default: json.unicodeScalars.append(scalar)
+            }
+        }
+        json += "\""
     }
 
     static func appendResult(_ result: QueryResult, stream: StreamID, expected: ExpectedVersion) throws -> AppendResult {
@@ -56,8 +100,17 @@ enum EventRows {
             type: try row.decode("event_type"),
             schemaVersion: try row.decode("schema_version"),
             payload: Data(payload.text.utf8),
-            metadata: try EventJSON.decoder.decode(EventMetadata.self, from: Data(metadata.text.utf8)),
+            metadata: try self.metadata(row, document: metadata.text),
             recordedAt: try row.decode("recorded_at"))
+    }
+
+    /// The metadata from its columns; from the JSON document only for an event stored before
+    /// the columns were (migration 0008), whose columns are NULL and document is not empty.
+    static func metadata(_ row: Row, document: String) throws -> EventMetadata {
+        let columns = EventMetadata(correlationId: try row.decodeIfPresent("correlation_id"), causationId: try row.decodeIfPresent("causation_id"),
+                                    commandId: try row.decodeIfPresent("command_id"), traceparent: try row.decodeIfPresent("traceparent"))
+        guard columns == EventMetadata(), document != "{}" else { return columns }
+        return try EventJSON.decoder.decode(EventMetadata.self, from: Data(document.utf8))
     }
 }
 
@@ -70,5 +123,11 @@ extension RecordedEvent {
     /// Decodes a row of `es.events` (`SELECT *`), for queries of one's own over the log.
     public init(row: Row) throws {
         self = try EventRows.recordedEvent(row)
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

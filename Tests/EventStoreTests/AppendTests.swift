@@ -132,6 +132,68 @@ import TestSupport
         }
     }
 
+    /// Batches over 16 events take the path that leaves ids to the unique index: the same
+    /// outcomes, and a refusal leaves the caller's transaction usable.
+    @Test func aLargeBatchIsStoredOnceAndRefusedWholeOnAnyStoredId() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            let stream = StreamID(.order, "LARGE")
+            let batch = (0..<200).map { sampleEvent("Seeded", n: $0) }
+            let first = try await store.append(batch, to: stream, expected: .noStream)
+            #expect(first.outcome == .appended)
+            #expect(first.streamVersion == 200)
+            let retry = try await store.append(batch, to: stream, expected: .noStream)
+            #expect(retry.outcome == .alreadyStored)
+            #expect(retry.globalPositions == first.globalPositions)
+            // The version is checked once for the batch.
+            await #expect(throws: EventStoreError.self) {
+                try await store.append((0..<20).map { sampleEvent(n: $0) }, to: stream, expected: .exact(5))
+            }
+            // One stored id in the middle of a new batch, here or in another stream: nothing stored.
+            let mixed = (0..<30).map { sampleEvent(n: $0) } + [batch[100]] + (0..<30).map { sampleEvent(n: $0) }
+            await #expect(throws: EventStoreError.eventIdConflict(stream: stream)) {
+                try await store.append(mixed, to: stream, expected: .any)
+            }
+            let elsewhere = StreamID(.order, "LARGE-2")
+            await #expect(throws: EventStoreError.eventIdConflict(stream: elsewhere)) {
+                try await store.append(mixed, to: elsewhere, expected: .noStream)
+            }
+            let stored = try await store.readStream(stream)
+            #expect(stored.map(\.eventId) == batch.map(\.eventId))
+            #expect(stored.map(\.version) == Array(1...200))
+            #expect(try await store.readStream(elsewhere).isEmpty)
+            // Inside a transaction, a refused batch leaves the transaction usable.
+            let appended = try await store.withTransaction { tx in
+                _ = try? await tx.append(mixed, to: elsewhere, expected: .noStream)
+                return try await tx.append((0..<20).map { sampleEvent(n: $0) }, to: elsewhere, expected: .noStream)
+            }
+            #expect(appended.streamVersion == 20)
+        }
+    }
+
+    /// Metadata has columns since migration 0008; an event stored before keeps it in its
+    /// JSON document, and reads the same.
+    @Test func metadataReadsFromItsColumnsOrFromAnOlderEventsDocument() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            let metadata = EventMetadata(correlationId: UUID(), causationId: UUID(), commandId: UUID(), traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+            let stream = StreamID(.order, "META")
+            try await store.append([NewEvent(type: "New", payload: Data("{}".utf8), metadata: metadata)], to: stream, expected: .noStream)
+            let stored = try await store.pool.query("SELECT metadata::text AS doc, command_id FROM es.events WHERE stream_id = 'META'").first!
+            #expect(try stored.decode("doc", as: String.self) == "{}")
+            #expect(try stored.decode("command_id", as: UUID.self) == metadata.commandId)
+            // As an event appended before the columns existed was stored.
+            try await store.pool.query("""
+                INSERT INTO es.events (service, stream_id, version, event_id, event_type, payload, metadata)
+                VALUES ('order', 'META', 2, gen_random_uuid(), 'Old', '{}', jsonb_build_object('commandId', $1::text, 'correlationId', $2::text))
+                """, [metadata.commandId!.uuidString, metadata.correlationId!.uuidString])
+            let events = try await store.readStream(stream)
+            #expect(events.map(\.metadata) == [metadata, EventMetadata(correlationId: metadata.correlationId, commandId: metadata.commandId)])
+            let followed = try await store.follow([.order], after: .start, limit: 10, checkRegistrations: true)
+            #expect(followed.events.map(\.metadata) == events.map(\.metadata))
+        }
+    }
+
     @Test func eventsCannotBeChangedOrDeleted() async throws {
         try await TestDatabase.with { db in
             let store = db.eventStore()

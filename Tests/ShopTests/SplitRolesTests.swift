@@ -77,7 +77,7 @@ import TestSupport
             #expect(placed.headers[.init("traceparent")!] == trace)
             let orderId = try #require(placed.result("orderId"))
             let traces: [String?] = try await shop.store.pool.query(
-                "SELECT metadata->>'traceparent' AS t FROM es.events WHERE metadata->>'correlationId' IS NOT NULL ORDER BY global_position")
+                "SELECT traceparent AS t FROM es.events WHERE correlation_id IS NOT NULL ORDER BY global_position")
                 .rows.map { try $0.decodeIfPresent("t") }
             #expect(traces.count >= 5)  // placed, reserved, paid, delivery made, completed
             #expect(traces.allSatisfy { $0 == trace })

@@ -1,0 +1,28 @@
+import EventSourcing
+import Foundation
+import Testing
+@testable import EventStore
+
+/// The append's JSON is written by hand: it must mean what JSONEncoder's would. Pure.
+@Suite struct BatchJSONTests {
+    @Test func meansWhatJSONEncoderWouldWriteWhateverTheText() throws {
+        let hostile = "quote \" backslash \\ newline \n tab \t bell \u{07} nul-free, slash / and ünïcødé 🛒"
+        let events = [
+            NewEvent(type: hostile, schemaVersion: 3, payload: Data(#"{"a":[1,2.5,"x"]}"#.utf8),
+                     metadata: EventMetadata(correlationId: UUID(), causationId: UUID(), commandId: UUID(), traceparent: hostile)),
+            NewEvent(type: "Plain", payload: Data("{}".utf8)),
+        ]
+        let written = try JSONSerialization.jsonObject(with: Data(try EventRows.batchJSON(events).utf8)) as! [[String: Any]]
+        #expect(written.count == 2)
+        for (event, object) in zip(events, written) {
+            #expect(object["event_id"] as? String == event.eventId.uuidString.lowercased())
+            #expect(object["event_type"] as? String == event.type)
+            #expect(object["schema_version"] as? Int == event.schemaVersion)
+            let metadata = try JSONSerialization.data(withJSONObject: object["metadata"]!)
+            #expect(try JSONDecoder().decode(EventMetadata.self, from: metadata) == event.metadata)
+            let payload = try JSONSerialization.data(withJSONObject: object["payload"]!, options: .sortedKeys)
+            let expected = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: event.payload), options: .sortedKeys)
+            #expect(payload == expected)
+        }
+    }
+}
