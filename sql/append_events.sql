@@ -1,7 +1,9 @@
 -- Appends a batch of events to one stream, atomically, if the stream is at the
 -- expected version (-1: any, 0: no stream yet, n: exactly n).
 --
--- p_events is a JSON array of {event_id, event_type, schema_version, payload, metadata}.
+-- p_events is a JSON array of {event_id, event_type, schema_version, payload, correlation_id,
+-- causation_id, command_id, traceparent, metadata}: the metadata readers route on has columns
+-- of its own (migration 0008); `metadata` holds the rest, if any.
 -- Outcomes (nothing is raised, so a caller's transaction stays usable):
 --   appended        — stored; stream_version is the new version, positions the new rows'
 --   duplicate       — every event id is already in this stream (a retry): nothing stored,
@@ -99,11 +101,8 @@ BEGIN
         SELECT p_service, p_stream_id, v_current + x.ord,
                (x.e->>'event_id')::uuid, x.e->>'event_type',
                coalesce((x.e->>'schema_version')::integer, 1),
-               x.e->'payload',
-               -- What has a column of its own is kept there only.
-               coalesce(x.e->'metadata', '{}'::jsonb) - 'correlationId' - 'causationId' - 'commandId' - 'traceparent',
-               (x.e->'metadata'->>'correlationId')::uuid, (x.e->'metadata'->>'causationId')::uuid,
-               (x.e->'metadata'->>'commandId')::uuid, x.e->'metadata'->>'traceparent'
+               x.e->'payload', coalesce(x.e->'metadata', '{}'::jsonb),
+               (x.e->>'correlation_id')::uuid, (x.e->>'causation_id')::uuid, (x.e->>'command_id')::uuid, x.e->>'traceparent'
           FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, ord)
          ORDER BY x.ord
         RETURNING global_position AS pos, version AS ver, transaction_id AS xid

@@ -56,11 +56,8 @@ BEGIN
             SELECT p_service, p_stream_id, v_current + x.ord,
                    (x.e->>'event_id')::uuid, x.e->>'event_type',
                    coalesce((x.e->>'schema_version')::integer, 1),
-                   x.e->'payload',
-               -- What has a column of its own is kept there only.
-               coalesce(x.e->'metadata', '{}'::jsonb) - 'correlationId' - 'causationId' - 'commandId' - 'traceparent',
-               (x.e->'metadata'->>'correlationId')::uuid, (x.e->'metadata'->>'causationId')::uuid,
-               (x.e->'metadata'->>'commandId')::uuid, x.e->'metadata'->>'traceparent'
+                   x.e->'payload', coalesce(x.e->'metadata', '{}'::jsonb),
+               (x.e->>'correlation_id')::uuid, (x.e->>'causation_id')::uuid, (x.e->>'command_id')::uuid, x.e->>'traceparent'
               FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, ord)
              ORDER BY x.ord
             RETURNING global_position AS pos, version AS ver, transaction_id AS xid

@@ -63,6 +63,24 @@ public struct ReportQueries: Sendable {
 
     /// Orders in order time, optionally of one user and/or one status, `limit` at a time.
     /// The cursor is the last row's (time, id): rows inserted meanwhile never shift a page.
+    /// A `report.orders` row as the JSON of `OrderReport`, made by PostgreSQL from the row: an
+    /// answer sent as it is, with nothing decoded and encoded again on this side. Keys in
+    /// `OrderReport`'s sorted order, times as `JSONEncoder`'s ISO 8601, absent values left out.
+    public func orderJSON(_ orderId: String) async throws -> String? {
+        try await store.pool.query("SELECT \(Self.orderJSON) AS answer FROM report.orders WHERE order_id = $1", [orderId])
+            .first.map { try $0.decode("answer") }
+    }
+
+    static let orderJSON = """
+        json_strip_nulls(json_build_object(
+            'deliveryId', delivery_id, 'deliveryStatus', delivery_status,
+            'orderDatetime', to_char(order_datetime AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+            'orderDetails', order_details, 'orderId', order_id, 'orderStatus', order_status,
+            'paymentDetails', payment_details, 'paymentId', payment_id, 'paymentStatus', payment_status,
+            'sagaStep', saga_step, 'totalOrderAmt', total_order_amt, 'totalPaymentAmt', total_payment_amt,
+            'updatedAt', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'userId', user_id))::text
+        """
+
     public func orders(userId: String?, orderStatus: String?, limit: Int, cursor: String?) async throws -> Page {
         var after: (Date, String) = (Date(timeIntervalSince1970: -62_135_596_800), "")
         if let cursor {

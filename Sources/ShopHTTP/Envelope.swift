@@ -18,6 +18,19 @@ package struct Envelope<Result: Encodable & Sendable>: Encodable, Sendable {
     }
 }
 
+extension Envelope where Result == NoResult {
+    /// An answer whose `result` is JSON made elsewhere (by PostgreSQL, from a row), sent as it
+    /// is: the same bytes `response` would write around it, keys in the same sorted order.
+    package static func response(_ status: HTTPResponse.Status, _ message: String, resultJSON: String,
+                                 headers: HTTPFields = [:]) throws -> Response {
+        let message = String(decoding: try JSONEncoder.envelope.encode(message), as: UTF8.self)
+        let body = #"{"result":"# + resultJSON + #","returnCode":\#(status.code < 400),"returnMessage":"# + message + "}"
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
 /// An answer with nothing in `result`.
 package struct NoResult: Encodable, Sendable {}
 

@@ -93,6 +93,20 @@ extension ShopFlowTests {
                 cursor = result["nextCursor"] as? String
             } while cursor != nil
             #expect(seen == [ids[0], ids[2], ids[3]])
+            // A report GET sends the JSON PostgreSQL made of the row; a page's items are encoded
+            // here. Both say the same, value for value, for a completed order with every part.
+            let completed = try await shop.request(.post, "/api/v1/orders?wait=10", ShopHarness.orderBody([("PROD_A", 2)]))
+            let completedId = try #require(completed.result("orderId"))
+            let single = try await shop.request(.get, "/api/v1/reports/\(completedId)?minPosition=\(completed.result("position") ?? "0:0")")
+            let listed = try await shop.request(.get, "/api/v1/reports?userId=hiondal&limit=500")
+            let sent = try JSONSerialization.jsonObject(with: Data(single.json.utf8)) as! [String: Any]
+            let items = ((try JSONSerialization.jsonObject(with: Data(listed.json.utf8)) as! [String: Any])["result"] as! [String: Any])["items"] as! [[String: Any]]
+            let item = try #require(items.first { $0["orderId"] as? String == completedId })
+            #expect(sent["returnCode"] as? Bool == true && sent["returnMessage"] as? String == "ok")
+            let row = try #require(sent["result"] as? [String: Any])
+            #expect(row["paymentId"] != nil && row["deliveryId"] != nil && row["orderDetails"] != nil)
+            #expect(NSDictionary(dictionary: row) == NSDictionary(dictionary: item), "\(single.json) vs \(item)")
+            #expect(try await shop.request(.get, "/api/v1/reports/NO_SUCH_ORDER").status == 404)
             #expect(try await shop.request(.get, "/api/v1/reports?limit=0").status == 400)
             #expect(try await shop.request(.get, "/api/v1/reports?cursor=bogus").status == 400)
         }
