@@ -1,3 +1,4 @@
+import Foundation
 import EventSourcing
 import Postgres
 import Synchronization
@@ -13,6 +14,8 @@ public final class EventStoreTransaction: Sendable {
     private let commitActions = Mutex<[@Sendable () -> Void]>([])
     /// Events appended per partition, counted once the transaction commits.
     private let appendedCounts = Mutex<[Partition: Int]>([:])
+    /// The events this transaction appended, as they will read once it commits.
+    private let appendedEvents = Mutex<[RecordedEvent]>([])
     /// The checkpoint this transaction moves, if any: to name it when the move fails.
     private let checkpointMove = Mutex<(subscriber: String, source: String)?>(nil)
 
@@ -28,6 +31,12 @@ public final class EventStoreTransaction: Sendable {
     var channelsToNotify: Set<String> { channels.withLock { $0 } }
 
     var appended: [Partition: Int] { appendedCounts.withLock { $0 } }
+
+    /// The events appended in this transaction so far, in the order appended (their
+    /// `recordedAt` is this process's clock, not the row's): for a consumer in the same
+    /// process that acts on them in the same transaction, instead of reading them back
+    /// after a NOTIFY.
+    public var appendedSoFar: [RecordedEvent] { appendedEvents.withLock { $0 } }
 
     /// Runs `action` after this transaction commits; never if it rolls back.
     public func afterCommit(_ action: @escaping @Sendable () -> Void) {
@@ -60,6 +69,15 @@ public final class EventStoreTransaction: Sendable {
         if outcome.outcome == .appended {
             notifyAfterCommit(stream.partition.channel)
             appendedCounts.withLock { $0[stream.partition, default: 0] += events.count }
+            let first = outcome.streamVersion - Int64(events.count) + 1
+            let now = Date()
+            let recorded = events.enumerated().map { index, event in
+                RecordedEvent(stream: stream, version: first + Int64(index),
+                              position: Position(transactionId: outcome.transactionId, globalPosition: outcome.globalPositions[index]),
+                              eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, payload: event.payload,
+                              metadata: event.metadata, recordedAt: now)
+            }
+            appendedEvents.withLock { $0 += recorded }
         }
         return outcome
     }

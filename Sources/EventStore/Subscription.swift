@@ -44,13 +44,17 @@ public struct Subscription: Service {
     let ownsFeed: Bool
     let fed: Wakeup
     let handler: Handler
+    /// Events the handler need not see (already acted on elsewhere); a batch left empty
+    /// commits nothing, and the checkpoint is written now and then instead.
+    let skipping: (@Sendable (RecordedEvent) -> Bool)?
     let logger: Logger
 
     /// Follows the process's shared `feed`, which must read every partition this follows.
-    public init(store: EventStore, feed: EventFeed, configuration: Configuration, logger: Logger? = nil, handler: @escaping Handler) {
+    public init(store: EventStore, feed: EventFeed, configuration: Configuration, logger: Logger? = nil,
+                skipping: (@Sendable (RecordedEvent) -> Bool)? = nil, handler: @escaping Handler) {
         precondition(Set(configuration.partitions).isSubset(of: feed.configuration.partitions),
                      "the feed reads \(feed.configuration.partitions), not every partition of \(configuration.partitions)")
-        self.init(store: store, feed: feed, ownsFeed: false, configuration: configuration, logger: logger, handler: handler)
+        self.init(store: store, feed: feed, ownsFeed: false, configuration: configuration, logger: logger, skipping: skipping, handler: handler)
     }
 
     /// Follows a feed of its own, woken by `listener`.
@@ -60,16 +64,18 @@ public struct Subscription: Service {
         feeding.pollInterval = configuration.pollInterval
         feeding.heldBackBound = configuration.heldBackBound
         let feed = EventFeed(store: store, listener: listener, configuration: feeding, logger: logger)
-        self.init(store: store, feed: feed, ownsFeed: true, configuration: configuration, logger: logger, handler: handler)
+        self.init(store: store, feed: feed, ownsFeed: true, configuration: configuration, logger: logger, skipping: nil, handler: handler)
     }
 
-    private init(store: EventStore, feed: EventFeed, ownsFeed: Bool, configuration: Configuration, logger: Logger?, handler: @escaping Handler) {
+    private init(store: EventStore, feed: EventFeed, ownsFeed: Bool, configuration: Configuration, logger: Logger?,
+                 skipping: (@Sendable (RecordedEvent) -> Bool)?, handler: @escaping Handler) {
         self.store = store
         self.configuration = configuration
         self.feed = feed
         self.ownsFeed = ownsFeed
         self.fed = feed.follower()
         self.handler = handler
+        self.skipping = skipping
         var logger = logger ?? Logger(label: "emporium.subscription")
         logger[metadataKey: "subscriber"] = "\(configuration.subscriber)"
         self.logger = logger
@@ -117,17 +123,38 @@ public struct Subscription: Service {
         logger.info("subscription reading", metadata: ["checkpoint": "\(position)"])
         onStarted()
         let following = Set(configuration.partitions)
+        let clock = ContinuousClock()
+        var skipped = (events: 0, since: clock.now)
+        func take(_ events: [RecordedEvent], through last: Position) async throws {
+            let mine = events.filter { following.contains($0.stream.partition) && !(skipping?($0) ?? false) }
+            if !mine.isEmpty {
+                applied = try await apply(mine, after: applied)
+                skipped = (0, clock.now)
+            } else if skipping != nil, !events.isEmpty {
+                // Nothing to apply: write the checkpoint only now and then, so that a restart
+                // reads back a bounded stretch, not all it passed over since the last batch.
+                skipped.events += events.count
+                if skipped.events >= Self.checkpointEvery || clock.now - skipped.since >= Self.checkpointAfter {
+                    try await store.withTransaction(appends: false) { transaction in
+                        try await transaction.advanceCheckpoint(subscriber: configuration.subscriber, partitions: configuration.partitions,
+                                                                from: applied, to: last)
+                    }
+                    applied = last
+                    skipped = (0, clock.now)
+                }
+            }
+        }
         while !Task.isCancelled {
             do {
                 switch feed.next(after: position, limit: configuration.batchSize) {
                 case .events(let events):
-                    let mine = events.filter { following.contains($0.stream.partition) }
-                    if !mine.isEmpty { applied = try await apply(mine, after: applied) }
+                    try await take(events, through: events[events.count - 1].position)
                     position = events[events.count - 1].position
                 case .behind(let start):
                     let events = try await store.readBetween(configuration.partitions, after: position, upTo: start, count: configuration.batchSize)
-                    if !events.isEmpty { applied = try await apply(events, after: applied) }
-                    position = events.count == configuration.batchSize ? events[events.count - 1].position : start
+                    let through = events.count == configuration.batchSize ? events[events.count - 1].position : start
+                    try await take(events, through: through)
+                    position = through
                 case .waiting:
                     await fed.wait(timeout: configuration.pollInterval)
                 }
@@ -139,6 +166,11 @@ public struct Subscription: Service {
             }
         }
     }
+
+    /// With `skipping`, the checkpoint of a stretch with nothing to apply is written after
+    /// this many events or this long.
+    static var checkpointEvery: Int { 2_000 }
+    static var checkpointAfter: Duration { .seconds(10) }
 
     /// Applies one batch and moves the checkpoint from `checkpoint` to its last event, in one
     /// transaction; returns the new checkpoint.

@@ -12,16 +12,31 @@ package struct SagaRunner: Sendable {
     static let subscriber = "order-saga"
     let sagas: SagaStore
     let logger: Logger
+    /// Answers this process's inbox workers gave their sagas in their own transactions
+    /// (`takeInline`): the subscription passes over them instead of looking them up again.
+    let takenInline = TakenAnswers()
 
     package init(sagas: SagaStore, logger: Logger) {
         self.sagas = sagas
         self.logger = logger
     }
 
+    /// Moves the sagas that `events` — answers a worker of this process appended — answer,
+    /// in the worker's transaction: the step's answer reaches its saga without a commit and
+    /// a NOTIFY of its own. The subscription still reads these events, finds them taken and
+    /// does nothing; if it reads one before the worker's commit is noted here, its saga
+    /// waits on another command by then, so it moves nothing either.
+    package func takeInline(_ events: [RecordedEvent], in tx: EventStoreTransaction) async throws {
+        let taken = try await take(events, in: tx)
+        guard !taken.isEmpty else { return }
+        tx.afterCommit { [takenInline] in takenInline.insert(taken) }
+    }
+
     /// The runner as a subscription to every service's events, fed by the process's `feed`.
     package func subscription(feed: EventFeed) -> Subscription {
         let configuration = Subscription.Configuration(subscriber: Self.subscriber, partitions: Partition.allCases)
-        return Subscription(store: sagas.store, feed: feed, configuration: configuration, logger: logger) { events, tx in
+        return Subscription(store: sagas.store, feed: feed, configuration: configuration, logger: logger,
+                            skipping: { [takenInline] event in event.metadata.commandId.map(takenInline.remove) ?? false }) { events, tx in
             try await take(events, in: tx)
         }
     }
@@ -30,21 +45,27 @@ package struct SagaRunner: Sendable {
     /// batch's transaction. Late and repeated answers find no saga waiting and change
     /// nothing. A saga waits on one command at a time, and its next command is only sent
     /// by this transaction, so no saga moves twice in one batch.
-    func take(_ events: [RecordedEvent], in tx: EventStoreTransaction) async throws {
+    /// Returns the commands whose answers moved a saga.
+    @discardableResult
+    func take(_ events: [RecordedEvent], in tx: EventStoreTransaction) async throws -> [UUID] {
         var answers: [(commandId: UUID, event: RecordedEvent, reply: CommandReply)] = []
         for event in events {
             guard let commandId = event.metadata.commandId, let reply = try ServiceReplies.reply(event) else { continue }
             answers.append((commandId, event, reply))
         }
+        guard !answers.isEmpty else { return [] }
         var waiting = try await sagas.waitingOn(answers.map(\.commandId), in: tx)
         var moves: [SagaStore.Move] = []
+        var moved: [UUID] = []
         for (commandId, event, reply) in answers {
             guard let saga = waiting.removeValue(forKey: commandId) else { continue }
+            moved.append(commandId)
             let (state, decision) = SagaMachine.replied(saga.state, reply)
             logger.debug("saga answer", metadata: ["saga": "\(saga.sagaId)", "event": "\(event.type)", "decision": "\(decision)"])
             let because: String = if case .rejected(let reason) = reply { ": \(reason)" } else { "" }
             moves.append(SagaStore.Move(sagaId: saga.sagaId, state: state, decision: decision, data: saga.data, note: event.type + because))
         }
         try await sagas.apply(moves, in: tx)
+        return moved
     }
 }

@@ -87,9 +87,14 @@ public enum Shop {
 
         // Each loop restarts itself when it fails: an error in one never ends the process.
         // (The store and the listener reconnect on their own and never fail.)
-        loops += inboxWorkers(for: services, store: store, listener: listener, configuration: configuration, logger: logger, hooks: hooks)
-        if roles.contains(.saga) {
-            loops.append(oneActive("saga runner", SagaRunner(sagas: sagas, logger: logger).subscription(feed: feed)))
+        // With the saga here, each worker hands its answers to their sagas in its own transaction.
+        let sagaRunner = roles.contains(.saga) ? SagaRunner(sagas: sagas, logger: logger) : nil
+        var takeAnswers: InboxWorker.TakeAnswers?
+        if let sagaRunner, configuration.answersInline { takeAnswers = { events, tx in try await sagaRunner.takeInline(events, in: tx) } }
+        loops += inboxWorkers(for: services, store: store, listener: listener, configuration: configuration, logger: logger, hooks: hooks,
+                              takeAnswers: takeAnswers)
+        if let sagaRunner {
+            loops.append(oneActive("saga runner", sagaRunner.subscription(feed: feed)))
             // Overdue steps are claimed row by row (SKIP LOCKED): every replica may look.
             loops.append(("saga timeouts", SagaTimeouts(sagas: sagas, logger: logger)))
         }
@@ -131,7 +136,7 @@ public enum Shop {
 
     /// One worker per service's inbox.
     static func inboxWorkers(for services: Set<Partition>, store: EventStore, listener: Listener, configuration: ShopConfiguration,
-                             logger: Logger, hooks: Hooks) -> [(String, any Service)] {
+                             logger: Logger, hooks: Hooks, takeAnswers: InboxWorker.TakeAnswers?) -> [(String, any Service)] {
         let handlers: [any CommandHandling] = [
             InventoryCommands(), PaymentCommands(limit: configuration.paymentLimit), DeliveryCommands(), OrderCommands(),
         ]
@@ -141,7 +146,7 @@ public enum Shop {
                 { command, tx in try await hook(service, command, tx) }
             }
             return ("\(service.rawValue) inbox", InboxWorker(handler: handler, store: store, listener: listener, pollInterval: configuration.pollInterval,
-                                                            logger: logger, beforeCommit: beforeCommit))
+                                                            logger: logger, beforeCommit: beforeCommit, takeAnswers: takeAnswers))
         }
     }
 }

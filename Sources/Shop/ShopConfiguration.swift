@@ -20,6 +20,10 @@ public struct ShopConfiguration: Sendable {
     public var stepTimeout: Duration = .seconds(30)
     public var maxBodyBytes = 64 * 1024
     public var maxWaitSeconds: Double = 60
+    /// With the saga role here: each inbox worker moves the sagas its answers answer in its
+    /// own transaction, instead of leaving them to the saga runner's subscription (which split
+    /// processes use, and which still passes over these answers). Off only to try that path.
+    public var answersInline = true
     /// How often idle inbox workers and subscriptions look without a notification.
     public var pollInterval: Duration = .seconds(2)
 

@@ -1,3 +1,4 @@
+import EventSourcing
 import EventStore
 import Logging
 import Postgres
@@ -13,6 +14,10 @@ package struct InboxWorker: Service {
     /// Runs after a command is applied and before its transaction commits (tests use it
     /// to kill a worker at the worst moment).
     package typealias BeforeCommit = @Sendable (ServiceCommand, EventStoreTransaction) async throws -> Void
+    /// Acts on the answers a batch appended, in the batch's transaction: the saga's next
+    /// moves, when the saga runs in this process (`Shop` wires it), so an answer reaches its
+    /// saga without a commit, a NOTIFY and a read of its own.
+    package typealias TakeAnswers = @Sendable ([RecordedEvent], EventStoreTransaction) async throws -> Void
 
     let handler: any CommandHandling
     let inbox: Inbox
@@ -23,9 +28,10 @@ package struct InboxWorker: Service {
     let batchSize: Int
     let logger: Logger
     let beforeCommit: BeforeCommit?
+    let takeAnswers: TakeAnswers?
 
     package init(handler: any CommandHandling, store: EventStore, listener: Listener, pollInterval: Duration = .seconds(2),
-                 batchSize: Int = 32, logger: Logger, beforeCommit: BeforeCommit? = nil) {
+                 batchSize: Int = 32, logger: Logger, beforeCommit: BeforeCommit? = nil, takeAnswers: TakeAnswers? = nil) {
         self.handler = handler
         self.inbox = Inbox(handler.service)
         self.store = store
@@ -36,6 +42,7 @@ package struct InboxWorker: Service {
         logger[metadataKey: "inbox"] = "\(handler.service.rawValue)"
         self.logger = logger
         self.beforeCommit = beforeCommit
+        self.takeAnswers = takeAnswers
     }
 
     package func run() async throws {
@@ -83,6 +90,9 @@ package struct InboxWorker: Service {
                 }
                 try await inbox.markProcessed(outcomes, in: tx)
                 for (seq, command) in claimed { try await attributed(seq, command) { try await beforeCommit?(command, tx) } }
+                // Last, so the sagas' rows are locked only for the commit: a step timeout that
+                // came first has moved its saga on, and this finds it waiting on another command.
+                if let takeAnswers, !claimed.isEmpty { try await takeAnswers(tx.appendedSoFar, tx) }
                 return claimed.count
             }
         } catch EventStoreError.versionConflict(let stream, _, _) {

@@ -29,9 +29,11 @@ extension ShopFlowTests {
     }
 
     /// A step whose answer is committed but not yet readable (an appender holds readers back)
-    /// is not failed at its timeout: the order completes once the answer can be read.
+    /// is not failed at its timeout: the order completes once the answer can be read. (The
+    /// path of a saga runner in a process of its own: here the workers would hand it their
+    /// answers in their own transactions, which the next test shows.)
     @Test func aStepAnsweredButNotYetReadIsNotFailedAtItsTimeout() async throws {
-        try await ShopHarness.run(configure: { $0.stepTimeout = .milliseconds(800) }) { shop in
+        try await ShopHarness.run(configure: { $0.stepTimeout = .milliseconds(800); $0.answersInline = false }) { shop in
             try await shop.register("PROD_1", qty: 10)
             let slow = try await shop.openAppender()
             let placed = try await shop.request(.post, "/api/v1/orders", ShopHarness.orderBody([("PROD_1", 1)]))
@@ -46,6 +48,26 @@ extension ShopFlowTests {
             try await slow.execute("COMMIT")
             #expect(try await eventually { try await shop.order(orderId).status?.rawValue == "30" })
             #expect(try await shop.product("PROD_1").reserved == 1)
+        }
+    }
+
+    /// With the saga in the workers' process, each answer moves its saga in the worker's own
+    /// transaction: an appender holding every reader back holds the saga back no more.
+    @Test func answersMoveTheirSagaInTheWorkersTransactionWhileReadersAreHeldBack() async throws {
+        try await ShopHarness.run { shop in
+            try await shop.register("PROD_1", qty: 10)
+            let slow = try await shop.openAppender()
+            let reply = try await shop.placeOrder([("PROD_1", 2)])
+            #expect(reply.result("sagaStatus") == "completed", "\(reply.json)")
+            let orderId = try #require(reply.result("orderId"))
+            #expect(try await shop.order(orderId).status?.rawValue == "30")
+            // The saga runner's subscription, still held back, finds nothing left to do after.
+            try await slow.execute("COMMIT")
+            let history = try await shop.request(.get, "/api/v1/orders/\(orderId)/history")
+            #expect(history.status == 200)
+            let moves: Int = try await shop.store.pool.query(
+                "SELECT jsonb_array_length(history) AS n FROM saga.order_sagas WHERE order_id = $1", [orderId]).first!.decode("n")
+            #expect(moves >= 5, "placed, four answers")
         }
     }
 }
