@@ -16,6 +16,10 @@ let package = Package(
         .executable(name: "emporium", targets: ["emporium"]),
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "EventStore", targets: ["EventStore"]),
+        // For Benchmarks/ (a package of its own): the pure parts its micro-benchmarks drive.
+        .library(name: "EventSourcing", targets: ["EventSourcing"]),
+        .library(name: "OrderSaga", targets: ["OrderSaga"]),
+        .library(name: "Inventory", targets: ["Inventory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

@@ -125,6 +125,15 @@ public struct Subscription: Service {
         let following = Set(configuration.partitions)
         let clock = ContinuousClock()
         var skipped = (events: 0, since: clock.now)
+        /// Moves the checkpoint over events passed over, in a transaction of its own.
+        func writeCheckpoint(_ to: Position) async throws {
+            try await store.withTransaction(appends: false) { transaction in
+                try await transaction.advanceCheckpoint(subscriber: configuration.subscriber, partitions: configuration.partitions,
+                                                        from: applied, to: to)
+            }
+            applied = to
+            skipped = (0, clock.now)
+        }
         func take(_ events: [RecordedEvent], through last: Position) async throws {
             let mine = events.filter { following.contains($0.stream.partition) && !(skipping?($0) ?? false) }
             if !mine.isEmpty {
@@ -135,12 +144,7 @@ public struct Subscription: Service {
                 // reads back a bounded stretch, not all it passed over since the last batch.
                 skipped.events += events.count
                 if skipped.events >= Self.checkpointEvery || clock.now - skipped.since >= Self.checkpointAfter {
-                    try await store.withTransaction(appends: false) { transaction in
-                        try await transaction.advanceCheckpoint(subscriber: configuration.subscriber, partitions: configuration.partitions,
-                                                                from: applied, to: last)
-                    }
-                    applied = last
-                    skipped = (0, clock.now)
+                    try await writeCheckpoint(last)
                 }
             }
         }
@@ -156,7 +160,14 @@ public struct Subscription: Service {
                     try await take(events, through: through)
                     position = through
                 case .waiting:
-                    await fed.wait(timeout: configuration.pollInterval)
+                    // Passed over events since the checkpoint was written: once quiet for a
+                    // while, it is written, so the checkpoint (and every lag figure read from
+                    // it) is where the reading is — but not a commit per wake-up under load.
+                    if skipping != nil, applied < position {
+                        if await !fed.wait(timeout: Self.checkpointWhenQuiet) { try await writeCheckpoint(position) }
+                    } else {
+                        await fed.wait(timeout: configuration.pollInterval)
+                    }
                 }
             } catch EventStoreError.checkpointConflict {
                 // Another instance of this subscriber got there first; go on from where it is.
@@ -171,6 +182,7 @@ public struct Subscription: Service {
     /// this many events or this long.
     static var checkpointEvery: Int { 2_000 }
     static var checkpointAfter: Duration { .seconds(10) }
+    static var checkpointWhenQuiet: Duration { .seconds(1) }
 
     /// Applies one batch and moves the checkpoint from `checkpoint` to its last event, in one
     /// transaction; returns the new checkpoint.

@@ -1,0 +1,64 @@
+import Benchmark
+import EventSourcing
+import EventStore
+import Foundation
+import Inventory
+import OrderSaga
+import Postgres
+
+/// The shop's hot paths, one operation each: decoding a payload, a saga's move, and —
+/// against the PostgreSQL that DATABASE_URL names (scripts/microbench starts the private
+/// one) — an append and an aggregate load. CPU, wall clock and allocations per operation.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.cpuTotal, .wallClock, .mallocCountTotal, .throughput],
+        maxDuration: .seconds(2), maxIterations: 100_000)
+
+    let reserved = try! ProductEvent.reserved(StockReserved(orderId: "ORDER_1", qty: 3)).newEvent()
+
+    Benchmark("decode a StockReserved payload") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try EventJSON.decoder.decode(StockReserved.self, from: reserved.payload))
+        }
+    }
+
+    Benchmark("saga move: an answer decided and the state encoded") { benchmark in
+        let (placed, _) = SagaMachine.start(.create)
+        for _ in benchmark.scaledIterations {
+            let (state, decision) = SagaMachine.replied(placed, .done)
+            blackHole(decision)
+            blackHole(try EventJSON.encoder.encode(state))
+        }
+    }
+
+    Benchmark("batch JSON of 100 events (what an append sends)") { benchmark in
+        let events = Array(repeating: reserved, count: 100)
+        for _ in benchmark.scaledIterations {
+            blackHole(try EventStore.batchJSON(events))
+        }
+    }
+
+    guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else {
+        print("DATABASE_URL is not set: the append and load benchmarks are left out")
+        return
+    }
+    let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: 2, applicationName: "emporium-microbench")))
+    let product = StreamID(.inventory, "MICROBENCH_\(UUID().uuidString.prefix(8))")
+
+    Benchmark("append one event (PostgreSQL, one commit)", configuration: .init(maxIterations: 5_000)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let event = try ProductEvent.reserved(StockReserved(orderId: "ORDER_1", qty: 1)).newEvent()
+            blackHole(try await store.append([event], to: product, expected: .any))
+        }
+    }
+
+    Benchmark("load a product (snapshot and the events after it)", configuration: .init(maxIterations: 5_000)) { benchmark in
+        let registered = try ProductEvent.registered(ProductRegistered(productId: product.id, productName: "bench", unitPrice: 1, inventoryQty: 1_000_000)).newEvent()
+        let loadable = StreamID(.inventory, product.id + "_L")
+        _ = try await store.append([registered], to: loadable, expected: .any)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try await store.load(Product.self, from: loadable))
+        }
+    }
+}
