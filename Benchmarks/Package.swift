@@ -9,7 +9,8 @@ let package = Package(
     name: "emporium-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        // Named: a path package is otherwise known by its folder's name, which a clone may change.
+        .package(name: "emporium", path: ".."),
         // The malloc interposer counts allocations; the runtime interposer (a package the
         // mirror does not hold) is left out.
         .package(url: "https://github.com/ordo-one/package-benchmark.git", exact: "1.38.1", traits: ["MallocInterposer"]),

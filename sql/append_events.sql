@@ -34,7 +34,6 @@ DECLARE
     v_ids            uuid[];
     v_stored_here    integer;
     v_stored_any     integer;
-    v_current        bigint;
 BEGIN
     PERFORM es.require_own_service(p_service);
 
@@ -85,30 +84,8 @@ BEGIN
         RETURN;
     END IF;
 
-    SELECT coalesce(max(e.version), 0) INTO v_current
-      FROM es.events e
-     WHERE e.service = p_service AND e.stream_id = p_stream_id;
 
-    IF p_expected_version >= 0 AND v_current <> p_expected_version THEN
-        RETURN QUERY SELECT 'conflict'::text, v_current, NULL::bigint[], NULL::xid8;
-        RETURN;
-    END IF;
-
-    RETURN QUERY
-    WITH inserted AS (
-        INSERT INTO es.events (service, stream_id, version, event_id, event_type, schema_version, payload, metadata,
-                               correlation_id, causation_id, command_id, traceparent)
-        SELECT p_service, p_stream_id, v_current + x.ord,
-               (x.e->>'event_id')::uuid, x.e->>'event_type',
-               coalesce((x.e->>'schema_version')::integer, 1),
-               x.e->'payload', coalesce(x.e->'metadata', '{}'::jsonb),
-               (x.e->>'correlation_id')::uuid, (x.e->>'causation_id')::uuid, (x.e->>'command_id')::uuid, x.e->>'traceparent'
-          FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, ord)
-         ORDER BY x.ord
-        RETURNING global_position AS pos, version AS ver, transaction_id AS xid
-    )
-    SELECT 'appended'::text, v_current + v_count, array_agg(i.pos ORDER BY i.ver), max(i.xid)
-      FROM inserted i;
+    RETURN QUERY SELECT * FROM es.insert_events(p_service, p_stream_id, p_expected_version, p_events);
 END
 $$;
 
