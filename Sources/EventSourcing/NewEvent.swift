@@ -10,7 +10,7 @@ public struct NewEvent: Sendable, Hashable {
     public var payload: Data
     public var metadata: EventMetadata
 
-    public init(eventId: UUID = UUID(), type: String, schemaVersion: Int = 1, payload: Data, metadata: EventMetadata = .init()) {
+    public init(eventId: UUID = .timeOrdered(), type: String, schemaVersion: Int = 1, payload: Data, metadata: EventMetadata = .init()) {
         self.eventId = eventId
         self.type = type
         self.schemaVersion = schemaVersion
@@ -20,7 +20,7 @@ public struct NewEvent: Sendable, Hashable {
 
     /// Encodes `body` as the payload.
     public init<Body: Encodable>(
-        eventId: UUID = UUID(), type: String, schemaVersion: Int = 1, body: Body, metadata: EventMetadata = .init()
+        eventId: UUID = .timeOrdered(), type: String, schemaVersion: Int = 1, body: Body, metadata: EventMetadata = .init()
     ) throws {
         self.init(eventId: eventId, type: type, schemaVersion: schemaVersion, payload: try EventJSON.encoder.encode(body), metadata: metadata)
     }
