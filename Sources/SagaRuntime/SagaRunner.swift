@@ -36,7 +36,7 @@ package struct SagaRunner: Sendable {
     package func subscription(feed: EventFeed) -> Subscription {
         let configuration = Subscription.Configuration(subscriber: Self.subscriber, partitions: Partition.allCases)
         return Subscription(store: sagas.store, feed: feed, configuration: configuration, logger: logger,
-                            skipping: { [takenInline] event in event.metadata.commandId.map(takenInline.remove) ?? false }) { events, tx in
+                            skipping: { [takenInline] event in event.metadata.commandId.map(takenInline.contains) ?? false }) { events, tx in
             try await take(events, in: tx)
         }
     }

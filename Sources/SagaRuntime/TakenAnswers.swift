@@ -2,9 +2,8 @@ import Foundation
 import Synchronization
 
 /// The commands whose answers this process's inbox workers already gave their sagas in
-/// their own transactions, so the saga runner's subscription passes over them. Bounded: a
-/// command the subscription never meets (it read the answer first, and found nothing to do)
-/// is forgotten once `capacity` newer ones came.
+/// their own transactions, so the saga runner's subscription passes over them. Bounded: the
+/// oldest are forgotten once `capacity` newer ones came (the subscription has long passed them).
 final class TakenAnswers: Sendable {
     private struct State {
         var ids: Set<UUID> = []
@@ -30,8 +29,10 @@ final class TakenAnswers: Sendable {
         }
     }
 
-    /// Whether `commandId` was taken here; it is forgotten either way.
-    func remove(_ commandId: UUID) -> Bool {
-        state.withLock { $0.ids.remove(commandId) != nil }
+    /// Whether `commandId`'s answer was taken here. Kept, not forgotten on the first look: a
+    /// command's events share its id (a reservation appends a stock movement and the answer),
+    /// and each of them is passed over.
+    func contains(_ commandId: UUID) -> Bool {
+        state.withLock { $0.ids.contains(commandId) }
     }
 }
