@@ -16,7 +16,8 @@ import Synchronization
 /// registration check only for an event held back past the bound (`HeldBackWatch`). After
 /// each read it rings its followers. A follower behind the window's start reads the gap up
 /// to it itself (`EventStore.readBetween`: below a gap-safe position, so final), then takes
-/// the rest from the window. The window keeps the newest `capacity` events.
+/// the rest from the window; one ahead of it (the window began behind it) reads on itself
+/// until the feed has passed it. The window keeps the newest `capacity` events.
 public final class EventFeed: Service, Sendable {
     public struct Configuration: Sendable {
         public var partitions: [Partition]
@@ -40,6 +41,9 @@ public final class EventFeed: Service, Sendable {
         case behind(start: Position)
         /// Nothing after the position yet: wait for the follower's wake-up.
         case waiting
+        /// The position is past what the feed has read (the window began behind it and is
+        /// catching up): read on yourself for now, gap-safe, and ask again.
+        case ahead
     }
 
     private struct Window {
@@ -86,6 +90,7 @@ public final class EventFeed: Service, Sendable {
                 return (.waiting, true)
             }
             if position < start { return (.behind(start: start), false) }
+            if position > window.end { return (.ahead, false) }
             guard position < window.end else { return (.waiting, false) }
             let first = window.events.firstIndex(after: position)
             return (.events(Array(window.events[first..<min(first + limit, window.events.count)])), false)

@@ -159,6 +159,17 @@ public struct Subscription: Service {
                     let through = events.count == configuration.batchSize ? events[events.count - 1].position : start
                     try await take(events, through: through)
                     position = through
+                case .ahead:
+                    // The feed began behind this one: read on alone (gap-safe, below the append
+                    // horizon) until the feed has passed it; wait for the feed when nothing is new.
+                    let read = try await store.follow(configuration.partitions, after: position, limit: configuration.batchSize,
+                                                      checkRegistrations: true)
+                    if let last = read.events.last {
+                        try await take(read.events, through: last.position)
+                        position = last.position
+                    } else {
+                        await fed.wait(timeout: configuration.pollInterval)
+                    }
                 case .waiting:
                     // Passed over events since the checkpoint was written: once quiet for a
                     // while, it is written, so the checkpoint (and every lag figure read from

@@ -68,7 +68,7 @@ package final class LiveFeed: Service, Sendable {
                     // Fallen out of the window: a view may skip ahead.
                     position = start
                     continue
-                case .waiting:
+                case .waiting, .ahead:
                     break
                 }
                 if ContinuousClock.now - quiet > heartbeat {
