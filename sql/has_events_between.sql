@@ -1,11 +1,6 @@
 -- Whether some partitions hold committed events after one position and at or before
 -- another, whether or not es.read_partitions returns them yet.
 --
--- Up to the end of the log, a subscriber whose last read came back short asks this: true
--- means events are waiting — held back by an older transaction still running (anywhere in
--- the cluster: the snapshot horizon is cluster-wide, and such a transaction may send no
--- NOTIFY when it ends), or readable only since the read — so it reads again shortly
--- instead of waiting for the next notification. Nothing is skipped.
 -- Up to a command's position, read-your-writes asks whether a projection at its
 -- checkpoint has anything left to apply before it has seen that command.
 CREATE OR REPLACE FUNCTION es.has_events_between(

@@ -90,8 +90,8 @@ public struct EventStore: Sendable {
     /// running. With `checkRegistrations` false (the steady path) only events below the
     /// snapshot's xmin are read, without a look at the lock table, so any running transaction
     /// of the cluster holds the rest back; with it true, the read passes over transactions
-    /// that never registered to append, as `readPartitions` does. `EventFollower` decides
-    /// which, by how long an event has been held back.
+    /// that never registered to append, as `readPartitions` does. `EventFeed` decides which,
+    /// by how long an event has been held back (`HeldBackWatch`).
     public func follow(_ partitions: [Partition], after position: Position, limit: Int, checkRegistrations: Bool) async throws -> PartitionRead {
         try await pool.withConnection {
             try await EventReads.follow(partitions, after: position, limit: limit, checkRegistrations: checkRegistrations, on: $0)
@@ -106,12 +106,6 @@ public struct EventStore: Sendable {
                              [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
                               limit.transactionId, limit.globalPosition, count])
             .rows.map(EventRows.recordedEvent)
-    }
-
-    /// Whether committed events exist after `position`, readable yet or still held back by
-    /// an older transaction; reading again soon will return them.
-    public func hasEvents(_ partitions: [Partition], after position: Position) async throws -> Bool {
-        try await pool.withConnection { try await EventReads.hasEvents(partitions, after: position, on: $0) }
     }
 
     /// Whether committed events exist after `position` and at or before `limit`: those a

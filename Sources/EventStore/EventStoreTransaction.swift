@@ -94,12 +94,6 @@ public final class EventStoreTransaction: Sendable {
         try await EventReads.partitions(partitions, after: position, limit: limit, on: connection)
     }
 
-    /// What a follower reads: the events it may read now and the first one held back
-    /// (see `EventStore.follow`).
-    public func follow(_ partitions: [Partition], after position: Position, limit: Int, checkRegistrations: Bool) async throws -> PartitionRead {
-        try await EventReads.follow(partitions, after: position, limit: limit, checkRegistrations: checkRegistrations, on: connection)
-    }
-
     public func checkpoint(subscriber: String, partitions: [Partition]) async throws -> Position {
         try await EventReads.checkpoint(subscriber: subscriber, partitions: partitions, on: connection)
     }
@@ -174,7 +168,7 @@ enum EventReads {
         return PartitionRead(events: try result.rows.map(EventRows.recordedEvent), heldBack: heldBack)
     }
 
-    static func hasEvents(_ partitions: [Partition], after position: Position, upTo limit: Position = .end,
+    static func hasEvents(_ partitions: [Partition], after position: Position, upTo limit: Position,
                           on connection: Connection) async throws -> Bool {
         try await connection.query("SELECT es.has_events_between($1::text[], $2::xid8, $3, $4::xid8, $5) AS pending",
                                    [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
