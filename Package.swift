@@ -107,6 +107,9 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport", lifecycle]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: [
+            "Reporting", "EventSourcing", "Postgres", "TestSupport", "Inventory", "Ordering", "Payments", "Shipping", "ShopVocabulary",
+        ]),
         .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga"]),
         .testTarget(name: "ShopTests", dependencies: [
             "Shop", "ShopServices", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "TestSupport", "QueryAPI",

@@ -28,6 +28,6 @@ public struct RecordedEvent: Sendable, Hashable {
 
     /// Decodes the payload as `Body`.
     public func decode<Body: Decodable>(_ type: Body.Type = Body.self) throws -> Body {
-        try EventJSON.decoder.decode(Body.self, from: payload)
+        try PayloadDecoder.decode(Body.self, from: payload)
     }
 }

@@ -43,23 +43,8 @@ enum EventRows {
         }
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
     static func appendJSONString(_ text: String, to json: inout String) {
-        json += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case "\n": json += "\\n"
-            case "\r": json += "\\r"
-            case "\t": json += "\\t"
-            case _ where scalar.value < 0x20:
-                json += "\\u00"
-                json += String(scalar.value, radix: 16).leftPadded(to: 2)
-            default: json.unicodeScalars.append(scalar)
-            }
-        }
-        json += "\""
+        JSONLiteral.appendString(text, to: &json)
     }
 
     static func appendResult(_ result: QueryResult, stream: StreamID, expected: ExpectedVersion) throws -> AppendResult {
@@ -108,6 +93,24 @@ enum EventRows {
     }
 }
 
+extension Array where Element == Row {
+    /// The rows as events; a large read is decoded on every core.
+    func recordedEvents() async throws -> [RecordedEvent] {
+        let parts = Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / 2_000)
+        guard parts > 1 else { return try map(EventRows.recordedEvent) }
+        let size = (count + parts - 1) / parts
+        return try await withThrowingTaskGroup(of: (Int, [RecordedEvent]).self) { group in
+            for start in stride(from: 0, to: count, by: size) {
+                let slice = self[start..<Swift.min(start + size, count)]
+                group.addTask { (start, try slice.map(EventRows.recordedEvent)) }
+            }
+            var parts: [(Int, [RecordedEvent])] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+}
+
 /// The name a checkpoint is kept under for a set of partitions: 'delivery+order', say.
 func checkpointSource(_ partitions: [Partition]) -> String {
     Set(partitions).sorted().map(\.rawValue).joined(separator: "+")
@@ -117,12 +120,6 @@ extension RecordedEvent {
     /// Decodes a row of `es.events` (`SELECT *`), for queries of one's own over the log.
     public init(row: Row) throws {
         self = try EventRows.recordedEvent(row)
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
 

@@ -105,7 +105,7 @@ public struct EventStore: Sendable {
         try await pool.query("SELECT * FROM es.read_between($1::text[], $2::xid8, $3, $4::xid8, $5, $6)",
                              [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
                               limit.transactionId, limit.globalPosition, count])
-            .rows.map(EventRows.recordedEvent)
+            .rows.recordedEvents()
     }
 
     /// Whether committed events exist after `position` and at or before `limit`: those a

@@ -14,7 +14,7 @@ extension EventStoreTransaction {
         var loaded = Loaded(stream: stream, state: A(), version: 0, snapshotVersion: 0)
         var events: [RecordedEvent] = []
         if let first = rows.first, let snapshot = try first.decodeIfPresent("snapshot", as: JSONText.self) {
-            if let state = try? EventJSON.decoder.decode(A.self, from: Data(snapshot.text.utf8)) {
+            if let state = try? PayloadDecoder.decode(A.self, from: Data(snapshot.text.utf8)) {
                 loaded.state = state
                 loaded.snapshotVersion = try first.decode("snapshot_version")
                 loaded.version = loaded.snapshotVersion

@@ -10,8 +10,10 @@ public struct InventoryReport: Projection {
 
     public init() {}
 
+    public func emptyFold() -> any ProjectionFold { InventoryFold() }
+
     public func statements(for event: RecordedEvent) throws -> [Statement] {
-        guard let product = try ProductEvent(event) else { return [] }  // the reservation answers are not stock
+        guard let product = try InventoryFold.change(for: event) else { return [] }  // the reservation answers are not stock
         let id = event.stream.id
         switch product {
         case .registered(let e):

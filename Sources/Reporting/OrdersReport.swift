@@ -17,8 +17,6 @@ public struct OrdersReport: Projection {
 
     public init() {}
 
-    struct Detail: Encodable { var orderId: String; var productId: String; var qty: Int64; var orderAmt: Int64 }
-    struct PaymentLine: Encodable { var orderId: String; var paymentId: String; var paymentKind: String; var paymentAmt: Int64 }
 
     /// What every change to a row also records: the event's type as the saga's step, its
     /// position, its time.
@@ -30,28 +28,36 @@ public struct OrdersReport: Projection {
 
     public func statements(for event: RecordedEvent) throws -> [Statement] {
         let stamp = Stamp(step: event.type, position: event.position.description, at: event.recordedAt)
-        switch event.stream.partition {
-        case .order:
-            return try OrderEvent(event).map { try statement(for: $0, stamp) }.map { [$0] } ?? []
-        case .payment:
-            return try PaymentEvent(event).map { try statement(for: $0, stamp) }.map { [$0] } ?? []
-        case .delivery:
-            guard let delivery = try DeliveryEvent(event) else { return [] }
-            let (orderId, status): (String?, String?) = switch delivery {
-            case .created(let e): (e.orderId, DeliveryStatus.created.rawValue)
-            case .statusChanged(let e): (nil, e.status.rawValue)
-            case .cancelled(let e): (nil, e.status.rawValue)
-            case .restored: (nil, DeliveryStatus.created.rawValue)
-            case .rejected: (nil, nil)
-            }
-            // Created: found by order id; later: by its own id, set at creation.
-            return [Statement("""
-                UPDATE orders SET delivery_id = $1, delivery_status = coalesce($3::text, delivery_status),
-                       saga_step = $4, last_position = $5, updated_at = $6
-                 WHERE CASE WHEN $2::text IS NULL THEN delivery_id = $1 ELSE order_id = $2 END
-                """, [event.stream.id, orderId, status, stamp.step, stamp.position, stamp.at])]
-        case .inventory:
+        switch try OrdersFold.change(for: event) {
+        case .order(let order): return [try statement(for: order, stamp)]
+        case .payment(let payment): return [try statement(for: payment, stamp)]
+        case .delivery(let delivery):
+            let (orderId, status) = Self.deliveryChange(delivery)
+            // Created: found by order id; later: by its own id, set at creation. Two
+            // statements, not one WHERE with a CASE, so that each finds its row by an index.
+            let set = """
+                UPDATE orders SET delivery_id = $1, delivery_status = coalesce($2::text, delivery_status),
+                       saga_step = $3, last_position = $4, updated_at = $5
+                """
+            let values: [PostgresBind] = [event.stream.id, status, stamp.step, stamp.position, stamp.at]
+            guard let orderId else { return [Statement(set + " WHERE delivery_id = $1", values)] }
+            return [Statement(set + " WHERE order_id = $6", values + [orderId])]
+        case nil:
             return []
+        }
+    }
+
+    public func emptyFold() -> any ProjectionFold { OrdersFold() }
+
+    /// A delivery event's order (only on creation; later ones find the row by the delivery
+    /// id) and the status it sets (nil: unchanged).
+    static func deliveryChange(_ delivery: DeliveryEvent) -> (orderId: String?, status: String?) {
+        switch delivery {
+        case .created(let e): (e.orderId, DeliveryStatus.created.rawValue)
+        case .statusChanged(let e): (nil, e.status.rawValue)
+        case .cancelled(let e): (nil, e.status.rawValue)
+        case .restored: (nil, DeliveryStatus.created.rawValue)
+        case .rejected: (nil, nil)
         }
     }
 
@@ -66,14 +72,14 @@ public struct OrdersReport: Projection {
                 INSERT INTO orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, saga_step, last_position, updated_at)
                 VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
                 """, [e.orderId, e.userId, e.orderDatetime, OrderStatus.created.rawValue, e.order.total,
-                      JSONText(try details(e.orderId, e.order)), stamp.step, stamp.position, stamp.at])
+                      JSONText(Self.details(e.orderId, e.order.lines)), stamp.step, stamp.position, stamp.at])
         case .completed(let e): return set("order_status = $5", e.orderId, [OrderStatus.completed.rawValue])
         case .failed(let e): return set("order_status = $5", e.orderId, [OrderStatus.failed.rawValue])
         case .updateRequested(let e):
             return set("""
                 previous_details = order_details, previous_total = total_order_amt,
                 order_details = $5::jsonb, total_order_amt = $6, order_status = $7
-                """, e.orderId, [JSONText(try details(e.orderId, e.order)), e.order.total, OrderStatus.updated.rawValue])
+                """, e.orderId, [JSONText(Self.details(e.orderId, e.order.lines)), e.order.total, OrderStatus.updated.rawValue])
         case .updateCompleted(let e):
             return set("order_status = $5, previous_details = NULL, previous_total = NULL", e.orderId, [OrderStatus.completed.rawValue])
         case .updateReverted(let e):
@@ -94,13 +100,13 @@ public struct OrdersReport: Projection {
             return Statement("""
                 UPDATE orders SET payment_id = $2, total_payment_amt = $3, payment_details = $4::jsonb, payment_status = $5,
                        saga_step = $6, last_position = $7, updated_at = $8 WHERE order_id = $1
-                """, [e.orderId, e.paymentId, e.totalPaymentAmt, JSONText(try payments(e.orderId, e.paymentId, e.details)),
+                """, [e.orderId, e.paymentId, e.totalPaymentAmt, JSONText(Self.payments(e.orderId, e.paymentId, e.details)),
                       PaymentStatus.created.rawValue, stamp.step, stamp.position, stamp.at])
         case .updated(let e):
             return Statement("""
                 UPDATE orders SET total_payment_amt = $2, payment_details = $3::jsonb,
                        saga_step = $4, last_position = $5, updated_at = $6 WHERE payment_id = $1
-                """, [e.paymentId, e.totalPaymentAmt, JSONText(try payments(ShopIDs.orderId(forPayment: e.paymentId), e.paymentId, e.details)),
+                """, [e.paymentId, e.totalPaymentAmt, JSONText(Self.payments(ShopIDs.orderId(forPayment: e.paymentId), e.paymentId, e.details)),
                       stamp.step, stamp.position, stamp.at])
         case .cancelled(let e): return paymentStatus(e.paymentId, e.status.rawValue, stamp)
         case .restored(let e): return paymentStatus(e.paymentId, PaymentStatus.created.rawValue, stamp)
@@ -118,11 +124,15 @@ public struct OrdersReport: Projection {
             """, [ShopIDs.orderId(forPayment: paymentId), status, stamp.step, stamp.position, stamp.at])
     }
 
-    private func details(_ orderId: String, _ order: PricedOrder) throws -> String {
-        try jsonText(order.lines.map { Detail(orderId: orderId, productId: $0.productId, qty: $0.qty, orderAmt: $0.orderAmt) })
+    static func details(_ orderId: String, _ lines: [PricedLine]) -> String {
+        JSONLiteral.array(lines) { line, o in
+            o.field("orderId", orderId); o.field("productId", line.productId); o.field("qty", line.qty); o.field("orderAmt", line.orderAmt)
+        }
     }
 
-    private func payments(_ orderId: String, _ paymentId: String, _ details: [PaymentDetail]) throws -> String {
-        try jsonText(details.map { PaymentLine(orderId: orderId, paymentId: paymentId, paymentKind: $0.paymentKind, paymentAmt: $0.paymentAmt) })
+    static func payments(_ orderId: String, _ paymentId: String, _ details: [PaymentDetail]) -> String {
+        JSONLiteral.array(details) { detail, o in
+            o.field("orderId", orderId); o.field("paymentId", paymentId); o.field("paymentKind", detail.paymentKind); o.field("paymentAmt", detail.paymentAmt)
+        }
     }
 }

@@ -16,6 +16,8 @@ public protocol Projection: Sendable {
     /// What `event` does to the tables (none for an event it ignores). Statements use only
     /// values from the event, never `now()`, so a rebuild writes the very same rows.
     func statements(for event: RecordedEvent) throws -> [Statement]
+    /// The same effects folded in memory, for rebuilds (see `ProjectionFold`).
+    func emptyFold() -> any ProjectionFold
 }
 
 /// The projection a failing event stopped, and why.
@@ -43,8 +45,4 @@ extension Projection {
     /// Taken shared by every live batch and exclusively by a rebuild's swap, so the swap
     /// never lands in the middle of a batch.
     var swapLockKey: Int64 { StableHash.lockKey("projection:" + name) }
-}
-
-func jsonText<T: Encodable>(_ value: T) throws -> String {
-    String(decoding: try EventJSON.encoder.encode(value), as: UTF8.self)
 }

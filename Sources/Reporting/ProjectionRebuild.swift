@@ -1,6 +1,8 @@
 import EventSourcing
 import EventStore
+import Foundation
 import Logging
+import Postgres
 
 /// Rebuilds a projection from the first event without taking its report away.
 ///
@@ -23,6 +25,11 @@ public struct ProjectionRebuild: Sendable {
     let store: EventStore
     let logger: Logger
     var batchSize = 1_000
+    /// The rows a fold may hold (about half a kilobyte each); past them, the rebuild goes
+    /// on statement by statement.
+    var foldRowLimit = 2_000_000
+    /// Events a fold reads at once (the next read runs while these are decoded).
+    var foldChunk = 20_000
 
     public init(_ projection: any Projection, store: EventStore, logger: Logger) {
         self.projection = projection
@@ -65,15 +72,26 @@ public struct ProjectionRebuild: Sendable {
         let tables = projection.tables
         try await store.pool.withTransaction { tx in
             try await tx.execute("DROP SCHEMA IF EXISTS \(scratch) CASCADE; CREATE SCHEMA \(scratch)")
-            for table in tables { try await tx.execute("CREATE TABLE \(scratch).\(table) (LIKE report.\(table) INCLUDING ALL)") }
+            // Indexes come after the fold's COPY: built once over all rows, several times
+            // faster than kept up row by row.
+            for table in tables { try await tx.execute("CREATE TABLE \(scratch).\(table) (LIKE report.\(table) INCLUDING ALL EXCLUDING INDEXES)") }
         }
         logger.info("rebuild started", metadata: ["projection": "\(projection.name)"])
         let started = ContinuousClock.now
-        var position = Position.start
-        var done = 0
         // Counting what is left costs as much as the events left, so it is counted now and
         // then (every 10 s), not after every batch, which would make the rebuild quadratic.
-        var counted = (at: ContinuousClock.now, left: try await store.backlog(projection.partitions, after: position).events, done: 0)
+        var counted = (at: ContinuousClock.now, left: try await store.backlog(projection.partitions, after: .start).events, done: 0)
+        func report(_ done: Int) -> Progress {
+            let elapsed = (ContinuousClock.now - started).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            let left = max(0, counted.left - Int64(done - counted.done))
+            return Progress(projection: projection.name, eventsDone: done, eventsPerSecond: seconds > 0 ? Double(done) / seconds : 0, eventsLeft: left)
+        }
+        // Most of the history folded in memory and copied in at once, then the rest (what
+        // came since, or what the fold had no room for) statement by statement.
+        var empty = projection.emptyFold()
+        empty.reserveCapacity(forEvents: Int(min(counted.left, Int64(foldRowLimit) * 2)))
+        var (position, done) = try await fold(empty) { progress(report($0)) }
         // Fill the scratch tables until a read comes back short: nearly caught up.
         while true {
             let (next, count) = try await store.withTransaction(appends: false) { tx in try await applyBatch(after: position, in: tx) }
@@ -82,10 +100,7 @@ public struct ProjectionRebuild: Sendable {
             if ContinuousClock.now - counted.at > .seconds(10) {
                 counted = (ContinuousClock.now, try await store.backlog(projection.partitions, after: position).events, done)
             }
-            let elapsed = (ContinuousClock.now - started).components
-            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-            let left = max(0, counted.left - Int64(done - counted.done))
-            progress(Progress(projection: projection.name, eventsDone: done, eventsPerSecond: seconds > 0 ? Double(done) / seconds : 0, eventsLeft: left))
+            progress(report(done))
             if count < batchSize { break }
         }
         // The swap: the live projector waits, the last events go in, the tables trade places.
@@ -110,6 +125,103 @@ public struct ProjectionRebuild: Sendable {
         }
         logger.info("rebuild swapped in", metadata: ["projection": "\(projection.name)", "events": "\(final)", "checkpoint": "\(position)"])
         return final
+    }
+
+    /// Folds the events that are final now (those before the snapshot's xmin) into rows in
+    /// memory, decoding each chunk on every core while the next one is read, then copies
+    /// the rows into the scratch tables. Returns the position reached and the events folded.
+    private func fold<F: ProjectionFold>(_ empty: F, progress: (Int) -> Void) async throws -> (Position, Int) {
+        var fold = empty
+        let final = try await store.horizon()
+        let partitions = projection.partitions
+        var position = Position.start
+        var done = 0
+        // Where the time goes, for the log: waiting for reads and decoding, folding, copying.
+        var spent = (reading: Duration.zero, folding: Duration.zero, copying: Duration.zero)
+        let clock = ContinuousClock()
+        // Three stages at once: while one chunk is folded, the next is decoded and the one
+        // after it read.
+        let first = try await store.readBetween(partitions, after: position, upTo: final, count: foldChunk)
+        var events = first
+        var decoded = Task { try await decode(first, as: F.self) }
+        var reading = Task { [store, foldChunk] in
+            try await store.readBetween(partitions, after: first.last?.position ?? .start, upTo: final, count: first.isEmpty ? 0 : foldChunk)
+        }
+        while let last = events.last?.position, fold.rowCount < foldRowLimit {
+            let waited = clock.now
+            let following = try await reading.value
+            reading = Task { [store, foldChunk] in
+                try await store.readBetween(partitions, after: following.last?.position ?? last, upTo: final, count: following.isEmpty ? 0 : foldChunk)
+            }
+            let followingDecoded = Task { try await decode(following, as: F.self) }
+            let changes = try await decoded.value
+            spent.reading += clock.now - waited
+            spent.folding += try clock.measure {
+                for (event, change) in zip(events, changes) {
+                    guard let change else { continue }
+                    do { try fold.apply(change, of: event) } catch { throw failure(at: event, error) }
+                }
+            }
+            position = last
+            done += events.count
+            progress(done)
+            (events, decoded) = (following, followingDecoded)
+        }
+        decoded.cancel()
+        reading.cancel()
+        decoded.cancel()
+        spent.copying = try await clock.measure {
+            try await store.withTransaction(appends: false) { [fold] tx in
+                try await tx.connection.query("SELECT set_config('search_path', $1, true)", [scratch])
+                if done > 0 { try await fold.write(on: tx.connection) }
+                try await indexScratchTables(on: tx.connection)
+            }
+        }
+        logger.info("rebuild folded", metadata: ["projection": "\(projection.name)", "events": "\(done)", "rows": "\(fold.rowCount)",
+                                                 "waitingForReadsAndDecoding": "\(spent.reading)",
+                                                 "folding": "\(spent.folding)", "copying": "\(spent.copying)"])
+        return (position, done)
+    }
+
+    /// Gives the scratch tables the live tables' keys and indexes, under the same names.
+    private func indexScratchTables(on connection: Connection) async throws {
+        try await connection.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for table in projection.tables {
+            let definitions = try await connection.query("""
+                SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', $1::text, $2::text, conname, pg_get_constraintdef(oid)) AS ddl, 0 AS step
+                  FROM pg_constraint WHERE conrelid = $3::regclass AND contype IN ('p', 'u', 'x')
+                UNION ALL
+                SELECT regexp_replace(pg_get_indexdef(i.indexrelid), ' ON report\\.', ' ON ' || quote_ident($1::text) || '.'), 1
+                  FROM pg_index i
+                 WHERE i.indrelid = $3::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+                 ORDER BY step
+                """, [scratch, table, "report.\(table)"])
+            for row in definitions.rows { try await connection.execute(try row.decode("ddl")) }
+        }
+    }
+
+    /// Each event's change, decoded in as many parts as there are cores.
+    private func decode<F: ProjectionFold>(_ events: [RecordedEvent], as: F.Type) async throws -> [F.Change?] {
+        guard !events.isEmpty else { return [] }
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, events.count / 1_000))
+        let size = (events.count + parts - 1) / parts
+        return try await withThrowingTaskGroup(of: (Int, [F.Change?]).self) { group in
+            for start in stride(from: 0, to: events.count, by: size) {
+                let slice = events[start..<min(start + size, events.count)]
+                group.addTask {
+                    (start, try slice.map { event in
+                        do { return try F.change(for: event) } catch { throw failure(at: event, error) }
+                    })
+                }
+            }
+            var decoded = [F.Change?](repeating: nil, count: events.count)
+            for try await (start, changes) in group { decoded.replaceSubrange(start..<start + changes.count, with: changes) }
+            return decoded
+        }
+    }
+
+    private func failure(at event: RecordedEvent, _ error: any Error) -> ProjectionFailure {
+        ProjectionFailure(projection: projection.name, position: event.position, eventType: event.type, underlying: error)
     }
 
     /// Reads and applies one batch into the scratch tables, in `tx`.

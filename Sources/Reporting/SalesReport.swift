@@ -14,17 +14,23 @@ public struct SalesReport: Projection {
 
     public init() {}
 
-    struct Line: Codable { var productId: String; var qty: Int64; var amount: Int64 }
+    struct Line { var productId: String; var qty: Int64; var amount: Int64 }
+
+    public func emptyFold() -> any ProjectionFold { SalesFold() }
 
     public func statements(for event: RecordedEvent) throws -> [Statement] {
-        if event.stream.partition == .inventory {
-            guard case .shipped(let e)? = try ProductEvent(event) else { return [] }
+        switch try SalesFold.change(for: event) {
+        case nil: return []
+        case .shipped(let e):
             return [Statement("""
                 INSERT INTO product_sales AS p (product_id, units_ordered, units_shipped, revenue) VALUES ($1, 0, $2, 0)
                 ON CONFLICT (product_id) DO UPDATE SET units_shipped = p.units_shipped + excluded.units_shipped
                 """, [event.stream.id, e.qty])]
+        case .order(let order): return try statements(for: order)
         }
-        guard let order = try OrderEvent(event) else { return [] }
+    }
+
+    private func statements(for order: OrderEvent) throws -> [Statement] {
         switch order {
         case .placed(let e):
             return [Statement("INSERT INTO sales_orders (order_id, lines) VALUES ($1, $2::jsonb)", [e.orderId, JSONText(try lines(e.order))])]
@@ -65,7 +71,15 @@ public struct SalesReport: Projection {
             """, [orderId, counting])
     }
 
+    static func lines(of order: PricedOrder) -> [Line] {
+        order.lines.map { Line(productId: $0.productId, qty: $0.qty, amount: $0.orderAmt) }
+    }
+
+    static func json(_ lines: [Line]) -> String {
+        JSONLiteral.array(lines) { line, o in o.field("productId", line.productId); o.field("qty", line.qty); o.field("amount", line.amount) }
+    }
+
     private func lines(_ order: PricedOrder) throws -> String {
-        try jsonText(order.lines.map { Line(productId: $0.productId, qty: $0.qty, amount: $0.orderAmt) })
+        Self.json(Self.lines(of: order))
     }
 }

@@ -181,8 +181,8 @@ package struct SagaStore: Sendable {
         let state: JSONText = try row.decode("state")
         let data: JSONText = try row.decode("data")
         return Row(sagaId: try row.decode("saga_id"),
-                   state: try EventJSON.decoder.decode(SagaState.self, from: Data(state.text.utf8)),
-                   data: try EventJSON.decoder.decode(SagaData.self, from: Data(data.text.utf8)))
+                   state: try PayloadDecoder.decode(SagaState.self, from: Data(state.text.utf8)),
+                   data: try PayloadDecoder.decode(SagaData.self, from: Data(data.text.utf8)))
     }
 }
 

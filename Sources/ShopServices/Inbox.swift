@@ -64,7 +64,7 @@ package struct Inbox: Sendable {
             let seq: Int64 = try row.decode("seq")
             let payload: JSONText = try row.decode("payload")
             do {
-                return (seq, try EventJSON.decoder.decode(ServiceCommand.self, from: Data(payload.text.utf8)))
+                return (seq, try PayloadDecoder.decode(ServiceCommand.self, from: Data(payload.text.utf8)))
             } catch {
                 throw CommandFailure(seq: seq, command: nil, underlying: error)
             }

@@ -20,6 +20,7 @@ struct DiesOnce: Projection {
     var name: String { inner.name }
     var partitions: [Partition] { inner.partitions }
     var tables: [String] { inner.tables }
+    func emptyFold() -> any ProjectionFold { inner.emptyFold() }
 
     func statements(for event: RecordedEvent) throws -> [Statement] {
         let n = seen.withLock { $0 += 1; return $0 }
