@@ -29,8 +29,9 @@ public enum PayloadDecoder {
     }
 }
 
-/// A parsed JSON value; numbers keep their literal until a type asks for one.
-indirect enum Tree {
+/// A parsed JSON value; numbers keep their literal until a type asks for one. Not
+/// `indirect`: the arrays already hold the children, and a box per node cost an allocation.
+enum Tree {
     case object([(key: String, value: Tree)])
     case array([Tree])
     case string(String)
@@ -68,6 +69,7 @@ struct TreeParser {
         case UInt8(ascii: "{"):
             index += 1
             var pairs: [(key: String, value: Tree)] = []
+            pairs.reserveCapacity(6)
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
             while true {

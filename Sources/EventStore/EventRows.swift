@@ -65,29 +65,49 @@ enum EventRows {
     }
 
     static func recordedEvent(_ row: Row) throws -> RecordedEvent {
-        let service: String = try row.decode("service")
+        try recordedEvent(row, try EventColumns(row))
+    }
+
+    /// Where each of an event row's columns is: found once for a whole result, not by name
+    /// for every value of every row.
+    struct EventColumns {
+        let service, streamId, version, transactionId, globalPosition, eventId, type, schemaVersion, payload, metadata, recordedAt: Int
+        let correlationId, causationId, commandId, traceparent: Int
+
+        init(_ row: Row) throws {
+            (service, streamId, version) = (try row.columnIndex("service"), try row.columnIndex("stream_id"), try row.columnIndex("version"))
+            (transactionId, globalPosition) = (try row.columnIndex("transaction_id"), try row.columnIndex("global_position"))
+            (eventId, type, schemaVersion) = (try row.columnIndex("event_id"), try row.columnIndex("event_type"), try row.columnIndex("schema_version"))
+            (payload, metadata, recordedAt) = (try row.columnIndex("payload"), try row.columnIndex("metadata"), try row.columnIndex("recorded_at"))
+            (correlationId, causationId) = (try row.columnIndex("correlation_id"), try row.columnIndex("causation_id"))
+            (commandId, traceparent) = (try row.columnIndex("command_id"), try row.columnIndex("traceparent"))
+        }
+    }
+
+    static func recordedEvent(_ row: Row, _ at: EventColumns) throws -> RecordedEvent {
+        let service: String = try row.decode(at: at.service)
         guard let partition = Partition(rawValue: service) else {
             throw PostgresError.decoding(column: "service", value: service, type: "Partition")
         }
-        let metadata: JSONText = try row.decode("metadata")
-        let payload: JSONText = try row.decode("payload")
+        let metadata: JSONText = try row.decode(at: at.metadata)
+        let payload: JSONText = try row.decode(at: at.payload)
         return RecordedEvent(
-            stream: StreamID(partition, try row.decode("stream_id")),
-            version: try row.decode("version"),
-            position: Position(transactionId: try row.decode("transaction_id"), globalPosition: try row.decode("global_position")),
-            eventId: try row.decode("event_id"),
-            type: try row.decode("event_type"),
-            schemaVersion: try row.decode("schema_version"),
+            stream: StreamID(partition, try row.decode(at: at.streamId)),
+            version: try row.decode(at: at.version),
+            position: Position(transactionId: try row.decode(at: at.transactionId), globalPosition: try row.decode(at: at.globalPosition)),
+            eventId: try row.decode(at: at.eventId),
+            type: try row.decode(at: at.type),
+            schemaVersion: try row.decode(at: at.schemaVersion),
             payload: Data(payload.text.utf8),
-            metadata: try self.metadata(row, document: metadata.text),
-            recordedAt: try row.decode("recorded_at"))
+            metadata: try self.metadata(row, at, document: metadata.text),
+            recordedAt: try row.decode(at: at.recordedAt))
     }
 
     /// The metadata from its columns; from the JSON document only for an event stored before
     /// the columns were (migration 0008), whose columns are NULL and document is not empty.
-    static func metadata(_ row: Row, document: String) throws -> EventMetadata {
-        let columns = EventMetadata(correlationId: try row.decodeIfPresent("correlation_id"), causationId: try row.decodeIfPresent("causation_id"),
-                                    commandId: try row.decodeIfPresent("command_id"), traceparent: try row.decodeIfPresent("traceparent"))
+    static func metadata(_ row: Row, _ at: EventColumns, document: String) throws -> EventMetadata {
+        let columns = EventMetadata(correlationId: try row.decodeIfPresent(at: at.correlationId), causationId: try row.decodeIfPresent(at: at.causationId),
+                                    commandId: try row.decodeIfPresent(at: at.commandId), traceparent: try row.decodeIfPresent(at: at.traceparent))
         guard columns == EventMetadata(), document != "{}" else { return columns }
         return try EventJSON.decoder.decode(EventMetadata.self, from: Data(document.utf8))
     }
@@ -96,13 +116,15 @@ enum EventRows {
 extension Array where Element == Row {
     /// The rows as events; a large read is decoded on every core.
     func recordedEvents() async throws -> [RecordedEvent] {
+        guard let first else { return [] }
+        let columns = try EventRows.EventColumns(first)
         let parts = Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / 2_000)
-        guard parts > 1 else { return try map(EventRows.recordedEvent) }
+        guard parts > 1 else { return try map { try EventRows.recordedEvent($0, columns) } }
         let size = (count + parts - 1) / parts
         return try await withThrowingTaskGroup(of: (Int, [RecordedEvent]).self) { group in
             for start in stride(from: 0, to: count, by: size) {
                 let slice = self[start..<Swift.min(start + size, count)]
-                group.addTask { (start, try slice.map(EventRows.recordedEvent)) }
+                group.addTask { (start, try slice.map { try EventRows.recordedEvent($0, columns) }) }
             }
             var parts: [(Int, [RecordedEvent])] = []
             for try await part in group { parts.append(part) }

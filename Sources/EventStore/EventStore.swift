@@ -146,13 +146,24 @@ public struct EventStore: Sendable {
         return Backlog(events: try row.decode("events"), oldestAgeMilliseconds: try row.decode("oldest_age_ms"))
     }
 
+    /// About how many events `partitions` hold, from the planner's statistics: instant, where
+    /// counting them reads them all (0 before the first ANALYZE).
+    public func estimatedEvents(_ partitions: [Partition]) async throws -> Int64 {
+        try await pool.query("""
+            SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint AS n
+              FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'es.events'::regclass
+               AND pg_get_expr(c.relpartbound, c.oid) IN (SELECT format('FOR VALUES IN (%L)', p) FROM unnest($1::text[]) AS p)
+            """, [PostgresArray(partitions.map(\.rawValue))]).first!.decode("n")
+    }
+
     /// The events of several streams together, in commit order (an order's timeline across
     /// its services, say). Everything committed, with no checkpoint to keep.
     public func readStreams(_ streams: [StreamID]) async throws -> [RecordedEvent] {
         guard !streams.isEmpty else { return [] }
         return try await pool.query("SELECT * FROM es.read_streams($1::text[], $2::text[])",
                                     [PostgresArray(streams.map(\.partition.rawValue)), PostgresArray(streams.map(\.id))])
-            .rows.map(EventRows.recordedEvent)
+            .rows.recordedEvents()
     }
 
     /// The events of `partition` whose payload holds `value` under `key`, in commit order:
@@ -160,7 +171,7 @@ public struct EventStore: Sendable {
     /// partition, so it is for occasional reads, not for a hot path.
     public func readMentions(in partition: Partition, key: String, value: String) async throws -> [RecordedEvent] {
         try await pool.query("SELECT * FROM es.read_mentions($1, $2, $3)", [partition.rawValue, key, value])
-            .rows.map(EventRows.recordedEvent)
+            .rows.recordedEvents()
     }
 
     /// `A` as stored in `stream`, for reading only (a view, an answer): its snapshot and the

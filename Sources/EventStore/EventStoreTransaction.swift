@@ -142,13 +142,13 @@ enum EventReads {
     static func stream(_ stream: StreamID, fromVersion: Int64, limit: Int, on connection: Connection) async throws -> [RecordedEvent] {
         try await connection.query("SELECT * FROM es.read_stream($1, $2, $3, $4)",
                                    [stream.partition.rawValue, stream.id, fromVersion, limit])
-            .rows.map(EventRows.recordedEvent)
+            .rows.recordedEvents()
     }
 
     static func partitions(_ partitions: [Partition], after position: Position, limit: Int, on connection: Connection) async throws -> [RecordedEvent] {
         try await connection.query("SELECT * FROM es.read_partitions($1::text[], $2::xid8, $3, $4)",
                                    [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition, limit])
-            .rows.map(EventRows.recordedEvent)
+            .rows.recordedEvents()
     }
 
     /// A follower's read (`es.follow_partitions`): on the steady path (`checkRegistrations`
@@ -165,7 +165,7 @@ enum EventReads {
         }
         // A lone row without an event only says what is held back.
         if result.rows.count == 1, try first.isNull("global_position") { return PartitionRead(events: [], heldBack: heldBack) }
-        return PartitionRead(events: try result.rows.map(EventRows.recordedEvent), heldBack: heldBack)
+        return PartitionRead(events: try await result.rows.recordedEvents(), heldBack: heldBack)
     }
 
     static func hasEvents(_ partitions: [Partition], after position: Position, upTo limit: Position,

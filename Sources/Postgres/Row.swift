@@ -48,10 +48,20 @@ public struct Row: Sendable {
         return try decode(column, as: type)
     }
 
+    @inlinable
     public func decode<T: PostgresDecodable>(at index: Int, as type: T.Type = T.self) throws -> T {
         guard index < values.count else { throw PostgresError.usage("no column at index \(index)") }
         return try value(at: index)
     }
+
+    @inlinable
+    public func decodeIfPresent<T: PostgresDecodable>(at index: Int, as type: T.Type = T.self) throws -> T? {
+        guard index < values.count else { throw PostgresError.usage("no column at index \(index)") }
+        return values[index] == nil ? nil : try value(at: index)
+    }
+
+    /// Where the column named `column` is, for a caller that reads many rows by index.
+    public func columnIndex(_ column: String) throws -> Int { try position(of: column) }
 
     @inlinable
     func value<T: PostgresDecodable>(at i: Int) throws -> T {

@@ -79,8 +79,9 @@ public struct ProjectionRebuild: Sendable {
         logger.info("rebuild started", metadata: ["projection": "\(projection.name)"])
         let started = ContinuousClock.now
         // Counting what is left costs as much as the events left, so it is counted now and
-        // then (every 10 s), not after every batch, which would make the rebuild quadratic.
-        var counted = (at: ContinuousClock.now, left: try await store.backlog(projection.partitions, after: .start).events, done: 0)
+        // then (every 10 s), not after every batch, which would make the rebuild quadratic;
+        // at first, the statistics' estimate stands in.
+        var counted = (at: ContinuousClock.now, left: try await store.estimatedEvents(projection.partitions), done: 0)
         func report(_ done: Int) -> Progress {
             let elapsed = (ContinuousClock.now - started).components
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
@@ -174,8 +175,8 @@ public struct ProjectionRebuild: Sendable {
             try await store.withTransaction(appends: false) { [fold] tx in
                 try await tx.connection.query("SELECT set_config('search_path', $1, true)", [scratch])
                 if done > 0 { try await fold.write(on: tx.connection) }
-                try await indexScratchTables(on: tx.connection)
             }
+            try await indexScratchTables()
         }
         logger.info("rebuild folded", metadata: ["projection": "\(projection.name)", "events": "\(done)", "rows": "\(fold.rowCount)",
                                                  "waitingForReadsAndDecoding": "\(spent.reading)",
@@ -183,20 +184,38 @@ public struct ProjectionRebuild: Sendable {
         return (position, done)
     }
 
-    /// Gives the scratch tables the live tables' keys and indexes, under the same names.
-    private func indexScratchTables(on connection: Connection) async throws {
-        try await connection.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    /// Gives the scratch tables the live tables' keys and indexes, under the same names: the
+    /// keys first (they lock the table), then the other indexes two at a time, each build
+    /// its own transaction, so that one's sort runs while another's pages are written.
+    private func indexScratchTables() async throws {
+        var indexes: [String] = []
         for table in projection.tables {
-            let definitions = try await connection.query("""
-                SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', $1::text, $2::text, conname, pg_get_constraintdef(oid)) AS ddl, 0 AS step
+            let definitions = try await store.pool.query("""
+                SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', $1::text, $2::text, conname, pg_get_constraintdef(oid)) AS ddl, true AS key
                   FROM pg_constraint WHERE conrelid = $3::regclass AND contype IN ('p', 'u', 'x')
                 UNION ALL
-                SELECT regexp_replace(pg_get_indexdef(i.indexrelid), ' ON report\\.', ' ON ' || quote_ident($1::text) || '.'), 1
+                SELECT regexp_replace(pg_get_indexdef(i.indexrelid), ' ON report\\.', ' ON ' || quote_ident($1::text) || '.'), false
                   FROM pg_index i
                  WHERE i.indrelid = $3::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-                 ORDER BY step
                 """, [scratch, table, "report.\(table)"])
-            for row in definitions.rows { try await connection.execute(try row.decode("ddl")) }
+            for row in definitions.rows {
+                let ddl: String = try row.decode("ddl")
+                if try row.decode("key", as: Bool.self) { try await build(ddl) } else { indexes.append(ddl) }
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (n, ddl) in indexes.enumerated() {
+                if n >= 2 { try await group.next() }
+                group.addTask { try await build(ddl) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func build(_ ddl: String) async throws {
+        try await store.pool.withTransaction { connection in
+            try await connection.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            try await connection.execute(ddl)
         }
     }
 
