@@ -171,14 +171,14 @@ struct OrdersFold: ProjectionFold {
         try await connection.copyIn("""
             COPY orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, payment_id, total_payment_amt,
                          payment_status, payment_details, delivery_id, delivery_status, saga_step, previous_details, previous_total,
-                         last_position, updated_at) FROM STDIN
-            """, Array(rows.values)) { row, copy in
+                         last_position, updated_at) FROM STDIN (FORMAT binary)
+            """, columns: 17, Array(rows.values)) { row, copy in
             copy.add(row.orderId); copy.add(row.userId); copy.add(row.orderDatetime); copy.add(row.orderStatus)
-            copy.add(row.totalOrderAmt); copy.add(OrdersReport.details(row.orderId, row.orderDetails)); copy.add(row.paymentId)
+            copy.add(row.totalOrderAmt); copy.add(json: OrdersReport.details(row.orderId, row.orderDetails)); copy.add(row.paymentId)
             copy.add(row.totalPaymentAmt); copy.add(row.paymentStatus)
-            copy.add(row.paymentDetails.map { OrdersReport.payments($0.orderId, $0.paymentId, $0.details) })
+            copy.add(json: row.paymentDetails.map { OrdersReport.payments($0.orderId, $0.paymentId, $0.details) })
             copy.add(row.deliveryId); copy.add(row.deliveryStatus); copy.add(row.sagaStep)
-            copy.add(row.previousDetails.map { OrdersReport.details(row.orderId, $0) }); copy.add(row.previousTotal); copy.add(row.lastPosition.description)
+            copy.add(json: row.previousDetails.map { OrdersReport.details(row.orderId, $0) }); copy.add(row.previousTotal); copy.add(row.lastPosition.description)
             copy.add(row.updatedAt)
             copy.endRow()
         }

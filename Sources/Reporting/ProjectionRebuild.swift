@@ -25,11 +25,11 @@ public struct ProjectionRebuild: Sendable {
     let store: EventStore
     let logger: Logger
     var batchSize = 1_000
-    /// The rows a fold may hold (about half a kilobyte each); past them, the rebuild goes
-    /// on statement by statement.
-    var foldRowLimit = 2_000_000
+    /// The rows a fold may hold (about a kilobyte of memory each, with the events read
+    /// ahead); past them, the rebuild goes on statement by statement.
+    public var foldRowLimit = 1_000_000
     /// Events a fold reads at once (the next read runs while these are decoded).
-    var foldChunk = 20_000
+    public var foldChunk = 20_000
 
     public init(_ projection: any Projection, store: EventStore, logger: Logger) {
         self.projection = projection

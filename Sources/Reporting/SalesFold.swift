@@ -79,20 +79,18 @@ struct SalesFold: ProjectionFold {
     }
 
     func write(on connection: Connection) async throws {
-        var sales = CopyRows()
-        for (product, totals) in products {
-            sales.add(product); sales.add(totals.unitsOrdered); sales.add(totals.unitsShipped); sales.add(totals.revenue)
-            sales.endRow()
+        try await connection.copyIn("COPY product_sales (product_id, units_ordered, units_shipped, revenue) FROM STDIN (FORMAT binary)",
+                                    columns: 4, Array(products)) { item, copy in
+            copy.add(item.key); copy.add(item.value.unitsOrdered); copy.add(item.value.unitsShipped); copy.add(item.value.revenue)
+            copy.endRow()
         }
-        try await connection.copyIn("COPY product_sales (product_id, units_ordered, units_shipped, revenue) FROM STDIN", sales)
-        var lines = CopyRows(reservingCapacity: orders.count * 200)
-        for (orderId, order) in orders {
-            lines.add(orderId)
-            lines.add(JSONText(SalesReport.json(order.lines)))
-            lines.add(order.previousLines.map { JSONText(SalesReport.json($0)) })
-            lines.add(JSONText(SalesReport.json(order.countedLines)))
-            lines.endRow()
+        try await connection.copyIn("COPY sales_orders (order_id, lines, previous_lines, counted_lines) FROM STDIN (FORMAT binary)",
+                                    columns: 4, Array(orders)) { item, copy in
+            copy.add(item.key)
+            copy.add(json: SalesReport.json(item.value.lines))
+            copy.add(json: item.value.previousLines.map(SalesReport.json))
+            copy.add(json: SalesReport.json(item.value.countedLines))
+            copy.endRow()
         }
-        try await connection.copyIn("COPY sales_orders (order_id, lines, previous_lines, counted_lines) FROM STDIN", lines)
     }
 }

@@ -34,9 +34,12 @@ struct ProjectionsCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Projection name (see `projections list`).") var name: String?
         @Flag(help: "Rebuild every projection.") var all = false
+        @Option(help: "Rows a rebuild holds in memory at the most (about 1 KB each); past them it goes on event by event, slower.")
+        var foldRows = 1_000_000
 
         func validate() throws {
             guard all != (name != nil) else { throw ValidationError("name one projection, or pass --all") }
+            guard foldRows >= 0 else { throw ValidationError("--fold-rows must be 0 or more") }
             if let name, Projections.named(name) == nil { throw ValidationError("\(RebuildError.unknownProjection(name))") }
         }
 
@@ -46,7 +49,9 @@ struct ProjectionsCommand: AsyncParsableCommand {
             let targets = all ? Projections.all : [Projections.named(name!)!]
             let terminal = isatty(STDERR_FILENO) == 1
             for projection in targets {
-                let events = try await ProjectionRebuild(projection, store: store, logger: logger).run { progress in
+                var rebuild = ProjectionRebuild(projection, store: store, logger: logger)
+                rebuild.foldRowLimit = foldRows
+                let events = try await rebuild.run { progress in
                     guard terminal else { return }
                     let eta = progress.secondsLeft.map { String(format: "%.0f s left", $0) } ?? "…"
                     let line = String(format: "\r%@: %d events, %.0f events/s, %@   ", progress.projection, progress.eventsDone, progress.eventsPerSecond, eta)
