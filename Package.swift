@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "EventSourcing", targets: ["EventSourcing"]),
         .library(name: "OrderSaga", targets: ["OrderSaga"]),
         .library(name: "Inventory", targets: ["Inventory"]),
+        .library(name: "Ordering", targets: ["Ordering"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

@@ -25,6 +25,7 @@ let package = Package(
                 .product(name: "Postgres", package: "emporium"),
                 .product(name: "OrderSaga", package: "emporium"),
                 .product(name: "Inventory", package: "emporium"),
+                .product(name: "Ordering", package: "emporium"),
             ],
             path: "Benchmarks/HotPaths",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]

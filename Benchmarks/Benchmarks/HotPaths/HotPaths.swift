@@ -4,6 +4,7 @@ import EventStore
 import Foundation
 import Inventory
 import OrderSaga
+import Ordering
 import Postgres
 
 /// The shop's hot paths, one operation each: decoding a payload, a saga's move, and —
@@ -19,9 +20,33 @@ let benchmarks: @Sendable () -> Void = {
 
     let reserved = try! ProductEvent.reserved(StockReserved(orderId: "ORDER_1", qty: 3)).newEvent(metadata: .init())
 
+    // What every reader decodes with (PayloadDecoder), next to Foundation's JSONDecoder.
     Benchmark("decode a StockReserved payload") { benchmark in
         for _ in benchmark.scaledIterations {
+            blackHole(try PayloadDecoder.decode(StockReserved.self, from: reserved.payload))
+        }
+    }
+
+    Benchmark("decode a StockReserved payload with JSONDecoder") { benchmark in
+        for _ in benchmark.scaledIterations {
             blackHole(try EventJSON.decoder.decode(StockReserved.self, from: reserved.payload))
+        }
+    }
+
+    let placed = try! OrderEvent.placed(OrderPlaced(
+        orderId: "ORDER_964ACF76C281446FABD19FF5C2E77E61", userId: "hiondal", orderDatetime: Date(timeIntervalSince1970: 1_764_000_000.123),
+        order: PricedOrder(lines: [PricedLine(productId: "PROD_10041", qty: 10, unitPrice: 1_000, orderAmt: 10_000)],
+                           payments: [PaymentShare(paymentKind: .card, paymentRate: 1, paymentAmt: 10_000)], total: 10_000))).newEvent(metadata: .init())
+
+    Benchmark("decode an OrderPlaced payload") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try PayloadDecoder.decode(OrderPlaced.self, from: placed.payload))
+        }
+    }
+
+    Benchmark("decode an OrderPlaced payload with JSONDecoder") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try EventJSON.decoder.decode(OrderPlaced.self, from: placed.payload))
         }
     }
 
