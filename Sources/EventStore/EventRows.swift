@@ -113,6 +113,67 @@ enum EventRows {
     }
 }
 
+extension BinaryRows {
+    /// The rows as events (a `SELECT *` of `es.events` read in binary); many rows are
+    /// decoded on every core.
+    func recordedEvents() async throws -> [RecordedEvent] {
+        guard count > 0 else { return [] }
+        let at = try EventRows.BinaryColumns(self)
+        let parts = Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / 2_000)
+        guard parts > 1 else { return try (0..<count).map { try event($0, at) } }
+        let size = (count + parts - 1) / parts
+        return try await withThrowingTaskGroup(of: (Int, [RecordedEvent]).self) { group in
+            for start in stride(from: 0, to: count, by: size) {
+                group.addTask { (start, try (start..<Swift.min(start + size, count)).map { try event($0, at) }) }
+            }
+            var parts: [(Int, [RecordedEvent])] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    private func event(_ r: Int, _ at: EventRows.BinaryColumns) throws -> RecordedEvent {
+        let service = try text(r, at.service)
+        guard let partition = Partition(rawValue: service) else {
+            throw PostgresError.decoding(column: "service", value: service, type: "Partition")
+        }
+        func uuid(_ column: Int) throws -> UUID? { isNull(r, column) ? nil : try self.uuid(r, column) }
+        var metadata = EventMetadata(correlationId: try uuid(at.correlationId), causationId: try uuid(at.causationId),
+                                     commandId: try uuid(at.commandId), traceparent: isNull(r, at.traceparent) ? nil : try text(r, at.traceparent))
+        if metadata == EventMetadata() {
+            // An event stored before the metadata columns (migration 0008) keeps it in its document.
+            let document = try jsonb(r, at.metadata)
+            if document != Data("{}".utf8) { metadata = try EventJSON.decoder.decode(EventMetadata.self, from: document) }
+        }
+        return RecordedEvent(
+            stream: StreamID(partition, try text(r, at.streamId)),
+            version: try int64(r, at.version),
+            position: Position(transactionId: try uint64(r, at.transactionId), globalPosition: try int64(r, at.globalPosition)),
+            eventId: try self.uuid(r, at.eventId),
+            type: try text(r, at.type),
+            schemaVersion: Int(try int32(r, at.schemaVersion)),
+            payload: try jsonb(r, at.payload),
+            metadata: metadata,
+            recordedAt: try timestamp(r, at.recordedAt))
+    }
+}
+
+extension EventRows {
+    struct BinaryColumns {
+        let service, streamId, version, transactionId, globalPosition, eventId, type, schemaVersion, payload, metadata, recordedAt: Int
+        let correlationId, causationId, commandId, traceparent: Int
+
+        init(_ rows: BinaryRows) throws {
+            (service, streamId, version) = (try rows.columnIndex("service"), try rows.columnIndex("stream_id"), try rows.columnIndex("version"))
+            (transactionId, globalPosition) = (try rows.columnIndex("transaction_id"), try rows.columnIndex("global_position"))
+            (eventId, type, schemaVersion) = (try rows.columnIndex("event_id"), try rows.columnIndex("event_type"), try rows.columnIndex("schema_version"))
+            (payload, metadata, recordedAt) = (try rows.columnIndex("payload"), try rows.columnIndex("metadata"), try rows.columnIndex("recorded_at"))
+            (correlationId, causationId) = (try rows.columnIndex("correlation_id"), try rows.columnIndex("causation_id"))
+            (commandId, traceparent) = (try rows.columnIndex("command_id"), try rows.columnIndex("traceparent"))
+        }
+    }
+}
+
 extension Array where Element == Row {
     /// The rows as events; a large read is decoded on every core.
     func recordedEvents() async throws -> [RecordedEvent] {

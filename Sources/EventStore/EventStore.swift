@@ -102,10 +102,12 @@ public struct EventStore: Sendable {
     /// to `count`: for a range that ends where a gap-safe read has already been (an
     /// `EventFeed`'s window start), so no horizon applies.
     public func readBetween(_ partitions: [Partition], after position: Position, upTo limit: Position, count: Int) async throws -> [RecordedEvent] {
-        try await pool.query("SELECT * FROM es.read_between($1::text[], $2::xid8, $3, $4::xid8, $5, $6)",
-                             [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
-                              limit.transactionId, limit.globalPosition, count])
-            .rows.recordedEvents()
+        // In binary: the reads of a rebuild and of a follower far behind, many rows each.
+        try await pool.withConnection { connection in
+            try await connection.queryBinary("SELECT * FROM es.read_between($1::text[], $2::xid8, $3, $4::xid8, $5, $6)",
+                                             [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
+                                              limit.transactionId, limit.globalPosition, count])
+        }.recordedEvents()
     }
 
     /// Whether committed events exist after `position` and at or before `limit`: those a

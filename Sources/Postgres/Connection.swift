@@ -168,7 +168,7 @@ public actor Connection {
 
     /// The server-side prepared statement for `sql`, prepared on first use: later runs
     /// skip parsing and planning of the statement itself. Kept per connection, bounded.
-    private func preparedName(for sql: String, parameterCount: Int, _ conn: OpaquePointer) throws -> String {
+    func preparedName(for sql: String, parameterCount: Int, _ conn: OpaquePointer) throws -> String {
         if let name = prepared[sql] { return name }
         try makeRoomForPrepared(1)
         let name = nextPreparedName()
