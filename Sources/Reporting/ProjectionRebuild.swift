@@ -184,23 +184,28 @@ public struct ProjectionRebuild: Sendable {
         return (position, done)
     }
 
-    /// Gives the scratch tables the live tables' keys and indexes, under the same names: the
-    /// keys first (they lock the table), then the other indexes two at a time, each build
-    /// its own transaction, so that one's sort runs while another's pages are written.
+    /// Gives the scratch tables the live tables' keys and indexes, under the same names. Every
+    /// index is built on its own, two at a time (each build its own transaction, so that one's
+    /// sort runs while another's pages are written), a key's index too; the keys are attached
+    /// to theirs afterwards, which takes no time. (The report tables have no exclusion
+    /// constraints, whose indexes could not be attached so.)
     private func indexScratchTables() async throws {
-        var indexes: [String] = []
+        var indexes: [String] = [], keys: [String] = []
         for table in projection.tables {
             let definitions = try await store.pool.query("""
-                SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', $1::text, $2::text, conname, pg_get_constraintdef(oid)) AS ddl, true AS key
-                  FROM pg_constraint WHERE conrelid = $3::regclass AND contype IN ('p', 'u', 'x')
-                UNION ALL
-                SELECT regexp_replace(pg_get_indexdef(i.indexrelid), ' ON report\\.', ' ON ' || quote_ident($1::text) || '.'), false
+                SELECT regexp_replace(pg_get_indexdef(i.indexrelid), ' ON report\\.', ' ON ' || quote_ident($1::text) || '.') AS ddl,
+                       CASE WHEN c.oid IS NOT NULL THEN
+                           format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s USING INDEX %I', $1::text, $2::text, c.conname,
+                                  CASE c.contype WHEN 'p' THEN 'PRIMARY KEY' ELSE 'UNIQUE' END, x.relname)
+                       END AS key
                   FROM pg_index i
-                 WHERE i.indrelid = $3::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+                  JOIN pg_class x ON x.oid = i.indexrelid
+                  LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.contype IN ('p', 'u')
+                 WHERE i.indrelid = $3::regclass
                 """, [scratch, table, "report.\(table)"])
             for row in definitions.rows {
-                let ddl: String = try row.decode("ddl")
-                if try row.decode("key", as: Bool.self) { try await build(ddl) } else { indexes.append(ddl) }
+                indexes.append(try row.decode("ddl"))
+                if let key = try row.decodeIfPresent("key", as: String.self) { keys.append(key) }
             }
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -210,6 +215,7 @@ public struct ProjectionRebuild: Sendable {
             }
             try await group.waitForAll()
         }
+        for key in keys { try await store.pool.query(key) }
     }
 
     private func build(_ ddl: String) async throws {
