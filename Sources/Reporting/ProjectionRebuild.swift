@@ -148,6 +148,11 @@ public struct ProjectionRebuild: Sendable {
         var reading = Task { [store, foldChunk] in
             try await store.readBetween(partitions, after: first.last?.position ?? .start, upTo: final, count: first.isEmpty ? 0 : foldChunk)
         }
+        // Whatever ends the loop (the bound, the end, an event that fails), nothing reads on.
+        defer {
+            decoded.cancel()
+            reading.cancel()
+        }
         while let last = events.last?.position, fold.rowCount < foldRowLimit {
             let waited = clock.now
             let following = try await reading.value
@@ -168,9 +173,6 @@ public struct ProjectionRebuild: Sendable {
             progress(done)
             (events, decoded) = (following, followingDecoded)
         }
-        decoded.cancel()
-        reading.cancel()
-        decoded.cancel()
         spent.copying = try await clock.measure {
             try await store.withTransaction(appends: false) { [fold] tx in
                 try await tx.connection.query("SELECT set_config('search_path', $1, true)", [scratch])
