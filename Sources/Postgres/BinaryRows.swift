@@ -109,6 +109,18 @@ extension Connection {
         try flush()
         let texts = parameters.map { $0?.postgresText }
         if let error = nulError(texts) { throw error }
+        do {
+            return try runPreparedBinary(sql, texts)
+        } catch let error as PostgresError where ["0A000", "26000"].contains(error.sqlState ?? "") {
+            // As `query` does: a plan gone stale (a sql/ object replaced) or a statement the
+            // server forgot is prepared anew, outside a transaction.
+            forgetPrepared(sql)
+            guard isIdle else { throw error }
+            return try runPreparedBinary(sql, texts)
+        }
+    }
+
+    private func runPreparedBinary(_ sql: String, _ texts: [String?]) throws -> BinaryRows {
         let conn = try liveHandle()
         let name = try preparedName(for: sql, parameterCount: texts.count, conn)
         let result = withOptionalCStrings(texts) { values in

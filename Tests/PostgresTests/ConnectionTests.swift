@@ -115,4 +115,20 @@ import TestSupport
             #expect(try await connection.query("SELECT $1::int + 0 AS v", [5]).first!.decode("v") == 5)
         }
     }
+
+    @Test func binaryReadsSurviveReplacedObjectsToo() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE FUNCTION answer() RETURNS bigint LANGUAGE sql AS 'SELECT 42'")
+            #expect(try await connection.queryBinary("SELECT * FROM answer() AS a").int64(0, 0) == 42)
+            try await connection.execute("DROP FUNCTION answer(); CREATE FUNCTION answer() RETURNS text LANGUAGE sql AS $$SELECT 'forty-two'$$")
+            #expect(try await connection.queryBinary("SELECT * FROM answer() AS a").text(0, 0) == "forty-two")
+            try await connection.execute("DISCARD ALL")
+            let rows = try await connection.queryBinary("SELECT * FROM answer() AS a, (VALUES (NULL::uuid)) AS v(u)")
+            #expect(try rows.text(0, 0) == "forty-two")
+            #expect(rows.isNull(0, 1))
+            #expect(throws: PostgresError.self) { try rows.uuid(0, 1) }
+            #expect(throws: PostgresError.self) { try rows.int64(0, 0) }
+        }
+    }
 }
