@@ -65,7 +65,7 @@ enum EventRows {
     }
 
     static func recordedEvent(_ row: Row) throws -> RecordedEvent {
-        try recordedEvent(row, try EventColumns(row))
+        try recordedEvent(row, try EventColumns(row.columnIndex))
     }
 
     /// Where each of an event row's columns is: found once for a whole result, not by name
@@ -74,13 +74,14 @@ enum EventRows {
         let service, streamId, version, transactionId, globalPosition, eventId, type, schemaVersion, payload, metadata, recordedAt: Int
         let correlationId, causationId, commandId, traceparent: Int
 
-        init(_ row: Row) throws {
-            (service, streamId, version) = (try row.columnIndex("service"), try row.columnIndex("stream_id"), try row.columnIndex("version"))
-            (transactionId, globalPosition) = (try row.columnIndex("transaction_id"), try row.columnIndex("global_position"))
-            (eventId, type, schemaVersion) = (try row.columnIndex("event_id"), try row.columnIndex("event_type"), try row.columnIndex("schema_version"))
-            (payload, metadata, recordedAt) = (try row.columnIndex("payload"), try row.columnIndex("metadata"), try row.columnIndex("recorded_at"))
-            (correlationId, causationId) = (try row.columnIndex("correlation_id"), try row.columnIndex("causation_id"))
-            (commandId, traceparent) = (try row.columnIndex("command_id"), try row.columnIndex("traceparent"))
+        /// `column` finds a column's position by name, in a text or a binary result.
+        init(_ column: (String) throws -> Int) throws {
+            (service, streamId, version) = (try column("service"), try column("stream_id"), try column("version"))
+            (transactionId, globalPosition) = (try column("transaction_id"), try column("global_position"))
+            (eventId, type, schemaVersion) = (try column("event_id"), try column("event_type"), try column("schema_version"))
+            (payload, metadata, recordedAt) = (try column("payload"), try column("metadata"), try column("recorded_at"))
+            (correlationId, causationId) = (try column("correlation_id"), try column("causation_id"))
+            (commandId, traceparent) = (try column("command_id"), try column("traceparent"))
         }
     }
 
@@ -118,21 +119,11 @@ extension BinaryRows {
     /// decoded on every core.
     func recordedEvents() async throws -> [RecordedEvent] {
         guard count > 0 else { return [] }
-        let at = try EventRows.BinaryColumns(self)
-        let parts = Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / 2_000)
-        guard parts > 1 else { return try (0..<count).map { try event($0, at) } }
-        let size = (count + parts - 1) / parts
-        return try await withThrowingTaskGroup(of: (Int, [RecordedEvent]).self) { group in
-            for start in stride(from: 0, to: count, by: size) {
-                group.addTask { (start, try (start..<Swift.min(start + size, count)).map { try event($0, at) }) }
-            }
-            var parts: [(Int, [RecordedEvent])] = []
-            for try await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
-        }
+        let at = try EventRows.EventColumns(columnIndex)
+        return try await (0..<count).mapOnEveryCore(perCore: 2_000) { try event($0, at) }
     }
 
-    private func event(_ r: Int, _ at: EventRows.BinaryColumns) throws -> RecordedEvent {
+    private func event(_ r: Int, _ at: EventRows.EventColumns) throws -> RecordedEvent {
         let service = try text(r, at.service)
         guard let partition = Partition(rawValue: service) else {
             throw PostgresError.decoding(column: "service", value: service, type: "Partition")
@@ -158,39 +149,12 @@ extension BinaryRows {
     }
 }
 
-extension EventRows {
-    struct BinaryColumns {
-        let service, streamId, version, transactionId, globalPosition, eventId, type, schemaVersion, payload, metadata, recordedAt: Int
-        let correlationId, causationId, commandId, traceparent: Int
-
-        init(_ rows: BinaryRows) throws {
-            (service, streamId, version) = (try rows.columnIndex("service"), try rows.columnIndex("stream_id"), try rows.columnIndex("version"))
-            (transactionId, globalPosition) = (try rows.columnIndex("transaction_id"), try rows.columnIndex("global_position"))
-            (eventId, type, schemaVersion) = (try rows.columnIndex("event_id"), try rows.columnIndex("event_type"), try rows.columnIndex("schema_version"))
-            (payload, metadata, recordedAt) = (try rows.columnIndex("payload"), try rows.columnIndex("metadata"), try rows.columnIndex("recorded_at"))
-            (correlationId, causationId) = (try rows.columnIndex("correlation_id"), try rows.columnIndex("causation_id"))
-            (commandId, traceparent) = (try rows.columnIndex("command_id"), try rows.columnIndex("traceparent"))
-        }
-    }
-}
-
 extension Array where Element == Row {
     /// The rows as events; a large read is decoded on every core.
     func recordedEvents() async throws -> [RecordedEvent] {
         guard let first else { return [] }
-        let columns = try EventRows.EventColumns(first)
-        let parts = Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / 2_000)
-        guard parts > 1 else { return try map { try EventRows.recordedEvent($0, columns) } }
-        let size = (count + parts - 1) / parts
-        return try await withThrowingTaskGroup(of: (Int, [RecordedEvent]).self) { group in
-            for start in stride(from: 0, to: count, by: size) {
-                let slice = self[start..<Swift.min(start + size, count)]
-                group.addTask { (start, try slice.map { try EventRows.recordedEvent($0, columns) }) }
-            }
-            var parts: [(Int, [RecordedEvent])] = []
-            for try await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
-        }
+        let columns = try EventRows.EventColumns(first.columnIndex)
+        return try await indices.mapOnEveryCore(perCore: 2_000) { try EventRows.recordedEvent(self[$0], columns) }
     }
 }
 

@@ -107,33 +107,16 @@ extension Connection {
     /// binary. Statements queued before it go first.
     public func queryBinary(_ sql: String, _ parameters: [PostgresBind] = []) throws -> BinaryRows {
         try flush()
-        let texts = parameters.map { $0?.postgresText }
-        if let error = nulError(texts) { throw error }
-        do {
-            return try runPreparedBinary(sql, texts)
-        } catch let error as PostgresError where ["0A000", "26000"].contains(error.sqlState ?? "") {
-            // As `query` does: a plan gone stale (a sql/ object replaced) or a statement the
-            // server forgot is prepared anew, outside a transaction.
-            forgetPrepared(sql)
-            guard isIdle else { throw error }
-            return try runPreparedBinary(sql, texts)
+        return try runPrepared(sql, parameters.map { $0?.postgresText }, format: 1) { result in
+            guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else {
+                _ = try consume(result, sql: sql)  // throws the server's error
+                throw PostgresError.usage("\(sql.prefix(80)) returned no rows to read")
+            }
+            defer {
+                PQclear(result)
+                noteState()
+            }
+            return BinaryRows(result)
         }
-    }
-
-    private func runPreparedBinary(_ sql: String, _ texts: [String?]) throws -> BinaryRows {
-        let conn = try liveHandle()
-        let name = try preparedName(for: sql, parameterCount: texts.count, conn)
-        let result = withOptionalCStrings(texts) { values in
-            PQexecPrepared(conn, name, Int32(texts.count), values, nil, nil, 1)
-        }
-        guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else {
-            _ = try consume(result, sql: sql)  // throws the server's error
-            throw PostgresError.usage("\(sql.prefix(80)) returned no rows to read")
-        }
-        defer {
-            PQclear(result)
-            noteState()
-        }
-        return BinaryRows(result)
     }
 }

@@ -73,7 +73,7 @@ public actor Connection {
         }, nil)
         // Every value we decode assumes these settings.
         _ = try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET client_min_messages = warning")
-        for setting in settings { _ = try runPrepared("SELECT set_config($1, $2, false)", [setting.name, setting.value]) }
+        for setting in settings { _ = try query("SELECT set_config($1, $2, false)", [setting.name, setting.value]) }
     }
 
     /// Closes the connection now; later calls fail with `connectionLost`.
@@ -116,26 +116,29 @@ public actor Connection {
     public func query(_ sql: String, _ parameters: [PostgresBind] = []) throws -> QueryResult {
         if !queued.isEmpty { return try flushQueued(then: Statement(sql, parameters)) }
         let texts = parameters.map { $0?.postgresText }
-        do {
-            return try runPrepared(sql, texts)
-        } catch let error as PostgresError where ["0A000", "26000"].contains(error.sqlState ?? "") {
-            // The statement's cached plan went stale (a sql/ object was replaced with another
-            // result type) or the server forgot it (DISCARD ALL): prepare it anew. Retried
-            // only outside a transaction, which the failure would have aborted.
-            forgetPrepared(sql)
-            guard isIdle else { throw error }
-            return try runPrepared(sql, texts)
-        }
+        return try runPrepared(sql, texts, format: 0) { try consume($0, sql: sql) }
     }
 
-    private func runPrepared(_ sql: String, _ texts: [String?]) throws -> QueryResult {
+    /// Runs `sql` prepared with `texts`, its result in `format` (0 text, 1 binary), and hands
+    /// the result to `take`. A statement whose cached plan went stale (a sql/ object was
+    /// replaced with another result type) or that the server forgot (DISCARD ALL) is
+    /// prepared anew, only outside a transaction, which the failure would have aborted.
+    func runPrepared<T>(_ sql: String, _ texts: [String?], format: Int32, _ take: (OpaquePointer?) throws -> T) throws -> T {
         if let error = nulError(texts) { throw error }
-        let conn = try liveHandle()
-        let name = try preparedName(for: sql, parameterCount: texts.count, conn)
-        let result = withOptionalCStrings(texts) { values in
-            PQexecPrepared(conn, name, Int32(texts.count), values, nil, nil, 0)
+        func run() throws -> T {
+            let conn = try liveHandle()
+            let name = try preparedName(for: sql, parameterCount: texts.count, conn)
+            return try take(withOptionalCStrings(texts) { values in
+                PQexecPrepared(conn, name, Int32(texts.count), values, nil, nil, format)
+            })
         }
-        return try consume(result, sql: sql)
+        do {
+            return try run()
+        } catch let error as PostgresError where ["0A000", "26000"].contains(error.sqlState ?? "") {
+            forgetPrepared(sql)
+            guard isIdle else { throw error }
+            return try run()
+        }
     }
 
     /// Queues a statement whose result nobody needs (an INSERT, an UPDATE): it is sent with

@@ -6,7 +6,6 @@ import Foundation
 /// in the COPY's column order, with the type each column has.
 public struct CopyRows: Sendable {
     public private(set) var bytes: [UInt8] = []
-    public private(set) var count = 0
     private let columns: Int16
     private var added: Int16 = 0
 
@@ -71,22 +70,14 @@ public struct CopyRows: Sendable {
     public mutating func endRow() {
         precondition(added == columns, "a COPY row of \(columns) columns given \(added)")
         added = 0
-        count += 1
     }
 }
 
 extension Connection {
-    /// Runs `sql` (a `COPY … FROM STDIN`) and sends it `rows`; returns the rows copied. Inside
-    /// a transaction a failure aborts it, like any statement's.
-    @discardableResult
-    public func copyIn(_ sql: String, _ rows: CopyRows) throws -> Int {
-        try startCopy(sql)
-        do { try sendCopy(rows) } catch { abandonCopy(error); throw error }
-        return try finishCopy()
-    }
-
-    /// Copies `items` in chunks, each encoded by `encode` while the chunk before it is on its
-    /// way to the server: the encoding and the server's parsing overlap.
+    /// Runs `sql` (a `COPY … FROM STDIN (FORMAT binary)`) and copies `items` in chunks, each
+    /// encoded by `encode` while the chunk before it is on its way to the server, so that the
+    /// encoding and the server's parsing overlap. Returns the rows copied; inside a transaction
+    /// a failure aborts it, like any statement's.
     @discardableResult
     public nonisolated func copyIn<Item: Sendable>(_ sql: String, columns: Int, _ items: [Item], chunk: Int = 20_000,
                                                    _ encode: @escaping @Sendable (Item, inout CopyRows) -> Void) async throws -> Int {
@@ -100,11 +91,12 @@ extension Connection {
         try await startCopy(sql)
         do {
             // The next chunk is encoded while this one is sent.
-            var ahead = stride(from: 0, to: items.count, by: chunk).prefix(1).map(build)
-            var nextStart = chunk
-            while !ahead.isEmpty {
-                let rows = await ahead.removeFirst().value
-                if nextStart < items.count { ahead.append(build(from: nextStart)); nextStart += chunk }
+            var next = items.isEmpty ? nil : build(from: 0)
+            var start = 0
+            while let current = next {
+                let rows = await current.value
+                start += chunk
+                next = start < items.count ? build(from: start) : nil
                 try await sendCopy(rows)
             }
         } catch {
@@ -116,7 +108,7 @@ extension Connection {
 
     /// Starts a `COPY … FROM STDIN (FORMAT binary)`; `sendCopy` and `finishCopy` (or
     /// `abandonCopy`) follow.
-    public func startCopy(_ sql: String) throws {
+    func startCopy(_ sql: String) throws {
         try flush()
         let conn = try liveHandle()
         let started = PQexec(conn, sql)
@@ -130,7 +122,7 @@ extension Connection {
     }
 
     /// Sends rows of the COPY under way.
-    public func sendCopy(_ rows: CopyRows) throws { try send(rows.bytes) }
+    func sendCopy(_ rows: CopyRows) throws { try send(rows.bytes) }
 
     /// In pieces of 1 MiB: libpq copies each before returning.
     private func send(_ bytes: [UInt8]) throws {
@@ -149,13 +141,13 @@ extension Connection {
     }
 
     /// Ends the COPY under way; returns the rows copied, or throws the server's error.
-    public func finishCopy() throws -> Int {
+    func finishCopy() throws -> Int {
         try send(CopyRows.trailer)
         return try endCopy(failure: nil)
     }
 
     /// Ends the COPY under way as failed (the server discards it).
-    public func abandonCopy(_ error: any Error) {
+    func abandonCopy(_ error: any Error) {
         _ = try? endCopy(failure: "\(error)")
     }
 

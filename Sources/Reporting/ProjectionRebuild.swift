@@ -227,23 +227,10 @@ public struct ProjectionRebuild: Sendable {
         }
     }
 
-    /// Each event's change, decoded in as many parts as there are cores.
+    /// Each event's change, decoded on every core.
     private func decode<F: ProjectionFold>(_ events: [RecordedEvent], as: F.Type) async throws -> [F.Change?] {
-        guard !events.isEmpty else { return [] }
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, events.count / 1_000))
-        let size = (events.count + parts - 1) / parts
-        return try await withThrowingTaskGroup(of: (Int, [F.Change?]).self) { group in
-            for start in stride(from: 0, to: events.count, by: size) {
-                let slice = events[start..<min(start + size, events.count)]
-                group.addTask {
-                    (start, try slice.map { event in
-                        do { return try F.change(for: event) } catch { throw failure(at: event, error) }
-                    })
-                }
-            }
-            var decoded = [F.Change?](repeating: nil, count: events.count)
-            for try await (start, changes) in group { decoded.replaceSubrange(start..<start + changes.count, with: changes) }
-            return decoded
+        try await events.indices.mapOnEveryCore(perCore: 1_000) { i in
+            do { return try F.change(for: events[i]) } catch { throw failure(at: events[i], error) }
         }
     }
 

@@ -33,10 +33,10 @@ public struct SalesReport: Projection {
     private func statements(for order: OrderEvent) throws -> [Statement] {
         switch order {
         case .placed(let e):
-            return [Statement("INSERT INTO sales_orders (order_id, lines) VALUES ($1, $2::jsonb)", [e.orderId, JSONText(try lines(e.order))])]
+            return [Statement("INSERT INTO sales_orders (order_id, lines) VALUES ($1, $2::jsonb)", [e.orderId, JSONText(Self.json(Self.lines(of: e.order)))])]
         case .updateRequested(let e):
             return [Statement("UPDATE sales_orders SET previous_lines = lines, lines = $2::jsonb WHERE order_id = $1",
-                              [e.orderId, JSONText(try lines(e.order))])]
+                              [e.orderId, JSONText(Self.json(Self.lines(of: e.order)))])]
         case .updateReverted(let e):
             return [Statement("UPDATE sales_orders SET lines = coalesce(previous_lines, lines), previous_lines = NULL WHERE order_id = $1",
                               [e.orderId])]
@@ -77,9 +77,5 @@ public struct SalesReport: Projection {
 
     static func json(_ lines: [Line]) -> String {
         JSONLiteral.array(lines) { line, o in o.field("productId", line.productId); o.field("qty", line.qty); o.field("amount", line.amount) }
-    }
-
-    private func lines(_ order: PricedOrder) throws -> String {
-        Self.json(Self.lines(of: order))
     }
 }
