@@ -109,7 +109,8 @@ let package = Package(
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: [
-            "Reporting", "EventSourcing", "Postgres", "TestSupport", "Inventory", "Ordering", "Payments", "Shipping", "ShopVocabulary",
+            "Reporting", "EventStore", "EventSourcing", "Postgres", "TestSupport", "Inventory", "Ordering", "Payments", "Shipping", "ShopVocabulary",
+            log,
         ]),
         .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga"]),
         .testTarget(name: "ShopTests", dependencies: [

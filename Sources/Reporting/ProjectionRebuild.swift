@@ -41,16 +41,26 @@ public struct ProjectionRebuild: Sendable {
 
     static func scratchSchema(_ name: String) -> String { "rebuild_\(name)" }
 
-    /// Whether a rebuild of the projection named `name` is under way (its scratch schema exists).
+    /// Whether a rebuild of the projection named `name` is under way: whether some session
+    /// holds its lock. Not whether its scratch schema exists: a rebuild cut off with its
+    /// connection (a restarted database) leaves the schema behind, for the next one to drop,
+    /// and would have refused every rebuild after it.
     public static func isRunning(_ name: String, store: EventStore) async throws -> Bool {
-        try await store.pool.query("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS busy", [scratchSchema(name)])
-            .first!.decode("busy")
+        // An advisory lock on a bigint key is listed as its two halves, objsubid 1.
+        try await store.pool.query("""
+            SELECT EXISTS (SELECT 1 FROM pg_locks
+                            WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+                              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                              AND (classid::bigint << 32 | objid::bigint) = $1) AS busy
+            """, [lockKey(name)]).first!.decode("busy")
     }
+
+    static func lockKey(_ name: String) -> Int64 { StableHash.lockKey("rebuild:" + name) }
 
     /// Rebuilds; `progress` is called after every batch. Returns the events applied.
     @discardableResult
     public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Int {
-        let lock = StableHash.lockKey("rebuild:" + projection.name)
+        let lock = Self.lockKey(projection.name)
         return try await store.pool.withConnection { session in
             // One rebuild of a projection at a time (a session lock, so it spans the batches).
             guard try await session.query("SELECT pg_try_advisory_lock($1) AS got", [lock]).first!.decode("got", as: Bool.self) else {
