@@ -23,6 +23,10 @@ public enum PayloadDecoder {
             return try parser.document()
         }
         let giveUp = TreeDecoding.GiveUp()
+        if let plain = T.self as? any PlainPayload.Type {
+            guard case .object(let pairs) = tree else { throw NotPlain() }
+            return try plain.init(plain: PayloadObject(pairs: pairs, giveUp: giveUp)) as! T
+        }
         let value = try TreeDecoding.value(T.self, from: tree, giveUp)
         if giveUp.happened { throw NotPlain() }
         return value
@@ -31,7 +35,7 @@ public enum PayloadDecoder {
 
 /// A parsed JSON value; numbers keep their literal until a type asks for one. Not
 /// `indirect`: the arrays already hold the children, and a box per node cost an allocation.
-enum Tree {
+enum Tree: Sendable {
     case object([(key: String, value: Tree)])
     case array([Tree])
     case string(String)

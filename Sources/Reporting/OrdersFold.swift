@@ -78,11 +78,13 @@ struct OrdersFold: ProjectionFold {
         rows.values[index].sagaStep = event.type
         rows.values[index].lastPosition = event.position
         rows.values[index].updatedAt = event.recordedAt
-        if rows.values[index].paymentId != paymentId { reindex(&byPayment, orderId, from: paymentId, to: rows.values[index].paymentId) }
-        if rows.values[index].deliveryId != deliveryId { reindex(&byDelivery, orderId, from: deliveryId, to: rows.values[index].deliveryId) }
+        if rows.values[index].paymentId != paymentId { Self.reindex(&byPayment, orderId, from: paymentId, to: rows.values[index].paymentId) }
+        if rows.values[index].deliveryId != deliveryId { Self.reindex(&byDelivery, orderId, from: deliveryId, to: rows.values[index].deliveryId) }
     }
 
-    private func reindex(_ index: inout [String: Set<String>], _ orderId: String, from old: String?, to new: String?) {
+    /// Static: an instance method would hold a copy of the fold while `index` changes, and
+    /// copy the whole dictionary on every change (quadratic in the orders with payments).
+    private static func reindex(_ index: inout [String: Set<String>], _ orderId: String, from old: String?, to new: String?) {
         if let old { index[old]?.remove(orderId); if index[old]?.isEmpty == true { index[old] = nil } }
         if let new { index[new, default: []].insert(orderId) }
     }
@@ -167,12 +169,21 @@ struct OrdersFold: ProjectionFold {
         }
     }
 
+    /// Rows go in in the order the report pages by (`order_datetime, order_id`): each index
+    /// over them then sorts input that is in order, or nearly (a third of the build time),
+    /// and the table's pages follow its keyset pages.
     func write(on connection: Connection) async throws {
+        let all = Array(rows.values)
+        // The positions sorted, not the rows: moving a row is a dozen words and references.
+        let ordered = all.indices.sorted { a, b in
+            all[a].orderDatetime != all[b].orderDatetime ? all[a].orderDatetime < all[b].orderDatetime : all[a].orderId < all[b].orderId
+        }
         try await connection.copyIn("""
             COPY orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, payment_id, total_payment_amt,
                          payment_status, payment_details, delivery_id, delivery_status, saga_step, previous_details, previous_total,
                          last_position, updated_at) FROM STDIN (FORMAT binary)
-            """, columns: 17, Array(rows.values)) { row, copy in
+            """, columns: 17, ordered) { position, copy in
+            let row = all[position]
             copy.add(row.orderId); copy.add(row.userId); copy.add(row.orderDatetime); copy.add(row.orderStatus)
             copy.add(row.totalOrderAmt); copy.add(json: OrdersReport.details(row.orderId, row.orderDetails)); copy.add(row.paymentId)
             copy.add(row.totalPaymentAmt); copy.add(row.paymentStatus)
