@@ -17,6 +17,7 @@ enum TreeDecoding {
         if T.self == Date.self {
             // As `EventJSON.decoder`'s date strategy: ISO 8601, with or without fractions.
             guard case .string(let text) = tree else { throw NotPlain() }
+            if let date = EventDateText.date(text) { return date as! T }
             if let date = try? Date(text, strategy: EventJSON.dateStyle) { return date as! T }
             if let date = try? Date(text, strategy: .iso8601) { return date as! T }
             throw giveUp.now()
