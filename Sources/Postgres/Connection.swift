@@ -61,7 +61,9 @@ public actor Connection {
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             let message = conn.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
             if let conn { PQfinish(conn) }
-            throw PostgresError.connectionFailed(message.trimmingCharacters(in: .whitespacesAndNewlines))
+            let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+            ResourceShortage.seen.recordIfRefusedForSlots(text)
+            throw PostgresError.connectionFailed(text)
         }
         handle = conn
         // Server notices would go straight to stderr; a terminated backend's FATAL also

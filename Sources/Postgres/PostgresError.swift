@@ -104,6 +104,7 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible {
             table: field(Int32(UInt8(ascii: "t")))
         )
         if sqlState == "23505" { return .uniqueViolation(error) }
+        if sqlState.hasPrefix("53") { ResourceShortage.seen.record(sqlState: sqlState, message: error.message) }
         if let connection, PQstatus(connection) != CONNECTION_OK { return .connectionLost(error.description) }
         return .server(error)
     }
@@ -128,6 +129,17 @@ extension PostgresError {
         case let error as PostgresError: error
         case let failure as BatchFailure: failure.error
         default: nil
+        }
+    }
+
+    /// What the server is short of, if `error` says it is (class 53, or a connection refused
+    /// for want of slots), in words.
+    public static func shortage(_ error: any Error) -> String? {
+        switch underlying(error) {
+        case .server(let e) where e.sqlState.hasPrefix("53"): return "\(ResourceShortage.name(e.sqlState)): \(e.message)"
+        case .connectionFailed(let m) where ResourceShortage.refusedForSlots(m):
+            return "too many connections: \(m)"
+        default: return nil
         }
     }
 

@@ -5,8 +5,9 @@ import Postgres
 import ShopHTTP
 import ShopServices
 
-/// `/health/ready`: whether this process should get traffic — the database answers, its
-/// migrations are the ones this build needs, and none of this process's loops is down.
+/// `/health/ready`: whether this process should get traffic — the database answers and has
+/// not lately said it is short of disk, memory or connection slots, its migrations are the
+/// ones this build needs, and none of this process's loops is down.
 /// (`/health/live` only says the process answers HTTP.)
 struct Readiness: Sendable {
     let store: EventStore
@@ -45,6 +46,12 @@ struct Readiness: Sendable {
         } catch {
             report.database = "\(error)"
             report.migrations = "unknown"
+        }
+        // A shortage the server reported to any of this process's connections lately: the
+        // check above may still pass (reads need no new page, a pooled connection no new slot).
+        if report.database == "ok", let shortage = ResourceShortage.seen.recent() {
+            let ago = (ContinuousClock.now - shortage.at).components.seconds
+            report.database = "short of resources: \(shortage), \(ago) s ago"
         }
         report.ready = report.database == "ok" && report.migrations == "ok" && report.loopsDown.isEmpty
         return report

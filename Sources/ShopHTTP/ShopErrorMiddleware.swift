@@ -41,6 +41,11 @@ package struct ShopErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if PostgresError.isLostConnection(error) {
                 throw ShopError.unavailable("the connection to the database broke; the request may or may not have been applied: send it again with the same Idempotency-Key, which applies it once")
             }
+            // The server short of disk, memory or connection slots: its transaction rolled
+            // back (or never began), and it may take more than a moment to come back.
+            if let shortage = PostgresError.shortage(error) {
+                throw ShopError.unavailable("the database is short of resources (\(shortage)); nothing of this request was stored: send it again later", retryAfter: 5)
+            }
             throw ShopError.unavailable("the database interrupted this request and nothing of it was stored; send it again")
         } catch {
             logger.error("request failed", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
