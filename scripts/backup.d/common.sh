@@ -5,13 +5,14 @@ port=${EMPORIUM_PG_PORT:-54329}
 stanza=emporium
 conf="$pgdata/pgbackrest/pgbackrest.conf"
 repo=${EMPORIUM_BACKUP_REPO:-$pgdata/pgbackrest/repo}
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)
+# Looked up when used: on a fresh machine PostgreSQL is installed only by ensure_configured.
+pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1; }
 
 log() { echo "backup: $*" >&2; }
 # PostgreSQL (and so pgbackrest, which reads its files) runs as the postgres user under root.
 as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 backrest() { as_owner pgbackrest --config="$conf" --stanza="$stanza" "$@"; }
-sql_on() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 "postgresql://emporium@127.0.0.1:$1/postgres" -tAc "$2"; }
+sql_on() { "$(pgbin)/psql" -X -q -v ON_ERROR_STOP=1 "postgresql://emporium@127.0.0.1:$1/postgres" -tAc "$2"; }
 
 ensure_pgbackrest() {
   command -v pgbackrest >/dev/null && return
@@ -61,7 +62,7 @@ CONF
     sql_on "$port" "ALTER SYSTEM SET unix_socket_directories = '$pgdata/pgbackrest/socket'" >/dev/null
     # Commit times, so that a drill can say which orders a point in time keeps.
     sql_on "$port" "ALTER SYSTEM SET track_commit_timestamp = on" >/dev/null
-    as_owner "$pgbin/pg_ctl" -D "$pgdata/cluster" -m fast -w -t 120 -l "$pgdata/postgres.log" -o "-p $port" restart >/dev/null \
+    as_owner "$(pgbin)/pg_ctl" -D "$pgdata/cluster" -m fast -w -t 120 -l "$pgdata/postgres.log" -o "-p $port" restart >/dev/null \
       || { tail -n 30 "$pgdata/postgres.log" >&2; exit 1; }
   fi
   if ! backrest --output=json info 2>/dev/null | grep -qE '"status":\{"code":(0|2),'; then
