@@ -9,6 +9,8 @@ repo=${EMPORIUM_BACKUP_REPO:-$pgdata/pgbackrest/repo}
 pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1; }
 
 log() { echo "backup: $*" >&2; }
+# Seconds (one decimal) since $1, a `date +%s.%N`.
+seconds_since() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'; }
 # PostgreSQL (and so pgbackrest, which reads its files) runs as the postgres user under root.
 as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 backrest() { as_owner pgbackrest --config="$conf" --stanza="$stanza" "$@"; }

@@ -1,17 +1,25 @@
 # The books of a shop's database after a run (scripts/chaos, scripts/restore-drill). Needs
 # $db_url, $bin (the emporium binary), $work (a scratch folder), and psql() / sql() defined.
 
+# How many projections have events left to apply.
+projections_behind() { "$bin" projections list --database-url "$db_url" --log-level error | awk 'NR > 1 && $4 != 0' | wc -l; }
+
+# Until every projection has caught up (2 min at most).
+wait_caught_up() {
+  for _ in $(seq 1 240); do [ "$(projections_behind)" = 0 ] && return 0; sleep 0.5; done
+  return 1
+}
+
 # Until nothing runs: no saga running, no command waiting, every projection caught up (2 min at most).
 wait_idle() {
-  local busy lag
+  local busy
   for _ in $(seq 1 240); do
     busy=$(sql "SELECT (SELECT count(*) FROM saga.order_sagas WHERE status = 'running')
                      + (SELECT count(*) FROM inventory_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)
                      + (SELECT count(*) FROM payment_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)
                      + (SELECT count(*) FROM delivery_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)
                      + (SELECT count(*) FROM order_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)")
-    lag=$("$bin" projections list --database-url "$db_url" --log-level error | awk 'NR > 1 && $4 != 0' | wc -l)
-    [ "$busy" = 0 ] && [ "$lag" = 0 ] && return 0
+    [ "$busy" = 0 ] && [ "$(projections_behind)" = 0 ] && return 0
     sleep 0.5
   done
   return 1

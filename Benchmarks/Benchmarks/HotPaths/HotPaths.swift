@@ -21,34 +21,21 @@ let benchmarks: @Sendable () -> Void = {
     let reserved = try! ProductEvent.reserved(StockReserved(orderId: "ORDER_1", qty: 3)).newEvent(metadata: .init())
 
     // What every reader decodes with (PayloadDecoder), next to Foundation's JSONDecoder.
-    Benchmark("decode a StockReserved payload") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try PayloadDecoder.decode(StockReserved.self, from: reserved.payload))
+    func decoding<T: Decodable>(_ name: String, _ type: T.Type, _ event: NewEvent) {
+        Benchmark("decode \(name) payload") { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try PayloadDecoder.decode(T.self, from: event.payload)) }
+        }
+        Benchmark("decode \(name) payload with JSONDecoder") { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try EventJSON.decoder.decode(T.self, from: event.payload)) }
         }
     }
-
-    Benchmark("decode a StockReserved payload with JSONDecoder") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try EventJSON.decoder.decode(StockReserved.self, from: reserved.payload))
-        }
-    }
+    decoding("a StockReserved", StockReserved.self, reserved)
 
     let placed = try! OrderEvent.placed(OrderPlaced(
         orderId: "ORDER_964ACF76C281446FABD19FF5C2E77E61", userId: "hiondal", orderDatetime: Date(timeIntervalSince1970: 1_764_000_000.123),
         order: PricedOrder(lines: [PricedLine(productId: "PROD_10041", qty: 10, unitPrice: 1_000, orderAmt: 10_000)],
                            payments: [PaymentShare(paymentKind: .card, paymentRate: 1, paymentAmt: 10_000)], total: 10_000))).newEvent(metadata: .init())
-
-    Benchmark("decode an OrderPlaced payload") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try PayloadDecoder.decode(OrderPlaced.self, from: placed.payload))
-        }
-    }
-
-    Benchmark("decode an OrderPlaced payload with JSONDecoder") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try EventJSON.decoder.decode(OrderPlaced.self, from: placed.payload))
-        }
-    }
+    decoding("an OrderPlaced", OrderPlaced.self, placed)
 
     Benchmark("saga move: an answer decided and the state encoded") { benchmark in
         let (placed, _) = SagaMachine.start(.create)
