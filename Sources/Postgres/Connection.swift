@@ -23,36 +23,48 @@ public actor Connection {
     var queued: [Statement] = []
     public nonisolated let applicationName: String
     let logger: Logger
+    /// The bound on each wait for the server, and what the server said beside a result.
+    let watch: ServerWatch
 
-    private init(applicationName: String, logger: Logger) {
+    private init(applicationName: String, responseBound: Duration?, logger: Logger) {
         self.executor = ThreadExecutor(name: "pg:\(applicationName)")
         self.applicationName = applicationName
+        self.watch = ServerWatch(bound: responseBound)
         self.logger = logger
     }
 
     deinit {
+        watch.unwatch()
         if let handle { PQfinish(handle) }
         executor.shutdown()
     }
 
     /// Opens a connection. `url` is a `postgresql://` URI or a `key=value` conninfo string,
-    /// as in `DATABASE_URL`.
+    /// as in `DATABASE_URL`, with one host or several (`host1:5432,host2:5432` and
+    /// `target_session_attrs=read-write` reach whichever is primary now).
+    ///
+    /// `responseBound` bounds every wait for the server (`ServerWatch`); by default it is
+    /// the `statement_timeout` of `settings` and 5 s more, and none without one.
     public static func connect(
         to url: String,
         applicationName: String = "emporium",
-        connectTimeoutSeconds: Int = 10,
         settings: [SessionSetting] = [],
+        responseBound: Duration? = nil,
         logger: Logger = Logger(label: "emporium.postgres")
     ) async throws -> Connection {
-        let connection = Connection(applicationName: applicationName, logger: logger)
-        try await connection.open(url: url, connectTimeoutSeconds: connectTimeoutSeconds, settings: settings)
+        let bound = responseBound ?? SessionSetting.responseBound(settings)
+        let connection = Connection(applicationName: applicationName, responseBound: bound, logger: logger)
+        try await connection.open(url: url, settings: settings)
         return connection
     }
 
-    private func open(url: String, connectTimeoutSeconds: Int, settings: [SessionSetting]) throws {
-        // dbname is expanded as a full URI/conninfo; the keys after it fill what it leaves unset.
-        let keys = ["dbname", "application_name", "connect_timeout"]
-        let values = [url, applicationName, String(connectTimeoutSeconds)]
+    private func open(url: String, settings: [SessionSetting]) throws {
+        // Keys are read in order, each overriding the one before: the defaults go before
+        // dbname (expanded as the whole URI/conninfo), so the URL may set its own, and the
+        // application name after it, so each part of the shop names itself.
+        let defaults = ConnectionDefaults.network
+        let keys = defaults.map(\.key) + ["dbname", "application_name"]
+        let values = defaults.map(\.value) + [url, applicationName]
         let conn = withCStrings(keys) { k in
             withCStrings(values) { v in
                 PQconnectdbParams(k, v, 1)
@@ -66,13 +78,8 @@ public actor Connection {
             throw PostgresError.connectionFailed(text)
         }
         handle = conn
-        // Server notices would go straight to stderr; a terminated backend's FATAL also
-        // surfaces as the error of the call that hits it, so only print the rest.
-        PQsetNoticeProcessor(conn, { _, message in
-            guard let message else { return }
-            let text = String(cString: message)
-            if !text.hasPrefix("FATAL") { FileHandle.standardError.write(Data("postgres: \(text)".utf8)) }
-        }, nil)
+        ServerNotices.receive(on: conn, into: watch)
+        watch.watch(socket: PQsocket(conn))
         // Every value we decode assumes these settings.
         _ = try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET client_min_messages = warning")
         for setting in settings { _ = try query("SELECT set_config($1, $2, false)", [setting.name, setting.value]) }
@@ -81,6 +88,7 @@ public actor Connection {
     /// Closes the connection now; later calls fail with `connectionLost`.
     public func close() {
         queued.removeAll()
+        watch.unwatch()
         if let handle { PQfinish(handle) }
         handle = nil
         reusable.store(false, ordering: .releasing)
@@ -130,9 +138,11 @@ public actor Connection {
         func run() throws -> T {
             let conn = try liveHandle()
             let name = try preparedName(for: sql, parameterCount: texts.count, conn)
-            return try take(withOptionalCStrings(texts) { values in
-                PQexecPrepared(conn, name, Int32(texts.count), values, nil, nil, format)
-            })
+            return try watch.awaitingServer {
+                try take(withOptionalCStrings(texts) { values in
+                    PQexecPrepared(conn, name, Int32(texts.count), values, nil, nil, format)
+                })
+            }
         }
         do {
             return try run()
@@ -177,7 +187,7 @@ public actor Connection {
         if let name = prepared[sql] { return name }
         try makeRoomForPrepared(1)
         let name = nextPreparedName()
-        _ = try consume(PQprepare(conn, name, sql, Int32(parameterCount), nil), sql: sql)
+        _ = try watch.awaitingServer { try consume(PQprepare(conn, name, sql, Int32(parameterCount), nil), sql: sql) }
         prepared[sql] = name
         return name
     }
@@ -190,7 +200,8 @@ public actor Connection {
     /// Forgets every prepared statement when `count` more would pass the bound.
     func makeRoomForPrepared(_ count: Int) throws {
         guard prepared.count + count > Self.maxPrepared else { return }
-        _ = try consume(PQexec(try liveHandle(), "DEALLOCATE ALL"), sql: "DEALLOCATE ALL")
+        let conn = try liveHandle()
+        _ = try watch.awaitingServer { try consume(PQexec(conn, "DEALLOCATE ALL"), sql: "DEALLOCATE ALL") }
         prepared.removeAll()
     }
 
@@ -206,7 +217,7 @@ public actor Connection {
             _ = try pipeline(statements)
         }
         let conn = try liveHandle()
-        return try consume(PQexec(conn, sql), sql: sql)
+        return try watch.awaitingServer { try consume(PQexec(conn, sql), sql: sql) }
     }
 
     func liveHandle() throws -> OpaquePointer {

@@ -111,7 +111,7 @@ extension Connection {
     func startCopy(_ sql: String) throws {
         try flush()
         let conn = try liveHandle()
-        let started = PQexec(conn, sql)
+        let started = try watch.awaitingServer { PQexec(conn, sql) }
         defer { noteState() }
         guard let started, PQresultStatus(started) == PGRES_COPY_IN else {
             _ = try consume(started, sql: sql)  // throws the server's error
@@ -127,7 +127,7 @@ extension Connection {
     /// In pieces of 1 MiB: libpq copies each before returning.
     private func send(_ bytes: [UInt8]) throws {
         let conn = try liveHandle()
-        try bytes.withUnsafeBufferPointer { buffer in
+        try watch.awaitingServer { try bytes.withUnsafeBufferPointer { buffer in
             var offset = 0
             while offset < buffer.count {
                 let length = min(1 << 20, buffer.count - offset)
@@ -137,7 +137,7 @@ extension Connection {
                 if sent != 1 { throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn))) }
                 offset += length
             }
-        }
+        } }
     }
 
     /// Ends the COPY under way; returns the rows copied, or throws the server's error.
@@ -154,13 +154,15 @@ extension Connection {
     private func endCopy(failure: String?) throws -> Int {
         let conn = try liveHandle()
         defer { noteState() }
-        _ = PQputCopyEnd(conn, failure)
-        var copied = 0
-        var firstError: (any Error)?
-        while let result = PQgetResult(conn) {
-            do { copied = try consume(result, sql: "COPY").affectedRows } catch { firstError = firstError ?? error }
+        return try watch.awaitingServer {
+            _ = PQputCopyEnd(conn, failure)
+            var copied = 0
+            var firstError: (any Error)?
+            while let result = PQgetResult(conn) {
+                do { copied = try consume(result, sql: "COPY").affectedRows } catch { firstError = firstError ?? error }
+            }
+            if let firstError { throw firstError }
+            return copied
         }
-        if let firstError { throw firstError }
-        return copied
     }
 }

@@ -21,6 +21,11 @@ public final class Listener: Service, Sendable {
         /// How long one wait on the socket lasts: a new channel is LISTENed, and a
         /// shutdown noticed, within this.
         public var waitSlice: Duration = .milliseconds(250)
+        /// A quiet connection asks the server for an answer this often, bounded by
+        /// `responseBound`: a server that froze (or a host that vanished) sends no NOTIFY and
+        /// no error, and would keep the shop deaf to the primary a failover promotes.
+        public var heartbeat: Duration = .seconds(5)
+        public var responseBound: Duration = .seconds(10)
 
         public init(url: String) {
             self.url = url
@@ -66,10 +71,13 @@ public final class Listener: Service, Sendable {
     /// One connected stretch: LISTEN on every registered channel, ring what arrives.
     private func listen(onConnected: () -> Void) async throws {
         let connection = try await Connection.connect(
-            to: configuration.url, applicationName: configuration.applicationName, logger: logger)
+            to: configuration.url, applicationName: configuration.applicationName,
+            responseBound: configuration.responseBound, logger: logger)
         do {
             var listening: Set<String> = []
             var connected = false
+            let clock = ContinuousClock()
+            var lastHeard = clock.now
             while !Task.isCancelled {
                 let fresh = Set(wakeups.withLock { $0.keys }).subtracting(listening)
                 for channel in fresh.sorted() { try await connection.listen(channel) }
@@ -83,6 +91,11 @@ public final class Listener: Service, Sendable {
                 ring(fresh)
                 let arrived = try await connection.waitForNotifications(timeout: configuration.waitSlice)
                 ring(Set(arrived.map(\.channel)))
+                if !arrived.isEmpty { lastHeard = clock.now }
+                if clock.now - lastHeard > configuration.heartbeat {
+                    try await connection.query("SELECT 1")
+                    lastHeard = clock.now
+                }
             }
             await connection.close()
         } catch {

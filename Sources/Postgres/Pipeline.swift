@@ -31,9 +31,14 @@ extension Connection {
         }
     }
 
-    /// The pipeline itself; failures are `BatchFailure`s naming the statement.
+    /// The pipeline itself, under the connection's bound; failures are `BatchFailure`s
+    /// naming the statement.
     func runPipeline(_ statements: [Statement]) throws -> [QueryResult] {
         guard !statements.isEmpty else { return [] }
+        return try watch.awaitingServer { try sendPipeline(statements) }
+    }
+
+    private func sendPipeline(_ statements: [Statement]) throws -> [QueryResult] {
         // Every parameter as text once, checked before anything is sent.
         let texts = statements.map { $0.parameters.map { $0?.postgresText } }
         for (index, statementTexts) in texts.enumerated() {

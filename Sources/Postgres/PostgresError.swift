@@ -29,6 +29,9 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible {
     case server(ServerError)
     /// A value in a row could not be decoded to the requested Swift type.
     case decoding(column: String, value: String?, type: String)
+    /// A COMMIT went through on this server but its standby never confirmed it: after a
+    /// failover it may be there or not. Only a retry that is idempotent can tell.
+    case commitUnknown(String)
     /// No connection of the pool came free in time.
     case busy(String)
     /// The client was used wrongly (no such column, pool closed, a NUL in a parameter…).
@@ -61,7 +64,7 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible {
     public var isTransient: Bool {
         if isConnectionError { return true }
         switch self {
-        case .busy: return true
+        case .busy, .commitUnknown: return true
         case .server(let e):
             return ["40", "53", "57"].contains(String(e.sqlState.prefix(2))) || e.sqlState == "55P03"
                 || (e.sqlState == "0A000" && e.message.contains("cached plan"))
@@ -74,6 +77,7 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible {
         case .busy(let m): return m
         case .connectionFailed(let m): return "cannot connect to PostgreSQL: \(m)"
         case .connectionLost(let m): return "PostgreSQL connection lost: \(m)"
+        case .commitUnknown(let m): return "PostgreSQL commit unconfirmed: \(m)"
         case .uniqueViolation(let e): return "unique violation on \(e.constraint ?? "?"): \(e)"
         case .server(let e): return "PostgreSQL error: \(e)"
         case .decoding(let column, let value, let type):
@@ -145,6 +149,12 @@ extension PostgresError {
 
     /// `isTransient` of whatever database error `error` holds (false for other errors).
     public static func isTransient(_ error: any Error) -> Bool { underlying(error)?.isTransient ?? false }
+
+    /// Whether `error` is a COMMIT the synchronous standby never confirmed.
+    public static func isCommitUnknown(_ error: any Error) -> Bool {
+        if case .commitUnknown = underlying(error) { return true }
+        return false
+    }
 
     /// Whether `error` holds a connection that broke once open: what it last sent (a COMMIT,
     /// say) may or may not have been applied. One that could not be opened sent nothing.

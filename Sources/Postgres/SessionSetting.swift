@@ -23,4 +23,12 @@ public struct SessionSetting: Sendable, Equatable {
          SessionSetting("idle_in_transaction_session_timeout", "\(idleInTransactionTimeout.wholeMilliseconds)"),
          SessionSetting("plan_cache_mode", "force_generic_plan")]
     }
+
+    /// The longest a call may wait for the server under `settings`: their
+    /// `statement_timeout` and 5 s for the answer to travel, or nil without one (a tool's
+    /// migration or rebuild may run as long as it needs).
+    public static func responseBound(_ settings: [SessionSetting]) -> Duration? {
+        guard let timeout = settings.last(where: { $0.name == "statement_timeout" }).flatMap({ Int64($0.value) }), timeout > 0 else { return nil }
+        return .milliseconds(timeout) + .seconds(5)
+    }
 }

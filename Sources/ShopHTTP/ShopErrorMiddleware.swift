@@ -38,6 +38,9 @@ package struct ShopErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // A lost connection may have lost the answer to a COMMIT that went through: only
             // a retry with the same Idempotency-Key tells. A cancelled statement, a deadlock
             // or a busy pool rolled the transaction back: nothing of it is stored.
+            if PostgresError.isCommitUnknown(error) {
+                throw ShopError.unavailable("the database's primary stored this but its standby did not confirm it in time, so a failover could lose it: send it again with the same Idempotency-Key, which applies it once", retryAfter: 1)
+            }
             if PostgresError.isLostConnection(error) {
                 throw ShopError.unavailable("the connection to the database broke; the request may or may not have been applied: send it again with the same Idempotency-Key, which applies it once")
             }

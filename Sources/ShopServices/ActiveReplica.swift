@@ -43,7 +43,10 @@ public struct ActiveReplica: Service {
             var announced = false
             while !Task.isCancelled {
                 do {
-                    let session = try await Connection.connect(to: url, applicationName: "emporium-lease", logger: logger)
+                    // Bounded: a lock held on a server that froze must be let go, or two replicas
+                    // would run the loop once a failover gives the other one the lock.
+                    let session = try await Connection.connect(to: url, applicationName: "emporium-lease",
+                                                               responseBound: .seconds(10), logger: logger)
                     let ran: Bool
                     do {
                         ran = try await runIfFree(on: session)

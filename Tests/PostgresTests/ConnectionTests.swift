@@ -84,11 +84,11 @@ import TestSupport
 
     @Test func badConnectionStringFailsClearly() async throws {
         await #expect(throws: PostgresError.self) {
-            try await Connection.connect(to: "postgresql://nobody@127.0.0.1:1/none", connectTimeoutSeconds: 2)
+            try await Connection.connect(to: "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
         }
         // A connection never opened sent nothing: unlike a lost one, nothing may have been applied.
         do {
-            _ = try await Connection.connect(to: "postgresql://nobody@127.0.0.1:1/none", connectTimeoutSeconds: 2)
+            _ = try await Connection.connect(to: "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
         } catch {
             #expect(PostgresError.isTransient(error) && !PostgresError.isLostConnection(error))
         }

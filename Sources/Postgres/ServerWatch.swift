@@ -1,0 +1,98 @@
+import CLibPQ
+import Foundation
+import Synchronization
+
+/// What one connection is waiting on the server for, seen from outside its thread.
+///
+/// A server that is gone without closing its sockets (a frozen process, a host that lost
+/// power) enforces no `statement_timeout`; on loopback the kernel even answers keepalives
+/// for it. So a call into libpq that waits longer than `bound` is ended from here: the
+/// `Watchdog` shuts the socket down, the call returns "connection lost", and the pool
+/// replaces the connection instead of keeping a slot that nobody will return.
+final class ServerWatch: Sendable {
+    /// How long one call may wait for the server; nil: as long as it takes (tools).
+    let bound: Duration?
+    private let socket = Atomic<Int32>(-1)
+    /// When the call under way began (monotonic nanoseconds), 0 when none is.
+    private let since = Atomic<UInt64>(0)
+    /// Set when the watchdog ended the connection.
+    let ended = Atomic<Bool>(false)
+    /// Set by the notice receiver when a COMMIT's wait for the synchronous standby was
+    /// cancelled: committed here, maybe not on the standby that a failover would promote.
+    let committedLocallyOnly = Atomic<Bool>(false)
+
+    init(bound: Duration?) { self.bound = bound }
+
+    func watch(socket: Int32) {
+        self.socket.store(socket, ordering: .releasing)
+        if bound != nil { Watchdog.shared.register(self) }
+    }
+
+    /// Called before libpq closes the socket, so the watchdog never shuts down a number
+    /// that the system has already given to another file.
+    func unwatch() {
+        if bound != nil { Watchdog.shared.unregister(self) }
+        socket.store(-1, ordering: .releasing)
+    }
+
+    /// Runs `body`, a call that waits on the server, under the bound. Nested calls count
+    /// from the outermost. A COMMIT that the server warned about (`committedLocallyOnly`)
+    /// ends in `commitUnknown`: neither success nor failure.
+    func awaitingServer<T>(_ body: () throws -> T) throws -> T {
+        let outermost = bound != nil
+            && since.compareExchange(expected: 0, desired: Watchdog.now(), ordering: .acquiringAndReleasing).exchanged
+        defer { if outermost { since.store(0, ordering: .releasing) } }
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            if ended.load(ordering: .acquiring), let bound {
+                throw PostgresError.connectionLost("no answer from the server in \(bound); the client ended the connection (\(error))")
+            }
+            throw error
+        }
+        if committedLocallyOnly.exchange(false, ordering: .acquiringAndReleasing) {
+            throw PostgresError.commitUnknown("the COMMIT's wait for the synchronous standby was cancelled: committed on this server, perhaps not on the standby a failover would promote")
+        }
+        return value
+    }
+
+    /// Ends the connection if its call has waited past the bound; true if it did.
+    /// Runs on the watchdog's thread, under its lock.
+    func endIfOverdue(now: UInt64) -> Bool {
+        guard let bound, !ended.load(ordering: .acquiring) else { return false }
+        let started = since.load(ordering: .acquiring)
+        let fd = socket.load(ordering: .acquiring)
+        guard started != 0, fd >= 0, now > started, Duration.nanoseconds(Int64(now - started)) > bound else { return false }
+        ended.store(true, ordering: .releasing)
+        _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
+        return true
+    }
+}
+
+/// One thread per process that looks at every watched connection twice a second.
+final class Watchdog: @unchecked Sendable {
+    static let shared = Watchdog()
+    private let watched = Mutex<[ObjectIdentifier: ServerWatch]>([:])
+
+    private init() {
+        let thread = Thread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 0.5)
+                let now = Self.now()
+                let ended = watched.withLock { watched in watched.values.filter { $0.endIfOverdue(now: now) }.count }
+                if ended > 0 {
+                    FileHandle.standardError.write(Data("postgres: ended \(ended) connection(s) whose server did not answer in time\n".utf8))
+                }
+            }
+        }
+        thread.name = "pg:watchdog"
+        thread.stackSize = 1 << 18
+        thread.start()
+    }
+
+    func register(_ watch: ServerWatch) { watched.withLock { $0[ObjectIdentifier(watch)] = watch } }
+    func unregister(_ watch: ServerWatch) { _ = watched.withLock { $0.removeValue(forKey: ObjectIdentifier(watch)) } }
+
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+}
