@@ -79,7 +79,7 @@ public actor Connection {
         }
         handle = conn
         ServerNotices.receive(on: conn, into: watch)
-        watch.watch(socket: PQsocket(conn))
+        watch.watch(conn)
         // Every value we decode assumes these settings.
         _ = try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET client_min_messages = warning")
         for setting in settings { _ = try query("SELECT set_config($1, $2, false)", [setting.name, setting.value]) }

@@ -6,10 +6,15 @@ import Synchronization
 ///
 /// A server that is gone without closing its sockets (a frozen process, a host that lost
 /// power) enforces no `statement_timeout`; on loopback the kernel even answers keepalives
-/// for it. So a call into libpq that waits longer than `bound` is ended from here: the
-/// `Watchdog` shuts the socket down, the call returns "connection lost", and the pool
-/// replaces the connection instead of keeping a slot that nobody will return.
-final class ServerWatch: Sendable {
+/// for it. So a call into libpq that waits longer than `bound` is ended from here.
+///
+/// First the `Watchdog` asks the server to cancel it, as a client-side statement timeout: a
+/// COMMIT waiting for a synchronous standby that froze is not bounded by `statement_timeout`
+/// (the server stops that timer before it commits), and the cancel ends its wait ("already
+/// committed locally"). If no answer comes within `grace` either, it shuts the socket down,
+/// the call returns "connection lost", and the pool replaces the connection instead of
+/// keeping a slot that nobody will return.
+final class ServerWatch: @unchecked Sendable {
     /// How long one call may wait for the server; nil: as long as it takes (tools).
     let bound: Duration?
     private let socket = Atomic<Int32>(-1)
@@ -20,12 +25,22 @@ final class ServerWatch: Sendable {
     /// Set by the notice receiver when a COMMIT's wait for the synchronous standby was
     /// cancelled: committed here, maybe not on the standby that a failover would promote.
     let committedLocallyOnly = Atomic<Bool>(false)
+    /// Set when the watchdog has sent the cancel request.
+    private let cancelled = Atomic<Bool>(false)
+    /// The connection's cancel key; PQcancel is safe from any thread. Set once, before the
+    /// watch is registered; freed with the watch, which a cancel under way holds.
+    nonisolated(unsafe) private var cancelKey: OpaquePointer?
+    static let grace: Duration = .seconds(3)
 
     init(bound: Duration?) { self.bound = bound }
 
-    func watch(socket: Int32) {
-        self.socket.store(socket, ordering: .releasing)
-        if bound != nil { Watchdog.shared.register(self) }
+    deinit { if let cancelKey { PQfreeCancel(cancelKey) } }
+
+    func watch(_ conn: OpaquePointer) {
+        socket.store(PQsocket(conn), ordering: .releasing)
+        guard bound != nil else { return }
+        cancelKey = PQgetCancel(conn)
+        Watchdog.shared.register(self)
     }
 
     /// Called before libpq closes the socket, so the watchdog never shuts down a number
@@ -41,7 +56,12 @@ final class ServerWatch: Sendable {
     func awaitingServer<T>(_ body: () throws -> T) throws -> T {
         let outermost = bound != nil
             && since.compareExchange(expected: 0, desired: Watchdog.now(), ordering: .acquiringAndReleasing).exchanged
-        defer { if outermost { since.store(0, ordering: .releasing) } }
+        defer {
+            if outermost {
+                since.store(0, ordering: .releasing)
+                cancelled.store(false, ordering: .releasing)
+            }
+        }
         let value: T
         do {
             value = try body()
@@ -57,13 +77,25 @@ final class ServerWatch: Sendable {
         return value
     }
 
-    /// Ends the connection if its call has waited past the bound; true if it did.
-    /// Runs on the watchdog's thread, under its lock.
-    func endIfOverdue(now: UInt64) -> Bool {
+    /// Cancels the call under way once it has waited past the bound, and ends the connection
+    /// `grace` later; true if it ended it. Runs on the watchdog's thread, under its lock.
+    func checkOverdue(now: UInt64) -> Bool {
         guard let bound, !ended.load(ordering: .acquiring) else { return false }
         let started = since.load(ordering: .acquiring)
         let fd = socket.load(ordering: .acquiring)
-        guard started != 0, fd >= 0, now > started, Duration.nanoseconds(Int64(now - started)) > bound else { return false }
+        guard started != 0, fd >= 0, now > started else { return false }
+        let waited = Duration.nanoseconds(Int64(now - started))
+        if waited > bound, !cancelled.exchange(true, ordering: .acquiringAndReleasing), cancelKey != nil {
+            // On a thread of its own: reaching a vanished host can take the kernel's whole
+            // connect timeout, and the watchdog must go on looking at the others.
+            let thread = Thread { [self] in
+                var message = [CChar](repeating: 0, count: 256)
+                _ = PQcancel(self.cancelKey, &message, Int32(message.count))
+            }
+            thread.stackSize = 1 << 16
+            thread.start()
+        }
+        guard waited > bound + Self.grace else { return false }
         ended.store(true, ordering: .releasing)
         _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
         return true
@@ -80,7 +112,7 @@ final class Watchdog: @unchecked Sendable {
             while true {
                 Thread.sleep(forTimeInterval: 0.5)
                 let now = Self.now()
-                let ended = watched.withLock { watched in watched.values.filter { $0.endIfOverdue(now: now) }.count }
+                let ended = watched.withLock { watched in watched.values.filter { $0.checkOverdue(now: now) }.count }
                 if ended > 0 {
                     FileHandle.standardError.write(Data("postgres: ended \(ended) connection(s) whose server did not answer in time\n".utf8))
                 }

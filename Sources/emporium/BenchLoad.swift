@@ -18,6 +18,8 @@ struct BenchLoad: AsyncParsableCommand {
     @Option(help: "Product ids to order (comma-separated).") var productIds: String
     @Option(help: "File the accepted order ids are written to.") var accepted: String
     @Option(help: "Seconds after the end to keep retrying an unanswered order.") var grace = 60
+    @Option(help: "Stop placing new orders once this file exists (the ones under way are still answered).") var stopFile: String?
+    @Option(help: "File the time of each acceptance is written to (Unix milliseconds, one per line).") var acceptedTimes: String?
 
     func validate() throws {
         try requireLoopback(url)
@@ -29,14 +31,22 @@ struct BenchLoad: AsyncParsableCommand {
     final class Tally: Sendable {
         let counts = Mutex(Counts())
         let output: Mutex<FileHandle>
-        init(output: FileHandle) { self.output = Mutex(output) }
+        let times: Mutex<FileHandle>?
+        init(output: FileHandle, times: FileHandle?) {
+            self.output = Mutex(output)
+            self.times = times.map { Mutex($0) }
+        }
     }
 
     func run() async throws {
         let products = productIds.split(separator: ",").map(String.init)
         guard !products.isEmpty else { throw ValidationError("--product-ids names no product") }
         FileManager.default.createFile(atPath: accepted, contents: nil)
-        let tally = Tally(output: try FileHandle(forWritingTo: URL(fileURLWithPath: accepted)))
+        let times = try acceptedTimes.map { path in
+            FileManager.default.createFile(atPath: path, contents: nil)
+            return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        }
+        let tally = Tally(output: try FileHandle(forWritingTo: URL(fileURLWithPath: accepted)), times: times)
         let client = HTTPClient(eventLoopGroupProvider: .singleton,
                                 configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(30))))
         let clock = ContinuousClock()
@@ -46,7 +56,7 @@ struct BenchLoad: AsyncParsableCommand {
             for caller in 0..<clients {
                 group.addTask {
                     var n = caller
-                    while clock.now < stopNew {
+                    while clock.now < stopNew && !(stopFile.map { FileManager.default.fileExists(atPath: $0) } ?? false) {
                         let product = products[n % products.count]
                         n += clients
                         let key = UUID().uuidString
@@ -56,6 +66,8 @@ struct BenchLoad: AsyncParsableCommand {
                             switch await post(client, body, key: key) {
                             case .accepted(let orderId):
                                 tally.output.withLock { $0.write(Data((orderId + "\n").utf8)) }
+                                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                                tally.times?.withLock { $0.write(Data("\(now)\n".utf8)) }
                                 tally.counts.withLock { $0.accepted += 1 }
                                 answered = true
                             case .refused(let atTheDoor):
@@ -79,6 +91,7 @@ struct BenchLoad: AsyncParsableCommand {
         }
         try await client.shutdown()
         try tally.output.withLock { try $0.close() }
+        try tally.times?.withLock { try $0.close() }
         let c = tally.counts.withLock { $0 }
         print("RESULT accepted=\(c.accepted) busy503=\(c.busy) interrupted503=\(c.refused) rejected=\(c.rejected) noanswer=\(c.retries) unanswered=\(c.unanswered)")
     }
