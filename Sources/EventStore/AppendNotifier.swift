@@ -35,7 +35,9 @@ final class AppendNotifier: Sendable {
     func committed(_ channels: Set<String>) async {
         guard !channels.isEmpty else { return }
         let (coalesced, idle) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-            guard state.running else { return (false, nil) }
+            // With crash points on, each commit sends its own, from its own loop: a
+            // coalesced round would be numbered by timing, not by the flow.
+            guard state.running, !CrashPoints.enabled else { return (false, nil) }
             state.pending.formUnion(channels)
             defer { state.idle = nil }
             return (true, state.idle)
@@ -89,6 +91,7 @@ final class AppendNotifier: Sendable {
         let sorted = channels.sorted()
         do {
             try await pool.query("SELECT pg_notify(c, '') FROM unnest($1::text[]) AS c", [PostgresArray(sorted)])
+            CrashPoints.reach(.afterNotify)
         } catch {
             logger.warning("could not send NOTIFY; listeners will catch up on their next poll",
                            metadata: ["channels": "\(sorted)", "error": "\(error)"])

@@ -297,7 +297,10 @@ extension Connection {
             throw error
         }
         do {
+            let crashPoints = try CrashPoints.enabled && wroteInThisTransaction()
+            if crashPoints { CrashPoints.reach(.beforeCommit) }
             if queued.isEmpty { try execute("COMMIT") } else { _ = try flushQueued(then: Statement("COMMIT")) }
+            if crashPoints { CrashPoints.reach(.afterCommit) }
         } catch {
             // A queued write failed, so the COMMIT was skipped: end the aborted transaction.
             if let handle, PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? execute("ROLLBACK") }
@@ -305,6 +308,15 @@ extension Connection {
             throw error
         }
         return value
+    }
+}
+
+extension Connection {
+    /// Whether the open transaction has written anything (test-only, for `CrashPoints`: a
+    /// transaction that only read is not a point of the flow). Sends what is queued first.
+    func wroteInThisTransaction() throws -> Bool {
+        if queued.first?.sql == "BEGIN" && queued.count == 1 { return false }
+        return try query("SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote").first?.decode("wrote", as: Bool.self) ?? false
     }
 }
 

@@ -49,6 +49,7 @@ public enum Shop {
 
         let router = Router()
         let knownRoutes = KnownRoutes()
+        router.add(middleware: CrashPointMiddleware())
         router.add(middleware: ShopErrorMiddleware(logger: logger, routes: knownRoutes))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: TraceMiddleware())

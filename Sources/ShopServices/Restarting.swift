@@ -1,4 +1,5 @@
 import Logging
+import Postgres
 import ServiceLifecycle
 import Synchronization
 
@@ -29,7 +30,7 @@ public struct Restarting: Service {
             let started = clock.now
             restarts.up(name)
             do {
-                try await service.run()
+                try await CrashPoints.$site.withValue(name) { try await service.run() }
                 return
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully || error is CancellationError { return }
