@@ -31,10 +31,12 @@ struct BenchLoad: AsyncParsableCommand {
     final class Tally: Sendable {
         let counts = Mutex(Counts())
         let output: Mutex<FileHandle>
-        let times: Mutex<FileHandle>?
+        // The optional inside: an optional Mutex, a noncopyable value, crashed the debug
+        // build ("Unknown error occurred while attempting to acquire a Mutex").
+        let times: Mutex<FileHandle?>
         init(output: FileHandle, times: FileHandle?) {
             self.output = Mutex(output)
-            self.times = times.map { Mutex($0) }
+            self.times = Mutex(times)
         }
     }
 
@@ -67,7 +69,7 @@ struct BenchLoad: AsyncParsableCommand {
                             case .accepted(let orderId):
                                 tally.output.withLock { $0.write(Data((orderId + "\n").utf8)) }
                                 let now = Int64(Date().timeIntervalSince1970 * 1000)
-                                tally.times?.withLock { $0.write(Data("\(now)\n".utf8)) }
+                                tally.times.withLock { $0?.write(Data("\(now)\n".utf8)) }
                                 tally.counts.withLock { $0.accepted += 1 }
                                 answered = true
                             case .refused(let atTheDoor):
@@ -91,7 +93,7 @@ struct BenchLoad: AsyncParsableCommand {
         }
         try await client.shutdown()
         try tally.output.withLock { try $0.close() }
-        try tally.times?.withLock { try $0.close() }
+        try tally.times.withLock { try $0?.close() }
         let c = tally.counts.withLock { $0 }
         print("RESULT accepted=\(c.accepted) busy503=\(c.busy) interrupted503=\(c.refused) rejected=\(c.rejected) noanswer=\(c.retries) unanswered=\(c.unanswered)")
     }
