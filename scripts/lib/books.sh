@@ -1,4 +1,5 @@
-# The books of a shop's database after a run (scripts/chaos, scripts/restore-drill). Needs
+# The books of a shop's database after a run (scripts/chaos, scripts/restore-drill,
+# deploy/ha/test, scripts/crash-points). Needs
 # $db_url, $bin (the emporium binary), $work (a scratch folder), and psql() / sql() defined.
 
 # How many projections have events left to apply.
@@ -10,19 +11,42 @@ wait_caught_up() {
   return 1
 }
 
+# Commands waiting in the services' inboxes (not parked).
+inboxes_waiting() {
+  sql "SELECT (SELECT count(*) FROM inventory_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)
+            + (SELECT count(*) FROM payment_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)
+            + (SELECT count(*) FROM delivery_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)
+            + (SELECT count(*) FROM order_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)"
+}
+
 # Until nothing runs: no saga running, no command waiting, every projection caught up (2 min at most).
 wait_idle() {
-  local busy
   for _ in $(seq 1 240); do
-    busy=$(sql "SELECT (SELECT count(*) FROM saga.order_sagas WHERE status = 'running')
-                     + (SELECT count(*) FROM inventory_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)
-                     + (SELECT count(*) FROM payment_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)
-                     + (SELECT count(*) FROM delivery_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)
-                     + (SELECT count(*) FROM order_svc.inbox WHERE processed_at IS NULL AND parked_at IS NULL)")
-    [ "$busy" = 0 ] && [ "$(projections_behind)" = 0 ] && return 0
+    [ "$(sql "SELECT count(*) FROM saga.order_sagas WHERE status = 'running'")" = 0 ] && [ "$(inboxes_waiting)" = 0 ] \
+      && [ "$(projections_behind)" = 0 ] && return 0
     sleep 0.5
   done
   return 1
+}
+
+# check WHAT GOT EXPECTED: a failure (in the caller's $failures) when GOT is not EXPECTED.
+check() { if [ "$2" != "$3" ]; then failures+=("$1: $2, expected $3"); fi; }
+
+# The orders callers were told of (202; the ids in file $1, one per line) against the books:
+# each is there and its saga ended, every saga ended, and no order is there that no caller
+# was told of. Sets $accepted, $lost (accepted, not there) and $not_final.
+check_accepted() {
+  psql "$db_url" -c "DROP TABLE IF EXISTS public.run_accepted" -c "CREATE TABLE public.run_accepted (order_id text)" \
+    -c "\copy public.run_accepted FROM '$1'"
+  accepted=$(sql "SELECT count(*) FROM public.run_accepted")
+  lost=$(sql "SELECT count(*) FROM public.run_accepted a WHERE NOT EXISTS (SELECT 1 FROM es.events e WHERE e.service = 'order' AND e.stream_id = a.order_id)")
+  not_final=$(sql "SELECT count(*) FROM public.run_accepted a LEFT JOIN saga.order_sagas s ON s.order_id = a.order_id
+                    WHERE s.status IS NULL OR s.status NOT IN ('completed', 'failed')")
+  check "accepted orders lost" "$lost" 0
+  check "accepted orders without a final status" "$not_final" 0
+  check "sagas not ended" "$(sql "SELECT count(*) FROM saga.order_sagas WHERE status NOT IN ('completed', 'failed')")" 0
+  check "orders no caller was told of" "$(sql "SELECT count(DISTINCT stream_id) FROM es.events e WHERE service = 'order' AND event_type = 'OrderPlaced'
+                                                AND NOT EXISTS (SELECT 1 FROM public.run_accepted a WHERE a.order_id = e.stream_id)")" 0
 }
 
 # Orders, payments, deliveries, reservations or sagas that exist twice.
