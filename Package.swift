@@ -58,8 +58,8 @@ let package = Package(
         .target(name: "EventStore", dependencies: ["Postgres", "EventSourcing", log, lifecycle, metrics], swiftSettings: sameExecutor),
         // Applies migrations/ and sql/ to a database.
         .target(name: "Migrations", dependencies: ["Postgres", log], swiftSettings: sameExecutor),
-        // What the roles say to each other: ids, inbox commands, JSON passed through. Pure.
-        .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "Payments"]),
+        // What the roles say to each other: ids, inbox commands, JSON passed through, the events stored. Pure.
+        .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping"]),
         // The read side: projections into report tables, their runner, rebuild and status, the report queries.
         .target(name: "Reporting", dependencies: [
             "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
@@ -95,7 +95,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: sameExecutor),
         .executableTarget(name: "emporium", dependencies: [
-            "Postgres", "Migrations", "EventSourcing", "EventStore", "Reporting", "ShopServices", "Shop",
+            "Postgres", "Migrations", "EventSourcing", "EventStore", "Reporting", "ShopServices", "ShopVocabulary", "Shop", "Ordering",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), hummingbird, log, lifecycle,
             .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
@@ -112,7 +112,7 @@ let package = Package(
             "Reporting", "EventStore", "EventSourcing", "Postgres", "TestSupport", "Inventory", "Ordering", "Payments", "Shipping", "ShopVocabulary",
             log,
         ]),
-        .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga"]),
+        .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga", "ShopVocabulary"]),
         .testTarget(name: "ShopTests", dependencies: [
             "Shop", "ShopServices", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "TestSupport", "QueryAPI",
             "Inventory", "Ordering", "Payments", "Shipping",

@@ -28,7 +28,7 @@ struct OrderDesk: Sendable {
         let priced = try await price(order.order, in: tx)
         let orderId = ShopIDs.newOrderId()
         let sagaId = UUID()
-        let placed = OrderEvent.placed(OrderPlaced(orderId: orderId, userId: order.userId, orderDatetime: Date(), order: priced))
+        let placed = OrderEvent.placed(OrderPlaced(orderId: orderId, userId: order.userId, orderDatetime: Date(), currency: Currency.shop, order: priced))
         let appended = try await tx.append([placed.newEvent(metadata: EventMetadata(correlationId: sagaId, traceparent: Traceparent.current))], to: ShopIDs.order(orderId), expected: .noStream)
         try await start(.create, sagaId: sagaId, SagaData(orderId: orderId, lines: order.order.lines, payments: Self.details(priced), failStep: order.fault), in: tx)
         return try Self.accepted(orderId, sagaId: sagaId, status: .created, at: appended, "order accepted; its saga is running")

@@ -1,11 +1,17 @@
-/// An event body that knows its stored type name and schema version.
+/// An event body that knows its stored type name and how its older payloads read today.
 public protocol DomainEvent: Codable, Sendable {
     static var eventType: String { get }
-    static var schemaVersion: Int { get }
+    /// The steps from schema version 1 to today's, one per change of shape (see
+    /// docs/patterns/event-sourcing.md, "Changing an event"). None by default.
+    static var upcasters: [Upcaster] { get }
 }
 
 extension DomainEvent {
-    public static var schemaVersion: Int { 1 }
+    public static var upcasters: [Upcaster] { [] }
+
+    /// The version this build writes and reads: one more than the steps that lead to it,
+    /// so it cannot disagree with them.
+    public static var schemaVersion: Int { upcasters.count + 1 }
 
     /// This event, ready to append.
     public func newEvent(metadata: EventMetadata = .init()) throws -> NewEvent {
@@ -14,6 +20,13 @@ extension DomainEvent {
 }
 
 extension RecordedEvent {
+    /// The body as `E` reads it today: a payload of an older schema version is upcast first;
+    /// one of a newer version throws `EventFromTheFuture` rather than be misread.
+    public func decode<E: DomainEvent>(_ type: E.Type = E.self) throws -> E {
+        if schemaVersion == E.schemaVersion { return try PayloadDecoder.decode(E.self, from: payload) }
+        return try PayloadDecoder.decode(E.self, from: Upcasting.upcast(payload, type: self.type, from: schemaVersion, through: E.upcasters))
+    }
+
     /// The body as `E` when this event is one, else nil.
     public func decode<E: DomainEvent>(ifA type: E.Type) throws -> E? {
         self.type == E.eventType ? try decode(E.self) : nil

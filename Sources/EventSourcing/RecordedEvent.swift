@@ -25,9 +25,4 @@ public struct RecordedEvent: Sendable, Hashable {
         self.metadata = metadata
         self.recordedAt = recordedAt
     }
-
-    /// Decodes the payload as `Body`.
-    public func decode<Body: Decodable>(_ type: Body.Type = Body.self) throws -> Body {
-        try PayloadDecoder.decode(Body.self, from: payload)
-    }
 }

@@ -1,5 +1,6 @@
 import EventSourcing
 import Foundation
+import Logging
 import Postgres
 
 extension EventStoreTransaction {
@@ -13,15 +14,26 @@ extension EventStoreTransaction {
                                               [stream.partition.rawValue, stream.id, A.snapshotType, Self.loadPage]).rows
         var loaded = Loaded(stream: stream, state: A(), version: 0, snapshotVersion: 0)
         var events: [RecordedEvent] = []
+        var replaceSnapshot = false
+        if let first = rows.first, let other = try first.decodeIfPresent("other_snapshot_type", as: String.self) {
+            // Saved by a build whose state had another shape: the events below it are read too
+            // (the function returns them from the first), and a snapshot of this shape replaces it.
+            StoreMetrics.snapshotIgnored(A.self, reason: "shape")
+            Logger(label: "emporium.eventstore").debug("snapshot of another shape ignored", metadata: ["stream": "\(stream)", "stored": "\(other)", "reads": "\(A.snapshotType)"])
+            replaceSnapshot = true
+        }
         if let first = rows.first, let snapshot = try first.decodeIfPresent("snapshot", as: JSONText.self) {
             if let state = try? PayloadDecoder.decode(A.self, from: Data(snapshot.text.utf8)) {
                 loaded.state = state
                 loaded.snapshotVersion = try first.decode("snapshot_version")
                 loaded.version = loaded.snapshotVersion
             } else {
-                // Unreadable under its own shape name (a shape changed without a new name):
-                // the events still tell it all, and the next append saves a good snapshot.
+                // Unreadable under its own shape's name (a row damaged by hand, say): the
+                // events still tell it all, and a good snapshot replaces it.
+                StoreMetrics.snapshotIgnored(A.self, reason: "unreadable")
+                Logger(label: "emporium.eventstore").warning("snapshot unreadable; replaying the stream", metadata: ["stream": "\(stream)", "shape": "\(A.snapshotType)"])
                 try fold(try await readStream(stream, fromVersion: 1), into: &loaded)
+                if appends && loaded.version > 0 { try await saveSnapshot(of: &loaded) }
                 return loaded
             }
         }
@@ -32,10 +44,11 @@ extension EventStoreTransaction {
             page = try await EventReads.stream(stream, fromVersion: loaded.version + 1, limit: Self.loadPage, on: connection)
             try fold(page, into: &loaded)
         }
-        // A long way past its snapshot (none yet, say, after an upgrade): keep this state, so
-        // the next load reads one row, even when this transaction appends nothing to it. (A
-        // read outside a writing transaction leaves that to the next writer.)
-        if loaded.snapshotDue && appends { try await saveSnapshot(of: &loaded) }
+        // A long way past its snapshot (none yet, say, after an upgrade), or its snapshot of
+        // another shape: keep this state, so the next load reads one row, even when this
+        // transaction appends nothing to it. (A read outside a writing transaction leaves
+        // that to the next writer.)
+        if (loaded.snapshotDue || replaceSnapshot) && appends && loaded.version > 0 { try await saveSnapshot(of: &loaded) }
         return loaded
     }
 

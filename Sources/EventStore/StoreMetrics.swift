@@ -19,3 +19,11 @@ extension StoreMetrics {
 
     static func registrationsChecked() { registrationChecks.increment() }
 }
+
+extension StoreMetrics {
+    /// A load that found its stream's snapshot of another shape (saved by a build whose state
+    /// differed) or unreadable, and replayed the events instead.
+    static func snapshotIgnored<A>(_ type: A.Type, reason: String) {
+        Counter(label: "emporium_snapshots_ignored_total", dimensions: [("aggregate", "\(A.self)"), ("reason", reason)]).increment()
+    }
+}

@@ -14,7 +14,6 @@ public struct Product: Aggregate, Hashable {
 
     public init() {}
 
-    public static let snapshotType = "Product/2"
 
     public var exists: Bool { registration != nil }
     public var available: Int64 { onHand - reserved }

@@ -10,7 +10,6 @@ public struct Reservation: Aggregate, Hashable {
 
     public init() {}
 
-    public static let snapshotType = "Reservation/1"
     public static func event(from recorded: RecordedEvent) throws -> ReservationEvent? { try ReservationEvent(recorded) }
 
     public func evolve(_ event: ReservationEvent) -> Reservation {

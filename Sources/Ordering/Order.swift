@@ -12,7 +12,6 @@ public struct Order: Aggregate, Hashable {
 
     public init() {}
 
-    public static let snapshotType = "Order/1"
     public static func event(from recorded: RecordedEvent) throws -> OrderEvent? { try OrderEvent(recorded) }
 
     public var exists: Bool { placed != nil }

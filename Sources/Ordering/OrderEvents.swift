@@ -17,16 +17,34 @@ public enum OrderEvent: DomainEventSet, Hashable {
 
 public struct OrderPlaced: DomainEvent, Hashable {
     public static let eventType = "OrderPlaced"
+    /// Version 2 names the order's currency. Version 1 had none: every order was in
+    /// won, the reference shop's currency (docs/patterns/event-sourcing.md, "Changing an event").
+    public static let upcasters = [
+        Upcaster("v1 → v2: the currency named, KRW for orders placed before it was") { fields in
+            if !fields.has("currency") { fields.set("currency", string: Currency.won) }
+        },
+    ]
     public var orderId: String
     public var userId: String
     public var orderDatetime: Date
+    /// ISO 4217 code of every amount in `order`.
+    public var currency: String
     public var order: PricedOrder
-    public init(orderId: String, userId: String, orderDatetime: Date, order: PricedOrder) {
+    public init(orderId: String, userId: String, orderDatetime: Date, currency: String = Currency.shop, order: PricedOrder) {
         self.orderId = orderId
         self.userId = userId
         self.orderDatetime = orderDatetime
+        self.currency = currency
         self.order = order
     }
+}
+
+/// The currencies of orders, as ISO 4217 codes.
+public enum Currency {
+    /// South Korean won: the reference shop's, and every order's before `OrderPlaced` v2.
+    public static let won = "KRW"
+    /// What the shop sells in.
+    public static let shop = won
 }
 
 public struct OrderCompleted: DomainEvent, Hashable {

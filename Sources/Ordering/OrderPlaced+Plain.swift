@@ -6,7 +6,7 @@ import EventSourcing
 extension OrderPlaced: PlainPayload {
     public init(plain object: PayloadObject) throws {
         self.init(orderId: try object.string("orderId"), userId: try object.string("userId"),
-                  orderDatetime: try object.date("orderDatetime"), order: try PricedOrder(plain: object.object("order")))
+                  orderDatetime: try object.date("orderDatetime"), currency: try object.string("currency"), order: try PricedOrder(plain: object.object("order")))
     }
 }
 

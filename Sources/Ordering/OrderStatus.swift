@@ -1,5 +1,5 @@
 /// Order status codes, as the reference application numbers them.
-public enum OrderStatus: String, Codable, Sendable {
+public enum OrderStatus: String, Codable, Sendable, CaseIterable {
     case created = "10"
     case failed = "20"
     case completed = "30"

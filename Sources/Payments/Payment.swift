@@ -1,6 +1,6 @@
 import EventSourcing
 
-public enum PaymentStatus: String, Codable, Sendable {
+public enum PaymentStatus: String, Codable, Sendable, CaseIterable {
     case created = "10"
     case cancelled = "20"
     case completed = "30"
@@ -91,7 +91,6 @@ public struct Payment: Aggregate, Hashable {
 
     public init() {}
 
-    public static let snapshotType = "Payment/1"
     public static func event(from recorded: RecordedEvent) throws -> PaymentEvent? { try PaymentEvent(recorded) }
 
     /// Created and not cancelled.

@@ -38,7 +38,9 @@ struct OrderHistory: Sendable {
     /// it undid one (the order history, and the live page's feed).
     static func entries(_ events: [RecordedEvent], store: EventStore) async throws -> [Entry] {
         let commands = try await Inbox.commands(Array(Set(events.compactMap(\.metadata.commandId))), store: store)
-        return events.map { event in
+        return events.map { stored in
+            // As today's code reads it: an older payload upcast (`ShopEvents.catalog`).
+            let event = ShopEvents.catalog.current(stored)
             let command = event.metadata.commandId.flatMap { commands[$0] }
             let step = command.flatMap(Self.step(of:))
             return Entry(position: event.position.description, service: event.stream.partition.rawValue, stream: event.stream.id,

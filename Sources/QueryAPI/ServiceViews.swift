@@ -16,6 +16,7 @@ struct ServiceViews: Sendable {
         var orderId: String
         var userId: String
         var orderDatetime: Date
+        var currency: String
         var totalOrderAmt: Int64
         var orderStatus: String
         var orderDetails: [OrderDetail]
@@ -34,7 +35,7 @@ struct ServiceViews: Sendable {
     func order(_ orderId: String) async throws -> OrderView? {
         let order: Order = try await store.load(from: ShopIDs.order(orderId))
         guard let placed = order.placed, let current = order.current, let status = order.status else { return nil }
-        return OrderView(orderId: orderId, userId: placed.userId, orderDatetime: placed.orderDatetime, totalOrderAmt: current.total,
+        return OrderView(orderId: orderId, userId: placed.userId, orderDatetime: placed.orderDatetime, currency: placed.currency, totalOrderAmt: current.total,
                          orderStatus: status.rawValue,
                          orderDetails: current.lines.map { OrderDetail(orderId: orderId, productId: $0.productId, qty: $0.qty, orderAmt: $0.orderAmt) })
     }

@@ -1,6 +1,6 @@
 import EventSourcing
 
-public enum DeliveryStatus: String, Codable, Sendable {
+public enum DeliveryStatus: String, Codable, Sendable, CaseIterable {
     case created = "10"
     case cancelled = "20"
     case delivering = "30"
@@ -75,7 +75,6 @@ public struct Delivery: Aggregate, Hashable {
 
     public init() {}
 
-    public static let snapshotType = "Delivery/1"
     public static func event(from recorded: RecordedEvent) throws -> DeliveryEvent? { try DeliveryEvent(recorded) }
 
     public var isLive: Bool { status == .created || status == .delivering || status == .completed }

@@ -106,9 +106,11 @@ package struct InboxWorker: Service {
     package static let maxAttempts = 5
 
     /// Not the command's fault: tried again without counting an attempt (a stream that moved
-    /// under it is read again).
+    /// under it is read again). An event a newer build wrote stops the inbox at its command,
+    /// never parks it: a rejection would compensate an order this build cannot even read.
     static func isTransient(_ error: any Error) -> Bool {
         if case EventStoreError.versionConflict = error { return true }
+        if error is EventFromTheFuture { return true }
         return PostgresError.isTransient(error)
     }
 

@@ -3,6 +3,7 @@ import EventSourcing
 import EventStore
 import Foundation
 import Inventory
+import Ordering
 import Postgres
 import Reporting
 
@@ -40,7 +41,8 @@ struct BenchSeed: AsyncParsableCommand {
     }
 
     /// Set-based, 100,000 events a transaction: OrderPlaced and OrderCompleted of orders
-    /// SEED_…, and their rows in report.orders; then every subscriber's checkpoint moves past
+    /// SEED_… in today's shape and schema version (older ones would be upcast on every read,
+    /// and the benchmarks would measure that), and their rows in report.orders; then every subscriber's checkpoint moves past
     /// them, so the shop treats them as history already applied. Run it with the shop
     /// stopped: a live subscriber would apply them meanwhile.
     func seedHistory(_ store: EventStore) async throws {
@@ -53,9 +55,11 @@ struct BenchSeed: AsyncParsableCommand {
             try await store.pool.withTransaction { connection in
                 try await connection.query("SELECT es.begin_append()")
                 try await connection.query("""
-                    INSERT INTO es.events (service, stream_id, version, event_id, event_type, payload, metadata)
+                    INSERT INTO es.events (service, stream_id, version, event_id, event_type, schema_version, payload, metadata)
                     SELECT 'order', 'SEED_' || n, v, gen_random_uuid(), CASE v WHEN 1 THEN 'OrderPlaced' ELSE 'OrderCompleted' END,
+                           CASE v WHEN 1 THEN $3::int ELSE $4::int END,
                            CASE v WHEN 1 THEN jsonb_build_object('orderId', 'SEED_' || n, 'userId', 'seed', 'orderDatetime', '2026-01-01T00:00:00.000Z',
+                                  'currency', $5::text,
                                   'order', jsonb_build_object('total', 100,
                                      'lines', jsonb_build_array(jsonb_build_object('productId', 'SEED_P', 'qty', 1, 'unitPrice', 100, 'orderAmt', 100)),
                                      'payments', jsonb_build_array(jsonb_build_object('paymentKind', '10', 'paymentRate', 1, 'paymentAmt', 100))))
@@ -63,7 +67,7 @@ struct BenchSeed: AsyncParsableCommand {
                            '{}'::jsonb
                       FROM generate_series($1::int, $2::int) AS n, generate_series(1, 2) AS v
                      ORDER BY n, v
-                    """, [from, from + chunk - 1])
+                    """, [from, from + chunk - 1, OrderPlaced.schemaVersion, OrderCompleted.schemaVersion, Currency.shop])
                 try await connection.query("""
                     INSERT INTO report.orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, saga_step, last_position, updated_at)
                     SELECT 'SEED_' || n, 'seed', timestamptz '2026-01-01', '30', 100,

@@ -4,6 +4,7 @@ import EventStore
 import Foundation
 import Postgres
 import ServiceLifecycle
+import ShopVocabulary
 
 struct Events: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,7 +32,8 @@ struct Events: AsyncParsableCommand {
             let listener = Listener(listening, logger: logger)
             let follow = Subscription(store: store, listener: listener, configuration: .init(subscriber: subscriber, partitions: partitions),
                                       logger: logger) { events, _ in
-                let lines = events.map {
+                // Payloads as today's code reads them: older ones upcast.
+                let lines = events.map(ShopEvents.catalog.current).map {
                     "\($0.position)\t\($0.stream)@\($0.version)\t\($0.type)\t\(String(decoding: $0.payload, as: UTF8.self))\n"
                 }
                 // Written at once, unbuffered: a pipe would otherwise hold lines back.

@@ -7,7 +7,7 @@ import Testing
 /// document, the answer must be `JSONDecoder`'s.
 @Suite struct PlainPayloadTests {
     static let placed = #"""
-        {"orderId": "ORDER_1", "userId": "u1", "orderDatetime": "2026-11-25T01:26:28.123Z",
+        {"orderId": "ORDER_1", "userId": "u1", "orderDatetime": "2026-11-25T01:26:28.123Z", "currency": "KRW",
          "order": {"lines": [{"productId": "P1", "qty": 2, "unitPrice": 500, "orderAmt": 1000},
                              {"productId": "P\u00e9", "qty": 1, "unitPrice": 7, "orderAmt": 7}],
                    "payments": [{"paymentKind": "10", "paymentRate": 0.3, "paymentAmt": 302},
@@ -17,7 +17,8 @@ import Testing
 
     /// Every document `placed` becomes with one field changed as `change` says.
     static func variants() -> [String] {
-        let fields = [#""orderId": "ORDER_1""#, #""userId": "u1""#, #""orderDatetime": "2026-11-25T01:26:28.123Z""#, #""productId": "P1""#,
+        let fields = [#""orderId": "ORDER_1""#, #""userId": "u1""#, #""orderDatetime": "2026-11-25T01:26:28.123Z""#, #""currency": "KRW""#,
+                      #""productId": "P1""#,
                       #""qty": 2"#, #""unitPrice": 500"#, #""orderAmt": 1000"#, #""paymentKind": "10""#, #""paymentRate": 0.3"#,
                       #""paymentAmt": 302"#, #""total": 1007"#]
         var documents: [String] = []

@@ -27,7 +27,7 @@ import TestSupport
             #expect(events[0].metadata == batch[0].metadata)
             #expect(events[1].stream == stream)
             struct Body: Decodable { var n: Int }
-            #expect(try events[2].decode(Body.self).n == 3)
+            #expect(try PayloadDecoder.decode(Body.self, from: events[2].payload).n == 3)
             #expect(events.allSatisfy { $0.position.transactionId > 0 })
             #expect(try await store.readStream(stream, fromVersion: 4).map(\.type) == ["Step4"])
             // Another partition's stream of the same id is another stream.
