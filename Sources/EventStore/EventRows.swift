@@ -158,10 +158,14 @@ extension Array where Element == Row {
     }
 }
 
-/// The name a checkpoint is kept under for a set of partitions: 'delivery+order', say.
-func checkpointSource(_ partitions: [Partition]) -> String {
-    Set(partitions).sorted().map(\.rawValue).joined(separator: "+")
+extension EventStore {
+    /// The source a checkpoint over `partitions` is kept under (`es.read_checkpoint`'s), for
+    /// a statement that reads a checkpoint along with something else.
+    public static func checkpointSource(_ partitions: [Partition]) -> String { Set(partitions).sorted().map(\.rawValue).joined(separator: "+") }
 }
+
+/// The name a checkpoint is kept under for a set of partitions: 'delivery+order', say.
+func checkpointSource(_ partitions: [Partition]) -> String { EventStore.checkpointSource(partitions) }
 
 extension RecordedEvent {
     /// Decodes a row of `es.events` (`SELECT *`), for queries of one's own over the log.

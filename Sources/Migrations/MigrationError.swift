@@ -6,6 +6,10 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case changedAfterApply(fileName: String, applied: String, now: String)
     /// A migration failed; nothing of it was kept.
     case failed(fileName: String, reason: String)
+    /// A migration that is not marked `-- contract` drops, renames or retypes something.
+    case contractNotMarked(fileName: String, what: [String])
+    /// A contract migration is pending and `--contract` was not given.
+    case contractNotAllowed(fileName: String)
 
     public var description: String {
         switch self {
@@ -19,6 +23,11 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
             return "migration \(fileName) was changed after it was applied (checksum \(applied.prefix(12))… applied, \(now.prefix(12))… now); add a new migration instead of editing an applied one"
         case .failed(let fileName, let reason):
             return "migration \(fileName) failed and was rolled back: \(reason)"
+        case .contractNotMarked(let fileName, let what):
+            return "migration \(fileName) \(what.joined(separator: ", ")), which builds still running during a deploy may need: "
+                + "add what the new build needs now (expand), and remove the old in a later migration whose first line is `-- contract`"
+        case .contractNotAllowed(let fileName):
+            return "migration \(fileName) is a contract step (it removes what older builds use): apply it with --contract once no older build runs"
         }
     }
 }

@@ -23,13 +23,23 @@ public struct Migrator: Sendable {
 
     /// Applies what is pending; returns what it did.
     @discardableResult
-    public func migrate(on connection: Connection) async throws -> MigrationReport {
+    /// `allowContract`: also apply pending contract migrations (see `ExpandContract`).
+    public func migrate(on connection: Connection, allowContract: Bool = false) async throws -> MigrationReport {
         let migrations = try MigrationFile.load(from: migrationsDirectory)
         let objects = try SQLObjectFile.load(from: sqlDirectory)
         return try await withMigrationLock(on: connection) {
             let status = try await readStatus(connection, migrations: migrations, objects: objects)
             if let changed = status.migrations.first(where: { $0.state == .changed }) {
                 throw MigrationError.changedAfterApply(fileName: changed.fileName, applied: changed.appliedChecksum ?? "", now: changed.checksum)
+            }
+            // Old and new builds share the database during a deploy: only expand unless told.
+            for entry in status.migrations where entry.state == .pending && entry.version >= ExpandContract.firstChecked {
+                let file = migrations.first { $0.version == entry.version }!
+                if ExpandContract.isContract(file) {
+                    if !allowContract { throw MigrationError.contractNotAllowed(fileName: file.fileName) }
+                } else if case let what = ExpandContract.contractStatements(in: file.sql), !what.isEmpty {
+                    throw MigrationError.contractNotMarked(fileName: file.fileName, what: what)
+                }
             }
             var report = MigrationReport()
             for entry in status.migrations where entry.state == .pending {

@@ -47,7 +47,7 @@ enum LivePage {
     <div id="lanes"></div>
   </section>
   <section>
-    <h2>Stock <small>(report.inventory)</small></h2>
+    <h2>Stock <small>(report_live.inventory)</small></h2>
     <table><thead><tr><th>product</th><th>on hand</th><th>reserved</th><th>shipped</th></tr></thead><tbody id="stock"></tbody></table>
     <h2 style="margin-top:12px">Projections</h2>
     <table><thead><tr><th>projection</th><th>state</th><th>lag (events)</th><th>lag (ms)</th></tr></thead><tbody id="projections"></tbody></table>

@@ -21,6 +21,7 @@ struct OrdersFold: ProjectionFold {
         var orderId: String
         var userId: String
         var orderDatetime: Date
+        var currency: String
         var orderStatus: String
         var totalOrderAmt: Int64
         /// JSON columns are kept as what they are made of, and written as JSON only once, by
@@ -93,7 +94,8 @@ struct OrdersFold: ProjectionFold {
         switch order {
         case .placed(let e):
             guard rows[e.orderId] == nil else { throw FoldError.duplicate("orders", e.orderId) }
-            rows[e.orderId] = Row(orderId: e.orderId, userId: e.userId, orderDatetime: e.orderDatetime, orderStatus: OrderStatus.created.rawValue,
+            rows[e.orderId] = Row(orderId: e.orderId, userId: e.userId, orderDatetime: e.orderDatetime, currency: e.currency,
+                                  orderStatus: OrderStatus.created.rawValue,
                                   totalOrderAmt: e.order.total, orderDetails: e.order.lines,
                                   sagaStep: event.type, lastPosition: event.position, updatedAt: event.recordedAt)
         case .completed(let e): update(e.orderId, event) { $0.orderStatus = OrderStatus.completed.rawValue }
@@ -181,8 +183,8 @@ struct OrdersFold: ProjectionFold {
         try await connection.copyIn("""
             COPY orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, payment_id, total_payment_amt,
                          payment_status, payment_details, delivery_id, delivery_status, saga_step, previous_details, previous_total,
-                         last_position, updated_at) FROM STDIN (FORMAT binary)
-            """, columns: 17, ordered) { position, copy in
+                         last_position, updated_at, currency) FROM STDIN (FORMAT binary)
+            """, columns: 18, ordered) { position, copy in
             let row = all[position]
             copy.add(row.orderId); copy.add(row.userId); copy.add(row.orderDatetime); copy.add(row.orderStatus)
             copy.add(row.totalOrderAmt); copy.add(json: OrdersReport.details(row.orderId, row.orderDetails)); copy.add(row.paymentId)
@@ -190,7 +192,7 @@ struct OrdersFold: ProjectionFold {
             copy.add(json: row.paymentDetails.map { OrdersReport.payments($0.orderId, $0.paymentId, $0.details) })
             copy.add(row.deliveryId); copy.add(row.deliveryStatus); copy.add(row.sagaStep)
             copy.add(json: row.previousDetails.map { OrdersReport.details(row.orderId, $0) }); copy.add(row.previousTotal); copy.add(row.lastPosition.description)
-            copy.add(row.updatedAt)
+            copy.add(row.updatedAt); copy.add(row.currency)
             copy.endRow()
         }
     }

@@ -12,6 +12,8 @@ import ShopVocabulary
 /// rebuild writes the very same rows.
 public struct OrdersReport: Projection {
     public let name = "orders"
+    /// 2: each order's currency (`OrderPlaced` v2; migration 0010 made its table).
+    public let version = 2
     public let partitions: [Partition] = [.order, .payment, .delivery]
     public let tables = ["orders"]
 
@@ -69,10 +71,11 @@ public struct OrdersReport: Projection {
         switch event {
         case .placed(let e):
             return Statement("""
-                INSERT INTO orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, saga_step, last_position, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
+                INSERT INTO orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, saga_step, last_position, updated_at,
+                                    currency)
+                VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)
                 """, [e.orderId, e.userId, e.orderDatetime, OrderStatus.created.rawValue, e.order.total,
-                      JSONText(Self.details(e.orderId, e.order.lines)), stamp.step, stamp.position, stamp.at])
+                      JSONText(Self.details(e.orderId, e.order.lines)), stamp.step, stamp.position, stamp.at, e.currency])
         case .completed(let e): return set("order_status = $5", e.orderId, [OrderStatus.completed.rawValue])
         case .failed(let e): return set("order_status = $5", e.orderId, [OrderStatus.failed.rawValue])
         case .updateRequested(let e):

@@ -7,11 +7,15 @@ import Postgres
 /// sends a whole batch's statements in one round trip, in the transaction that moves the
 /// checkpoint.
 public protocol Projection: Sendable {
-    /// Also its checkpoint's subscriber name.
+    /// What queries and operators call it, whatever its version.
     var name: String { get }
+    /// Bumped whenever what it writes changes (a column, a meaning): a projector of a newer
+    /// version builds its tables beside the live ones and swaps them in when caught up
+    /// (`ProjectionVersions`). Each version's tables come from the migration that brings it.
+    var version: Int { get }
     var partitions: [Partition] { get }
-    /// The tables it fills, named without schema: the runner points `search_path` at
-    /// `report` for live work and at a scratch schema while rebuilding.
+    /// The tables it fills, named without schema: the runner points `search_path` at its
+    /// version's schema for live work and at a scratch schema while rebuilding.
     var tables: [String] { get }
     /// What `event` does to the tables (none for an event it ignores). Statements use only
     /// values from the event, never `now()`, so a rebuild writes the very same rows.
@@ -42,7 +46,17 @@ public enum Projections {
 }
 
 extension Projection {
-    /// Taken shared by every live batch and exclusively by a rebuild's swap, so the swap
-    /// never lands in the middle of a batch.
-    var swapLockKey: Int64 { StableHash.lockKey("projection:" + name) }
+    public var version: Int { 1 }
+
+    /// Its checkpoint's subscriber, its status row and the name in its locks: the bare name
+    /// for version 1 (as before there were versions, so a build from then shares them),
+    /// `orders@2` after. Two versions never share a lock or a checkpoint.
+    public var versionedName: String { version == 1 ? name : "\(name)@\(version)" }
+
+    /// Where this version's tables are: `report` for version 1, `report_<name>_v<N>` after.
+    public var schema: String { version == 1 ? "report" : "report_\(name)_v\(version)" }
+
+    /// Taken shared by every live batch and exclusively by a rebuild's swap and a version
+    /// swap, so that neither lands in the middle of a batch.
+    var swapLockKey: Int64 { StableHash.lockKey("projection:" + versionedName) }
 }

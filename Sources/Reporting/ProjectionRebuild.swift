@@ -37,11 +37,10 @@ public struct ProjectionRebuild: Sendable {
         self.logger = logger
     }
 
-    var scratch: String { Self.scratchSchema(projection.name) }
+    /// Per version: a build of another version rebuilding at the same time has its own.
+    var scratch: String { "rebuild_" + projection.versionedName.replacingOccurrences(of: "@", with: "_v") }
 
-    static func scratchSchema(_ name: String) -> String { "rebuild_\(name)" }
-
-    /// Whether a rebuild of the projection named `name` is under way: whether some session
+    /// Whether a rebuild of the projection named `name` (this build's version of it) is under way: whether some session
     /// holds its lock. Not whether its scratch schema exists: a rebuild cut off with its
     /// connection (a restarted database) leaves the schema behind, for the next one to drop,
     /// and would have refused every rebuild after it.
@@ -52,15 +51,18 @@ public struct ProjectionRebuild: Sendable {
                             WHERE locktype = 'advisory' AND objsubid = 1 AND granted
                               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                               AND (classid::bigint << 32 | objid::bigint) = $1) AS busy
-            """, [lockKey(name)]).first!.decode("busy")
+            """, [lockKey(Projections.named(name)?.versionedName ?? name)]).first!.decode("busy")
     }
 
-    static func lockKey(_ name: String) -> Int64 { StableHash.lockKey("rebuild:" + name) }
+    static func lockKey(_ versionedName: String) -> Int64 { StableHash.lockKey("rebuild:" + versionedName) }
 
     /// Rebuilds; `progress` is called after every batch. Returns the events applied.
     @discardableResult
     public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Int {
-        let lock = Self.lockKey(projection.name)
+        let lock = Self.lockKey(projection.versionedName)
+        let live = try await ProjectionVersions.live(projection.name, on: store.pool)
+        // A version swapped out is read by nobody: its rebuild would be work for nothing.
+        guard projection.version >= live else { throw RebuildError.retired(projection.name, version: projection.version, live: live) }
         return try await store.pool.withConnection { session in
             // One rebuild of a projection at a time (a session lock, so it spans the batches).
             guard try await session.query("SELECT pg_try_advisory_lock($1) AS got", [lock]).first!.decode("got", as: Bool.self) else {
@@ -84,9 +86,9 @@ public struct ProjectionRebuild: Sendable {
             try await tx.execute("DROP SCHEMA IF EXISTS \(scratch) CASCADE; CREATE SCHEMA \(scratch)")
             // Indexes come after the fold's COPY: built once over all rows, several times
             // faster than kept up row by row.
-            for table in tables { try await tx.execute("CREATE TABLE \(scratch).\(table) (LIKE report.\(table) INCLUDING ALL EXCLUDING INDEXES)") }
+            for table in tables { try await tx.execute("CREATE TABLE \(scratch).\(table) (LIKE \(projection.schema).\(table) INCLUDING ALL EXCLUDING INDEXES)") }
         }
-        logger.info("rebuild started", metadata: ["projection": "\(projection.name)"])
+        logger.info("rebuild started", metadata: ["projection": "\(projection.versionedName)", "tables": "\(projection.schema)"])
         let started = ContinuousClock.now
         // Counting what is left costs as much as the events left, so it is counted now and
         // then (every 10 s), not after every batch, which would make the rebuild quadratic;
@@ -123,18 +125,23 @@ public struct ProjectionRebuild: Sendable {
                 done += count
                 if count < batchSize { break }
             }
-            try await tx.connection.execute("SET LOCAL search_path TO report")
+            let schema = projection.schema
+            try await tx.connection.execute("SET LOCAL search_path TO \(schema)")
             for table in tables {
-                try await tx.connection.execute("DROP TABLE report.\(table); ALTER TABLE \(scratch).\(table) SET SCHEMA report")
+                // CASCADE: the live views over the old table go with it, and come back below.
+                try await tx.connection.execute("DROP TABLE \(schema).\(table) CASCADE; ALTER TABLE \(scratch).\(table) SET SCHEMA \(schema)")
                 // A new table has only its creator's rights: the projector and gateway roles get theirs back.
-                try await tx.connection.query("SELECT report.hand_over($1::regclass)", ["report.\(table)"])
+                try await tx.connection.query("SELECT report.hand_over($1::regclass)", ["\(schema).\(table)"])
             }
             try await tx.connection.execute("DROP SCHEMA \(scratch)")
-            try await tx.setCheckpoint(subscriber: projection.name, partitions: projection.partitions, to: position)
-            try await ProjectionStates.clear(projection.name, on: tx.connection)
+            if try await ProjectionVersions.live(projection.name, on: tx.connection) == projection.version {
+                try await ProjectionVersions.showLive(projection, on: tx.connection)
+            }
+            try await tx.setCheckpoint(subscriber: projection.versionedName, partitions: projection.partitions, to: position)
+            try await ProjectionStates.clear(projection.versionedName, on: tx.connection)
             return done
         }
-        logger.info("rebuild swapped in", metadata: ["projection": "\(projection.name)", "events": "\(final)", "checkpoint": "\(position)"])
+        logger.info("rebuild swapped in", metadata: ["projection": "\(projection.versionedName)", "events": "\(final)", "checkpoint": "\(position)"])
         return final
     }
 
@@ -207,7 +214,7 @@ public struct ProjectionRebuild: Sendable {
         var indexes: [String] = [], keys: [String] = []
         for table in projection.tables {
             let definitions = try await store.pool.query("""
-                SELECT regexp_replace(pg_get_indexdef(i.indexrelid), ' ON report\\.', ' ON ' || quote_ident($1::text) || '.') AS ddl,
+                SELECT replace(pg_get_indexdef(i.indexrelid), ' ON ' || quote_ident($4::text) || '.', ' ON ' || quote_ident($1::text) || '.') AS ddl,
                        CASE WHEN c.oid IS NOT NULL THEN
                            format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s USING INDEX %I', $1::text, $2::text, c.conname,
                                   CASE c.contype WHEN 'p' THEN 'PRIMARY KEY' ELSE 'UNIQUE' END, x.relname)
@@ -216,7 +223,7 @@ public struct ProjectionRebuild: Sendable {
                   JOIN pg_class x ON x.oid = i.indexrelid
                   LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.contype IN ('p', 'u')
                  WHERE i.indrelid = $3::regclass
-                """, [scratch, table, "report.\(table)"])
+                """, [scratch, table, "\(projection.schema).\(table)", projection.schema])
             for row in definitions.rows {
                 indexes.append(try row.decode("ddl"))
                 if let key = try row.decodeIfPresent("key", as: String.self) { keys.append(key) }
@@ -250,7 +257,7 @@ public struct ProjectionRebuild: Sendable {
     }
 
     private func failure(at event: RecordedEvent, _ error: any Error) -> ProjectionFailure {
-        ProjectionFailure(projection: projection.name, position: event.position, eventType: event.type, underlying: error)
+        ProjectionFailure(projection: projection.versionedName, position: event.position, eventType: event.type, underlying: error)
     }
 
     /// Reads and applies one batch into the scratch tables, in `tx`.
@@ -266,10 +273,13 @@ public struct ProjectionRebuild: Sendable {
 public enum RebuildError: Error, CustomStringConvertible {
     case alreadyRunning(String)
     case unknownProjection(String)
+    case retired(String, version: Int, live: Int)
 
     public var description: String {
         switch self {
         case .alreadyRunning(let name): return "a rebuild of \(name) is already running"
+        case .retired(let name, let version, let live):
+            return "\(name) version \(version) (this build's) is retired: version \(live) is live; a build that knows it rebuilds it"
         case .unknownProjection(let name): return "no projection named \(name) (projections: \(Projections.all.map(\.name).joined(separator: ", ")))"
         }
     }

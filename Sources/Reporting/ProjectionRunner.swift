@@ -8,6 +8,11 @@ import ServiceLifecycle
 /// and committed with the checkpoint. When an event's handler throws, the batch rolls back,
 /// the projection stops there and its status names the event, its position and the error;
 /// the other projections go on. It never skips an event.
+///
+/// Its version decides what it does (`ProjectionVersions`): the live version's runner keeps
+/// the live tables; a newer version's builds its own tables beside them, follows the log
+/// there and swaps them in once caught up, then goes on as the live one; an older
+/// version's (a build not yet replaced in a rolling deploy) writes nothing.
 public struct ProjectionRunner: Service {
     let projection: any Projection
     let store: EventStore
@@ -35,12 +40,12 @@ public struct ProjectionRunner: Service {
         self.projection = projection
         self.store = store
         var logger = logger
-        logger[metadataKey: "projection"] = "\(projection.name)"
+        logger[metadataKey: "projection"] = "\(projection.versionedName)"
         self.logger = logger
-        let configuration = Subscription.Configuration(subscriber: projection.name, partitions: projection.partitions)
+        let configuration = Subscription.Configuration(subscriber: projection.versionedName, partitions: projection.partitions)
         self.subscription = subscribe(configuration, { events, tx in
             await tx.connection.queue("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
-            await tx.connection.queue("SET LOCAL search_path TO report")
+            await tx.connection.queue("SET LOCAL search_path TO \(projection.schema)")
             try await ProjectionRunner.apply(events, of: projection, in: tx)
         }, logger)
     }
@@ -49,19 +54,55 @@ public struct ProjectionRunner: Service {
         // Also while stopped at a failure, a graceful shutdown ends it at once.
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try await record(state: "running")
+                let live = try await ProjectionVersions.live(projection.name, on: store.pool)
+                if projection.version < live {
+                    logger.warning("this build's version of the projection is retired; it writes nothing", metadata: ["live": "\(live)"])
+                    try await record(state: "retired")
+                    while !Task.isCancelled { try await Task.sleep(for: .seconds(60)) }
+                    return
+                }
+                let building = projection.version > live
                 do {
-                    try await subscription.run()
+                    if building { try await build(besideLive: live) }
+                    try await record(state: building ? "building" : "running")
+                    try await follow(swappingIn: building)
                     return
                 } catch let error as SubscriptionError {
-                    let failure = error.underlying as? ProjectionFailure
-                    logger.error("projection stopped", metadata: ["error": "\(failure.map { "\($0)" } ?? "\(error)")"])
-                    try await record(state: "failed", failure: failure, error: "\(failure?.underlying ?? error.underlying)")
-                    // Stopped, the rest of the group going on, until a rebuild clears the failure.
-                    try await waitWhileFailed()
+                    try await stopped(error.underlying as? ProjectionFailure, error.underlying)
+                } catch let failure as ProjectionFailure {
+                    // The build beside the live version met an event it cannot apply.
+                    try await stopped(failure, failure)
                 } catch is CancellationError {
                     return
                 }
+            }
+        }
+    }
+
+    /// Fills this version's tables from the first event, unless done already (its checkpoint
+    /// has moved): a rebuild into its own schema, while the live version serves.
+    private func build(besideLive live: Int) async throws {
+        try await ProjectionVersions.register(projection, on: store.pool)
+        guard try await store.checkpoint(subscriber: projection.versionedName, partitions: projection.partitions) == .start else { return }
+        logger.notice("building this version beside the live one", metadata: ["live": "\(live)", "tables": "\(projection.schema)"])
+        try await record(state: "building")
+        let events = try await ProjectionRebuild(projection, store: store, logger: logger).run()
+        logger.notice("built; following the log until caught up with the live version", metadata: ["events": "\(events)"])
+    }
+
+    /// Follows the log; while building, also swaps this version in once it has caught up.
+    private func follow(swappingIn building: Bool) async throws {
+        guard building else { return try await subscription.run() }
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { try await subscription.run(); return true }
+            group.addTask {
+                while try await !ProjectionVersions.swapIfCaughtUp(projection, store: store) { try await Task.sleep(for: .milliseconds(200)) }
+                logger.notice("swapped in: this version is live", metadata: ["version": "\(projection.version)"])
+                return false
+            }
+            // The swap watcher ends once swapped; the subscription only with the process.
+            while let subscriptionEnded = try await group.next() {
+                if subscriptionEnded { group.cancelAll() }
             }
         }
     }
@@ -78,7 +119,7 @@ public struct ProjectionRunner: Service {
                 statements += made
                 madeBy += Array(repeating: index, count: made.count)
             } catch {
-                throw ProjectionFailure(projection: projection.name, position: event.position, eventType: event.type, underlying: error)
+                throw ProjectionFailure(projection: projection.versionedName, position: event.position, eventType: event.type, underlying: error)
             }
         }
         do {
@@ -88,19 +129,26 @@ public struct ProjectionRunner: Service {
             if failure.error.isTransient { throw failure.error }
             guard let index = failure.index else { throw failure.error }
             let event = events[madeBy[index]]
-            throw ProjectionFailure(projection: projection.name, position: event.position, eventType: event.type, underlying: failure.error)
+            throw ProjectionFailure(projection: projection.versionedName, position: event.position, eventType: event.type, underlying: failure.error)
         }
+    }
+
+    /// Stopped at an event, the rest of the group going on, until a rebuild clears the failure.
+    private func stopped(_ failure: ProjectionFailure?, _ error: any Error) async throws {
+        logger.error("projection stopped", metadata: ["error": "\(failure.map { "\($0)" } ?? "\(error)")"])
+        try await record(state: "failed", failure: failure, error: "\(failure?.underlying ?? error)")
+        try await waitWhileFailed()
     }
 
     private func waitWhileFailed() async throws {
         while !Task.isCancelled {
             do { try await Task.sleep(for: .seconds(1)) } catch { return }
-            let recorded = try? await ProjectionStates.read(projection.name, on: store.pool)
+            let recorded = try? await ProjectionStates.read(projection.versionedName, on: store.pool)
             if recorded?.state != "failed" { return }
         }
     }
 
     private func record(state: String, failure: ProjectionFailure? = nil, error: String? = nil) async throws {
-        try await ProjectionStates.record(projection.name, state: state, failure: failure, error: error, on: store.pool)
+        try await ProjectionStates.record(projection.versionedName, state: state, failure: failure, error: error, on: store.pool)
     }
 }

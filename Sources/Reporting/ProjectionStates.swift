@@ -12,7 +12,12 @@ enum ProjectionStates {
 
     static func record(_ name: String, state: String, failure: ProjectionFailure? = nil, error: String? = nil,
                        on pool: ConnectionPool) async throws {
-        try await pool.query("""
+        try await pool.withConnection { try await record(name, state: state, failure: failure, error: error, on: $0) }
+    }
+
+    static func record(_ name: String, state: String, failure: ProjectionFailure? = nil, error: String? = nil,
+                       on connection: Connection) async throws {
+        try await connection.query("""
             INSERT INTO report.projection_status (name, state, failed_position, failed_event_type, last_error, updated_at)
             VALUES ($1, $2, $3, $4, $5, now())
             ON CONFLICT (name) DO UPDATE SET state = $2, failed_position = $3, failed_event_type = $4, last_error = $5, updated_at = now()

@@ -2,9 +2,14 @@ import EventSourcing
 import EventStore
 
 /// Where each projection stands: its checkpoint, how far behind the log it is, and its
-/// state (a failure names the event it stopped at).
+/// state (a failure names the event it stopped at); which version this build runs, which is
+/// live, and which is being built beside it.
 public struct ProjectionStatus: Encodable, Sendable {
     public var name: String
+    /// This build's version; its state, checkpoint and lag are that version's.
+    public var version: Int
+    public var liveVersion: Int
+    public var buildingVersion: Int?
     public var state: String
     public var checkpoint: String
     public var lagEvents: Int64
@@ -20,17 +25,23 @@ public struct ProjectionStatus: Encodable, Sendable {
     }
 
     public static func of(_ projection: any Projection, _ store: EventStore) async throws -> ProjectionStatus {
-        let checkpoint = try await store.checkpoint(subscriber: projection.name, partitions: projection.partitions)
+        let checkpoint = try await store.checkpoint(subscriber: projection.versionedName, partitions: projection.partitions)
         let backlog = try await store.backlog(projection.partitions, after: checkpoint)
-        let recorded = try await ProjectionStates.read(projection.name, on: store.pool)
+        let recorded = try await ProjectionStates.read(projection.versionedName, on: store.pool)
+        let versions = try await ProjectionVersions.all(on: store.pool).filter { $0.name == projection.name }
         return ProjectionStatus(
-            name: projection.name, state: recorded?.state ?? "stopped", checkpoint: checkpoint.description,
+            name: projection.name, version: projection.version,
+            liveVersion: versions.first { $0.state == "live" }?.version ?? 1,
+            buildingVersion: versions.last { $0.state == "building" }?.version,
+            state: recorded?.state ?? "stopped", checkpoint: checkpoint.description,
             lagEvents: backlog.events, lagMilliseconds: backlog.oldestAgeMilliseconds,
             failedPosition: recorded?.failedPosition, failedEventType: recorded?.failedEventType, lastError: recorded?.lastError)
     }
 
-    /// Read your writes: returns true once `projection` has applied everything of its
-    /// partitions up to `position`, false when `timeout` ran out first.
+    /// Read your writes: returns true once the live version of `projection` has applied
+    /// everything of its partitions up to `position`, false when `timeout` ran out first.
+    /// Across a version swap too: the version and its checkpoint are read together, and the
+    /// new version is live only once its checkpoint has reached the old one's.
     ///
     /// On a streaming standby (`standby`), the event at `position` must have been replayed
     /// there too before "no events up to it" means anything: until then the standby's
@@ -39,7 +50,7 @@ public struct ProjectionStatus: Encodable, Sendable {
                                  timeout: Duration, standby: Bool = false) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let checkpoint = try await store.checkpoint(subscriber: projection.name, partitions: projection.partitions)
+            let checkpoint = try await ProjectionVersions.liveCheckpoint(projection, store: store)
             if checkpoint >= position { return true }
             let replayed = if standby { try await store.contains(position) } else { true }
             if replayed, try await !store.hasEvents(projection.partitions, after: checkpoint, upTo: position) { return true }

@@ -3,17 +3,20 @@ import Foundation
 import Postgres
 import ShopVocabulary
 
-/// The read side's queries over the report tables.
+/// The read side's queries over the report tables: through `report_live`, the views over
+/// each projection's live version.
 public struct ReportQueries: Sendable {
     let store: EventStore
 
     public init(store: EventStore) { self.store = store }
 
-    /// A `report.orders` row, with the reference's field names.
+    /// A `report_live.orders` row, with the reference's field names.
     public struct OrderReport: Encodable, Sendable {
         public var orderId: String
         public var userId: String
         public var orderDatetime: Date
+        /// Absent while a version of the report before it is live.
+        public var currency: String?
         public var orderStatus: String
         public var totalOrderAmt: Int64
         public var orderDetails: JSONValue
@@ -52,28 +55,28 @@ public struct ReportQueries: Sendable {
     }
 
     static let orderColumns = """
-        order_id, user_id, order_datetime, order_status, total_order_amt, order_details, payment_id, total_payment_amt,
+        order_id, user_id, order_datetime, currency, order_status, total_order_amt, order_details, payment_id, total_payment_amt,
         payment_status, payment_details, delivery_id, delivery_status, saga_step, updated_at
         """
 
     public func order(_ orderId: String) async throws -> OrderReport? {
-        try await store.pool.query("SELECT \(Self.orderColumns) FROM report.orders WHERE order_id = $1", [orderId])
+        try await store.pool.query("SELECT \(Self.orderColumns) FROM report_live.orders WHERE order_id = $1", [orderId])
             .first.map(Self.orderReport)
     }
 
     /// Orders in order time, optionally of one user and/or one status, `limit` at a time.
     /// The cursor is the last row's (time, id): rows inserted meanwhile never shift a page.
-    /// A `report.orders` row as the JSON of `OrderReport`, made by PostgreSQL from the row: an
+    /// A `report_live.orders` row as the JSON of `OrderReport`, made by PostgreSQL from the row: an
     /// answer sent as it is, with nothing decoded and encoded again on this side. Keys in
     /// `OrderReport`'s sorted order, times as `JSONEncoder`'s ISO 8601, absent values left out.
     public func orderJSON(_ orderId: String) async throws -> String? {
-        try await store.pool.query("SELECT \(Self.orderJSON) AS answer FROM report.orders WHERE order_id = $1", [orderId])
+        try await store.pool.query("SELECT \(Self.orderJSON) AS answer FROM report_live.orders WHERE order_id = $1", [orderId])
             .first.map { try $0.decode("answer") }
     }
 
     static let orderJSON = """
         json_strip_nulls(json_build_object(
-            'deliveryId', delivery_id, 'deliveryStatus', delivery_status,
+            'currency', currency, 'deliveryId', delivery_id, 'deliveryStatus', delivery_status,
             'orderDatetime', to_char(order_datetime AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
             'orderDetails', order_details, 'orderId', order_id, 'orderStatus', order_status,
             'paymentDetails', payment_details, 'paymentId', payment_id, 'paymentStatus', payment_status,
@@ -88,7 +91,7 @@ public struct ReportQueries: Sendable {
             after = (time, id)
         }
         let rows = try await store.pool.query("""
-            SELECT \(Self.orderColumns) FROM report.orders
+            SELECT \(Self.orderColumns) FROM report_live.orders
              WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR order_status = $2)
                AND (order_datetime, order_id) > ($3::timestamptz, $4::text)
              ORDER BY order_datetime, order_id
@@ -100,21 +103,21 @@ public struct ReportQueries: Sendable {
     }
 
     public func sales() async throws -> [ProductSales] {
-        try await store.pool.query("SELECT product_id, units_ordered, units_shipped, revenue FROM report.product_sales ORDER BY product_id")
+        try await store.pool.query("SELECT product_id, units_ordered, units_shipped, revenue FROM report_live.product_sales ORDER BY product_id")
             .rows.map { ProductSales(productId: try $0.decode("product_id"), unitsOrdered: try $0.decode("units_ordered"),
                                      unitsShipped: try $0.decode("units_shipped"), revenue: try $0.decode("revenue")) }
     }
 
     public func stock(_ productId: String) async throws -> Stock? {
         try await store.pool.query(
-            "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report.inventory WHERE product_id = $1", [productId])
+            "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report_live.inventory WHERE product_id = $1", [productId])
             .first.map(Self.stock)
     }
 
     /// The first `limit` products by id (the live page's stock panel).
     public func stocks(limit: Int) async throws -> [Stock] {
         try await store.pool.query(
-            "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report.inventory ORDER BY product_id LIMIT $1", [limit])
+            "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report_live.inventory ORDER BY product_id LIMIT $1", [limit])
             .rows.map(Self.stock)
     }
 
@@ -129,7 +132,7 @@ public struct ReportQueries: Sendable {
     static func orderReport(_ row: Row) throws -> OrderReport {
         OrderReport(
             orderId: try row.decode("order_id"), userId: try row.decode("user_id"), orderDatetime: try row.decode("order_datetime"),
-            orderStatus: try row.decode("order_status"), totalOrderAmt: try row.decode("total_order_amt"),
+            currency: try row.decodeIfPresent("currency"), orderStatus: try row.decode("order_status"), totalOrderAmt: try row.decode("total_order_amt"),
             orderDetails: JSONValue(try row.decode("order_details", as: JSONText.self).text),
             paymentId: try row.decodeIfPresent("payment_id"), totalPaymentAmt: try row.decodeIfPresent("total_payment_amt"),
             paymentStatus: try row.decodeIfPresent("payment_status"),

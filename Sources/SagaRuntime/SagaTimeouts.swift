@@ -19,7 +19,7 @@ package struct SagaTimeouts: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    while try await failOverdue() > 0 {}
+                    while !Task.isCancelled, try await failOverdue() > 0 {}
                 } catch is CancellationError {
                     return
                 } catch {

@@ -19,7 +19,7 @@ import ShopVocabulary
 /// to stop. The saga runner and each projection run in one replica at a time.
 public enum Shop {
     /// The newest migration this build needs (`/health/ready`); a test keeps it equal to `migrations/`.
-    public static let requiredMigration = 9
+    public static let requiredMigration = 10
 
     /// Test seams: run code inside a worker's transaction, before it commits.
     public struct Hooks: Sendable {
@@ -102,7 +102,8 @@ public enum Shop {
         if roles.contains(.projector) {
             let rebuilds = RebuildQueue(store: store, logger: logger)
             for projection in Projections.all where configuration.projections.isEmpty || configuration.projections.contains(projection.name) {
-                loops.append(oneActive("projection \(projection.name)",
+                // Named with its version: a build of another version (a rolling deploy) takes another lock.
+                loops.append(oneActive("projection \(projection.versionedName)",
                                        ProjectionRunner(projection, store: store, feed: feed, logger: logger)))
             }
             queries.addRebuildRoutes(to: router, queue: rebuilds)

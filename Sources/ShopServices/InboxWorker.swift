@@ -51,7 +51,9 @@ package struct InboxWorker: Service {
             var batch = batchSize
             while !Task.isCancelled {
                 do {
-                    while try await processBatch(upTo: batch) > 0 {}
+                    // Checked between batches: under steady load the inbox never empties, and a
+                    // graceful shutdown (SIGTERM in a deploy) must not wait for it to.
+                    while !Task.isCancelled, try await processBatch(upTo: batch) > 0 {}
                     delay = .milliseconds(100)
                     batch = batchSize
                     await wakeup.wait(timeout: pollInterval)

@@ -42,15 +42,18 @@ struct BenchSeed: AsyncParsableCommand {
 
     /// Set-based, 100,000 events a transaction: OrderPlaced and OrderCompleted of orders
     /// SEED_… in today's shape and schema version (older ones would be upcast on every read,
-    /// and the benchmarks would measure that), and their rows in report.orders; then every subscriber's checkpoint moves past
-    /// them, so the shop treats them as history already applied. Run it with the shop
-    /// stopped: a live subscriber would apply them meanwhile.
+    /// and the benchmarks would measure that), and their rows in this build's version of the
+    /// orders report; then every subscriber's checkpoint moves past them, so the shop treats
+    /// them as history already applied. Run it with the shop stopped: a live subscriber would
+    /// apply them meanwhile.
     func seedHistory(_ store: EventStore) async throws {
-        let orders = history / 2
-        let start: Int = try await store.pool.query("SELECT count(*)::int AS n FROM report.orders WHERE order_id LIKE 'SEED_%'").first!.decode("n")
+        let count = history / 2
+        // This build's version of the orders report (swapped in by its projector if not live yet).
+        let orders = OrdersReport()
+        let start: Int = try await store.pool.query("SELECT count(*)::int AS n FROM \(orders.schema).orders WHERE order_id LIKE 'SEED_%'").first!.decode("n")
         var done = 0
-        while done < orders {
-            let chunk = min(50_000, orders - done)
+        while done < count {
+            let chunk = min(50_000, count - done)
             let from = start + done
             try await store.pool.withTransaction { connection in
                 try await connection.query("SELECT es.begin_append()")
@@ -69,12 +72,13 @@ struct BenchSeed: AsyncParsableCommand {
                      ORDER BY n, v
                     """, [from, from + chunk - 1, OrderPlaced.schemaVersion, OrderCompleted.schemaVersion, Currency.shop])
                 try await connection.query("""
-                    INSERT INTO report.orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, saga_step, last_position, updated_at)
-                    SELECT 'SEED_' || n, 'seed', timestamptz '2026-01-01', '30', 100,
+                    INSERT INTO \(orders.schema).orders (order_id, user_id, order_datetime, currency, order_status, total_order_amt, order_details,
+                                                         saga_step, last_position, updated_at)
+                    SELECT 'SEED_' || n, 'seed', timestamptz '2026-01-01', $3, '30', 100,
                            jsonb_build_array(jsonb_build_object('orderId', 'SEED_' || n, 'productId', 'SEED_P', 'qty', 1, 'orderAmt', 100)),
                            'OrderCompleted', '0:0', timestamptz '2026-01-01'
                       FROM generate_series($1::int, $2::int) AS n
-                    """, [from, from + chunk - 1])
+                    """, [from, from + chunk - 1, Currency.shop])
             }
             done += chunk
         }
@@ -84,10 +88,10 @@ struct BenchSeed: AsyncParsableCommand {
             """).first!
         let position = Position(transactionId: try last.decode("transaction_id"), globalPosition: try last.decode("global_position"))
         try await store.withTransaction(appends: false) { tx in
-            for projection in Projections.all { try await tx.setCheckpoint(subscriber: projection.name, partitions: projection.partitions, to: position) }
+            for projection in Projections.all { try await tx.setCheckpoint(subscriber: projection.versionedName, partitions: projection.partitions, to: position) }
             try await tx.setCheckpoint(subscriber: "order-saga", partitions: Partition.allCases, to: position)
         }
         let total: Int64 = try await store.pool.query("SELECT count(*) AS n FROM es.events").first!.decode("n")
-        print("seeded \(orders * 2) events of \(orders) orders; the store holds \(total) events")
+        print("seeded \(count * 2) events of \(count) orders; the store holds \(total) events")
     }
 }

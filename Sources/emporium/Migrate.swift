@@ -34,10 +34,14 @@ struct Migrate: AsyncParsableCommand {
             A role's password is set from EMPORIUM_<ROLE>_PASSWORD when given (e.g. EMPORIUM_ORDER_PASSWORD).
             """)
         var createRoles = false
+        @Flag(help: """
+            Also apply pending contract migrations (first line `-- contract`: they drop, rename or retype what older builds             use). Only once no older build runs; without it, migrate applies expand migrations only and stops at a contract one.
+            """)
+        var contract = false
 
         func run() async throws {
             let (migrator, connection) = try await paths.migrator(database)
-            let report = try await migrator.migrate(on: connection)
+            let report = try await migrator.migrate(on: connection, allowContract: contract)
             if report.changedNothing {
                 print("database is up to date")
             } else {

@@ -12,17 +12,21 @@ struct ProjectionsCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Each projection's state, checkpoint and lag.")
+        static let configuration = CommandConfiguration(
+            abstract: "Each projection's version (this build's, the live one, one being built), state, checkpoint and lag.")
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             let store = EventStore(pool: ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: 2, applicationName: "emporium-projections")))
-            print("name       state     checkpoint            lag (events)  lag (ms)  failure")
+            print("name       version  live  building  state     checkpoint            lag (events)  lag (ms)  failure")
             for status in try await ProjectionStatus.all(store) {
                 let failure = status.failedEventType.map { "\($0) at \(status.failedPosition ?? "?"): \(status.lastError ?? "")" } ?? ""
-                print([status.name.padding(toLength: 10, withPad: " ", startingAt: 0), status.state.padding(toLength: 9, withPad: " ", startingAt: 0),
-                       status.checkpoint.padding(toLength: 21, withPad: " ", startingAt: 0), String(status.lagEvents).padding(toLength: 13, withPad: " ", startingAt: 0),
-                       String(status.lagMilliseconds).padding(toLength: 9, withPad: " ", startingAt: 0), failure].joined(separator: " "))
+                func column(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+                let building: String = status.buildingVersion.map { String($0) } ?? "-"
+                let columns: [String] = [column(status.name, 10), column(String(status.version), 8), column(String(status.liveVersion), 5),
+                                         column(building, 9), column(status.state, 9), column(status.checkpoint, 21),
+                                         column(String(status.lagEvents), 13), column(String(status.lagMilliseconds), 9), failure]
+                print(columns.joined(separator: " "))
             }
             await store.close()
         }

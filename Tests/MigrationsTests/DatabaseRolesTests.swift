@@ -80,10 +80,19 @@ import TestSupport
             _ = try await projector.query("INSERT INTO report.inventory (product_id, product_name, unit_price, on_hand) VALUES ('p', 'p', 1, 1)")
             #expect(await Self.refusal(projector, "INSERT INTO order_svc.inbox (command_id, correlation_id, command, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'x', '{}')") == "42501")
             #expect(await Self.refusal(projector, Self.append("order", "ORDER_3")) == "42501")
+            // It swaps a version in: records it, points the live views at its tables.
+            _ = try await projector.query("UPDATE report.projection_versions SET live_since = now() WHERE name = 'orders'")
+            _ = try await projector.query("INSERT INTO report_orders_v2.orders SELECT *, 'KRW' FROM report.orders")
+            _ = try await projector.query("SELECT report.show_live(ARRAY['orders'], 'report_orders_v2', 'report_orders_v2')")
             await projector.close()
 
             let gateway = try await Connection.connect(to: try Self.url(database, as: "emporium_gateway"))
             #expect(try await gateway.query("SELECT count(*) AS n FROM report.inventory").first?.decode("n", as: Int64.self) == 1)
+            // The live views the projector made, and what they read.
+            #expect(try await gateway.query("SELECT count(*) AS n FROM report_live.inventory").first?.decode("n", as: Int64.self) == 1)
+            _ = try await gateway.query("SELECT currency FROM report_live.orders")
+            #expect(await Self.refusal(gateway, "DROP VIEW report_live.orders") == "42501")
+            #expect(await Self.refusal(gateway, "UPDATE report.projection_versions SET state = 'retired'") == "42501")
             _ = try await gateway.query("SELECT count(*) FROM es.events")
             _ = try await gateway.query("SELECT count(*) FROM saga.order_sagas")
             #expect(await Self.refusal(gateway, "DELETE FROM report.inventory") == "42501")

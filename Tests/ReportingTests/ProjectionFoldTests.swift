@@ -110,7 +110,7 @@ import Testing
 
     static func makeSchema(_ schema: String, for projection: any Projection, on connection: Connection) async throws {
         try await connection.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)")
-        for table in projection.tables { try await connection.execute("CREATE TABLE \(schema).\(table) (LIKE report.\(table) INCLUDING ALL)") }
+        for table in projection.tables { try await connection.execute("CREATE TABLE \(schema).\(table) (LIKE \(projection.schema).\(table) INCLUDING ALL)") }
     }
 
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
@@ -149,7 +149,7 @@ import Testing
         let placed = try OrderEvent.placed(OrderPlaced(orderId: "ORDER_1", userId: "u", orderDatetime: Date(), order: PricedOrder(lines: [], payments: [], total: 0)))
             .newEvent(metadata: .init())
         let event = RecordedEvent(stream: ShopIDs.order("ORDER_1"), version: 1, position: Position(transactionId: 5, globalPosition: 1), eventId: placed.eventId,
-                                  type: placed.type, schemaVersion: 1, payload: placed.payload, metadata: .init(), recordedAt: Date())
+                                  type: placed.type, schemaVersion: placed.schemaVersion, payload: placed.payload, metadata: .init(), recordedAt: Date())
         var fold = OrdersFold()
         try fold.apply(try #require(try OrdersFold.change(for: event)), of: event)
         #expect(throws: FoldError.self) { try fold.apply(try #require(try OrdersFold.change(for: event)), of: event) }

@@ -50,6 +50,13 @@ extension ShopFlowTests {
             let today: String = try row.decode("today")
             let swift = try Upcasting.upcast(Self.v1Placed("ORDER_OLD").payload, type: "OrderPlaced", from: 1, through: OrderPlaced.upcasters)
             #expect(try JSONSerialization.jsonObject(with: Data(today.utf8)) as? NSDictionary == JSONSerialization.jsonObject(with: swift) as? NSDictionary)
+            // Every type the flows store is in the catalog the JSON readers upcast with.
+            _ = try await shop.placeOrder([("PROD_A", 1)])
+            let failed = try await shop.placeOrder([("PROD_A", 1)], fail: "delivery.create")
+            #expect(failed.result("sagaStatus") == "failed")
+            let types = try await shop.store.pool.query("SELECT DISTINCT event_type FROM es.events").rows.map { try $0.decode("event_type", as: String.self) }
+            #expect(types.count >= 8)
+            #expect(types.filter { ShopEvents.catalog.version(of: $0) == nil }.isEmpty, "\(types)")
         }
     }
 

@@ -100,7 +100,7 @@ extension ShopFlowTests {
         var out: [String: String] = [:]
         for table in Projections.all.flatMap(\.tables) {
             out[table] = try await store.pool.query(
-                "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') AS rows FROM report.\(table) t").first!.decode("rows")
+                "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') AS rows FROM report_live.\(table) t").first!.decode("rows")
         }
         return out
     }

@@ -120,6 +120,9 @@ struct ShopHarness: Sendable {
                           #"{"deliveryId":"\#(ShopIDs.deliveryId(for: orderId))","orderId":"\#(orderId)","deliveryStatus":"\#(status)"}"#)
     }
 
+    /// Reads the first page of the orders report over and over until stopped.
+    func pollReports() -> ReportPoller { ReportPoller(self) }
+
     // MARK: what the services hold, read from their streams
 
     func product(_ id: String) async throws -> Product { try await store.withTransaction { try await Streams.product(id, in: $0).state } }
@@ -139,5 +142,31 @@ struct ShopHarness: Sendable {
                  + (SELECT count(*) FROM delivery_svc.inbox) + (SELECT count(*) FROM order_svc.inbox) AS inbox
             """).first!
         return [try row.decode("events"), try row.decode("sagas"), try row.decode("inbox")]
+    }
+}
+
+/// Reads the first page of the orders report over and over; `stop` answers the fewest orders
+/// any read saw: a report swapped under its readers (a rebuild, a new version) must never
+/// show fewer than it held.
+final class ReportPoller: Sendable {
+    private let fewest = Locked(Int.max)
+    private let querying = Locked(true)
+    private let reader: Task<Void, any Error>
+
+    init(_ shop: ShopHarness) {
+        let (fewest, querying) = (fewest, querying)
+        reader = Task {
+            while querying.value {
+                let page = try await shop.request(.get, "/api/v1/reports?limit=500")
+                let items = ((try JSONSerialization.jsonObject(with: Data(page.json.utf8)) as? [String: Any])?["result"] as? [String: Any])?["items"] as? [Any]
+                fewest.withLock { $0 = min($0, items?.count ?? -1) }
+            }
+        }
+    }
+
+    func stop() async throws -> Int {
+        querying.withLock { $0 = false }
+        try await reader.value
+        return fewest.value
     }
 }

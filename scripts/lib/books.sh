@@ -3,7 +3,7 @@
 # $db_url, $bin (the emporium binary), $work (a scratch folder), and psql() / sql() defined.
 
 # How many projections have events left to apply.
-projections_behind() { "$bin" projections list --database-url "$db_url" --log-level error | awk 'NR > 1 && $4 != 0' | wc -l; }
+projections_behind() { "$bin" projections list --database-url "$db_url" --log-level error | awk 'NR > 1 && $7 != 0' | wc -l; }
 
 # Until every projection has caught up (2 min at most).
 wait_caught_up() {
@@ -73,17 +73,17 @@ count_stock_off() {
       FROM es.events WHERE service = 'inventory' AND stream_id LIKE '$1' GROUP BY stream_id
   ), held AS (
     SELECT l->>'productId' AS product_id, sum((l->>'qty')::bigint) AS units
-      FROM report.orders o, jsonb_array_elements(o.order_details) AS l
+      FROM report_live.orders o, jsonb_array_elements(o.order_details) AS l
      WHERE o.order_status = '30' GROUP BY 1
   )
   SELECT count(*) FILTER (WHERE m.reserved <> coalesce(h.units, 0) OR m.reserved < 0 OR m.on_hand < m.reserved
                                 OR i.on_hand IS DISTINCT FROM m.on_hand OR i.reserved IS DISTINCT FROM m.reserved)
-    FROM moves m LEFT JOIN held h USING (product_id) LEFT JOIN report.inventory i USING (product_id)"
+    FROM moves m LEFT JOIN held h USING (product_id) LEFT JOIN report_live.inventory i USING (product_id)"
 }
 
 dump_reports() {
   for table in orders inventory product_sales sales_orders; do
-    psql "$db_url" -c "COPY (SELECT * FROM report.$table ORDER BY 1) TO STDOUT"
+    psql "$db_url" -c "COPY (SELECT * FROM report_live.$table ORDER BY 1) TO STDOUT"
   done > "$1"
 }
 

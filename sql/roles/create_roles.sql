@@ -8,7 +8,8 @@
 --                       saga rows and the inboxes' depth (?wait, admission); delivery asks
 --                       inventory to ship stock (inventory_svc.ship_stock).
 --   emporium_saga       the saga rows; inserts into the four inboxes; its checkpoint.
---   emporium_projector  owns the report tables (rebuilds swap them); its checkpoints.
+--   emporium_projector  owns the report tables of every version and the live views (rebuilds
+--                       and version swaps replace them); its checkpoints.
 --   emporium_gateway    reads: events, sagas, inboxes, reports. Writes nothing.
 --
 -- Nobody gets UPDATE, DELETE or TRUNCATE on es.events (the trigger refuses them even so),
@@ -19,6 +20,7 @@ DECLARE
     v_role text;
     v_service text;
     v_table text;
+    v_schema text;
 BEGIN
     FOREACH v_role IN ARRAY ARRAY['emporium_order', 'emporium_payment', 'emporium_delivery', 'emporium_inventory',
                                   'emporium_saga', 'emporium_projector', 'emporium_gateway'] LOOP
@@ -60,9 +62,14 @@ BEGIN
     -- The projector owns the report tables: a rebuild fills new ones in a scratch schema
     -- (CREATE on the database) and swaps them in.
     EXECUTE format('GRANT CREATE ON DATABASE %I TO emporium_projector', current_database());
-    GRANT USAGE, CREATE ON SCHEMA report TO emporium_projector;
-    GRANT USAGE ON SCHEMA report TO emporium_gateway;
-    FOR v_table IN SELECT format('report.%I', tablename) FROM pg_tables WHERE schemaname = 'report' LOOP
+    -- Its versions' schemas too (report_<name>_v<N>), and report_live, whose views it points
+    -- at the live version when it swaps one in.
+    FOR v_schema IN SELECT nspname FROM pg_namespace WHERE nspname = 'report' OR nspname LIKE 'report\_%' LOOP
+        EXECUTE format('GRANT USAGE, CREATE ON SCHEMA %I TO emporium_projector', v_schema);
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO emporium_gateway', v_schema);
+    END LOOP;
+    FOR v_table IN SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE (n.nspname = 'report' OR n.nspname LIKE 'report\_%') AND c.relkind IN ('r', 'v') LOOP
         PERFORM report.hand_over(v_table::regclass);
     END LOOP;
 END
