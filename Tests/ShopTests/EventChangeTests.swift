@@ -85,53 +85,49 @@ extension ShopFlowTests {
         }
     }
 
-    func productStream(_ store: EventStore, _ id: String) async throws -> StreamID {
+    /// A product's stream of three events (50 on hand, 9 reserved) and a snapshot row of it
+    /// at version 3, as given.
+    func productWithSnapshot(_ db: TestDatabase, _ id: String, type: String, state: String) async throws -> (EventStore, StreamID) {
+        let store = db.eventStore(maxConnections: 2)
         let stream = StreamID(.inventory, id)
         try await store.append([ProductEvent.registered(ProductRegistered(productId: id, productName: id, unitPrice: 10, inventoryQty: 50)).newEvent(metadata: .init()),
                                 ProductEvent.reserved(StockReserved(orderId: "O1", qty: 4)).newEvent(metadata: .init()),
                                 ProductEvent.reserved(StockReserved(orderId: "O2", qty: 5)).newEvent(metadata: .init())],
                                to: stream, expected: .noStream)
-        return stream
+        try await store.pool.query("""
+            INSERT INTO es.snapshots (service, stream_id, version, snapshot_type, state) VALUES ('inventory', $1, 3, $2, $3::jsonb)
+            """, [id, type, state])
+        return (store, stream)
     }
 
-    func snapshotRow(_ store: EventStore, _ id: String) async throws -> (type: String, version: Int64, state: String) {
+    /// The product's snapshot row as it is now, decoded.
+    func snapshot(_ store: EventStore, _ id: String) async throws -> (type: String, version: Int64, state: Product) {
         let row = try await store.pool.query("SELECT snapshot_type, version, state::text AS state FROM es.snapshots WHERE stream_id = $1", [id]).first!
-        return (try row.decode("snapshot_type"), try row.decode("version"), try row.decode("state"))
+        let state: String = try row.decode("state")
+        return (try row.decode("snapshot_type"), try row.decode("version"), try PayloadDecoder.decode(Product.self, from: Data(state.utf8)))
     }
 
     @Test func aSnapshotOfAnotherShapeIsIgnoredAndReplaced() async throws {
         try await TestDatabase.with { db in
-            let store = db.eventStore(maxConnections: 2)
-            let stream = try await productStream(store, "PROD_S")
             // As a build whose Product had another shape left it, with a state that would lie.
-            try await store.pool.query("""
-                INSERT INTO es.snapshots (service, stream_id, version, snapshot_type, state)
-                VALUES ('inventory', 'PROD_S', 3, 'Product/2', '{"onHand": 999, "reserved": 0, "shipped": 0}')
-                """)
+            let (store, stream) = try await productWithSnapshot(db, "PROD_S", type: "Product/2", state: #"{"onHand": 999, "reserved": 0, "shipped": 0}"#)
             let loaded = try await store.withTransaction { try await $0.load(Product.self, from: stream) }
             #expect(loaded.state.onHand == 50 && loaded.state.reserved == 9 && loaded.version == 3)
-            let replaced = try await snapshotRow(store, "PROD_S")
-            #expect(replaced.type == Product.snapshotType && replaced.version == 3)
-            #expect(try PayloadDecoder.decode(Product.self, from: Data(replaced.state.utf8)) == loaded.state)
+            let replaced = try await snapshot(store, "PROD_S")
+            #expect(replaced.type == Product.snapshotType && replaced.version == 3 && replaced.state == loaded.state)
             await store.close()
         }
     }
 
     @Test func aSnapshotRowThatDoesNotDecodeFallsBackToTheEvents() async throws {
         try await TestDatabase.with { db in
-            let store = db.eventStore(maxConnections: 2)
-            let stream = try await productStream(store, "PROD_C")
-            try await store.pool.query("""
-                INSERT INTO es.snapshots (service, stream_id, version, snapshot_type, state)
-                VALUES ('inventory', 'PROD_C', 3, $1, '{"onHand": "lots"}')
-                """, [Product.snapshotType])
+            let (store, stream) = try await productWithSnapshot(db, "PROD_C", type: Product.snapshotType, state: #"{"onHand": "lots"}"#)
             // Read outside a writing transaction: the events tell it all, the row stays.
             #expect(try await store.load(Product.self, from: stream).onHand == 50)
             // A writing transaction's load replaces it with a good one.
             let loaded = try await store.withTransaction { try await $0.load(Product.self, from: stream) }
             #expect(loaded.state.onHand == 50 && loaded.state.reserved == 9)
-            let replaced = try await snapshotRow(store, "PROD_C")
-            #expect(try PayloadDecoder.decode(Product.self, from: Data(replaced.state.utf8)) == loaded.state)
+            #expect(try await snapshot(store, "PROD_C").state == loaded.state)
             await store.close()
         }
     }
