@@ -14,6 +14,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "emporium", targets: ["emporium"]),
+        // The load and measuring tools (scripts/bench, the drills), apart from the shop's binary.
+        .executable(name: "emporium-bench", targets: ["emporium-bench"]),
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "EventStore", targets: ["EventStore"]),
         // For Benchmarks/ (a package of its own): the pure parts its micro-benchmarks drive.
@@ -45,6 +47,9 @@ let package = Package(
         ),
         // Our small Swift layer over libpq: connections, pool, transactions, LISTEN, pipeline.
         .target(name: "Postgres", dependencies: ["CLibPQ", log, lifecycle], swiftSettings: sameExecutor),
+        // The loops' lifecycle: the listener that wakes them, one backoff and one retry loop,
+        // restarting a failed loop, running a loop in one replica of the shop.
+        .target(name: "Lifecycle", dependencies: ["Postgres", "EventSourcing", log, lifecycle], swiftSettings: sameExecutor),
         // The event-sourcing vocabulary: envelopes, stream ids, positions, command replies. Pure.
         .target(name: "EventSourcing"),
         // One service's rules each: commands, events, state, decisions. Pure.
@@ -55,66 +60,79 @@ let package = Package(
         // The create/update/delete flows as data: steps, commands, compensations. Pure.
         .target(name: "OrderSaga", dependencies: ["EventSourcing"]),
         // Append, read, subscribe, checkpoints — on PostgreSQL. The only Swift that touches es.*.
-        .target(name: "EventStore", dependencies: ["Postgres", "EventSourcing", log, lifecycle, metrics], swiftSettings: sameExecutor),
+        .target(name: "EventStore", dependencies: ["Postgres", "Lifecycle", "EventSourcing", log, lifecycle, metrics], swiftSettings: sameExecutor),
         // Applies migrations/ and sql/ to a database.
         .target(name: "Migrations", dependencies: ["Postgres", log], swiftSettings: sameExecutor),
         // What the roles say to each other: ids, inbox commands, JSON passed through, the events stored. Pure.
         .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping"]),
         // The read side: projections into report tables, their runner, rebuild and status, the report queries.
         .target(name: "Reporting", dependencies: [
-            "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
+            "Postgres", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
         ], swiftSettings: sameExecutor),
+        // What the inboxes hold, read only: for the services, the admin API and the history.
+        .target(name: "InboxReads", dependencies: ["Postgres", "EventStore", "EventSourcing", "OrderSaga", "ShopVocabulary"], swiftSettings: sameExecutor),
         // The four write-side services: their inboxes, workers and command handlers, and aggregate loading.
         .target(name: "ShopServices", dependencies: [
-            "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
+            "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
             log, lifecycle,
         ], swiftSettings: sameExecutor),
         // The order saga at run time: its store, the runner that takes the services' answers, timeouts, waiters.
         .target(name: "SagaRuntime", dependencies: [
-            "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "OrderSaga",
+            "Postgres", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "OrderSaga",
             "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle, metrics,
         ], swiftSettings: sameExecutor),
         // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
         .target(name: "ShopHTTP", dependencies: ["Postgres", "ShopVocabulary", hummingbird, log, lifecycle]),
         // The command API: requests parsed into commands, the desks that record them and start sagas.
         .target(name: "CommandAPI", dependencies: [
-            "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "ShopHTTP",
+            "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "ShopHTTP",
             "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
             hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"), log, lifecycle,
         ], swiftSettings: sameExecutor),
         // The query API: reports, the gateway's API Composition and order history, the services' views, admin.
         .target(name: "QueryAPI", dependencies: [
-            "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "Reporting", "ShopHTTP", "OrderSaga",
+            "EventStore", "Lifecycle", "EventSourcing", "ShopVocabulary", "InboxReads", "Reporting", "ShopHTTP", "OrderSaga",
             "Ordering", "Payments", "Shipping", hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
         ], swiftSettings: sameExecutor),
         // Wiring only: every role in one process, under one ServiceGroup.
         .target(name: "Shop", dependencies: [
-            "Postgres", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "Reporting",
+            "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "Reporting",
             "ShopHTTP", "CommandAPI", "QueryAPI", hummingbird, log, lifecycle, metrics,
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: sameExecutor),
+        // What both command-line tools share: where the database is, the loopback rule.
+        .target(name: "ShopCommandLine", dependencies: [
+            "Postgres", "Shop", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
+        ]),
         .executableTarget(name: "emporium", dependencies: [
-            "Postgres", "Migrations", "EventSourcing", "EventStore", "Reporting", "ShopServices", "ShopVocabulary", "Shop", "Ordering",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"), hummingbird, log, lifecycle,
+            "Postgres", "InboxReads", "Lifecycle", "Migrations", "EventSourcing", "EventStore", "Reporting", "ShopServices", "ShopVocabulary", "Shop", "ShopCommandLine",
+            "Ordering", .product(name: "ArgumentParser", package: "swift-argument-parser"), hummingbird, log, lifecycle,
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "emporium-bench", dependencies: [
+            "Postgres", "Lifecycle", "EventSourcing", "EventStore", "Reporting", "ShopVocabulary", "Shop", "ShopCommandLine", "Inventory", "Ordering",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), log, lifecycle,
             .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Migrations", "EventSourcing", "EventStore", log, lifecycle],
+            dependencies: ["Postgres", "Lifecycle", "Migrations", "EventSourcing", "EventStore", log, lifecycle],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport", lifecycle]),
+        // Rules of the house checked over the sources: one writer per table, each fact once.
+        .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Lifecycle", "TestSupport", lifecycle]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "TestSupport"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Lifecycle", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: [
-            "Reporting", "EventStore", "EventSourcing", "Postgres", "TestSupport", "Inventory", "Ordering", "Payments", "Shipping", "ShopVocabulary",
+            "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "Inventory", "Ordering", "Payments", "Shipping", "ShopVocabulary",
             log,
         ]),
         .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga", "ShopVocabulary"]),
         .testTarget(name: "ShopTests", dependencies: [
-            "Shop", "ShopServices", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "TestSupport", "QueryAPI",
+            "Shop", "ShopServices", "InboxReads", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "QueryAPI",
             "Inventory", "Ordering", "Payments", "Shipping",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -1,3 +1,4 @@
+import InboxReads
 import Logging
 import SagaRuntime
 import ServiceLifecycle
@@ -16,10 +17,14 @@ import Synchronization
 /// `refreshInterval`; requests admitted and not yet measured count as running.
 package final class Admission: Service, Sendable {
     package struct Settings: Sendable {
-        package var maxRunningSagas = 500
-        package var maxInboxWait: Duration = .seconds(7.5)
+        // Their values come from ShopConfiguration, where each default is stated once.
+        package var maxRunningSagas: Int
+        package var maxInboxWait: Duration
         package var refreshInterval: Duration = .milliseconds(100)
-        package init() {}
+        package init(maxRunningSagas: Int, maxInboxWait: Duration) {
+            self.maxRunningSagas = maxRunningSagas
+            self.maxInboxWait = maxInboxWait
+        }
     }
 
     struct Measured {
@@ -84,7 +89,7 @@ package final class Admission: Service, Sendable {
     func measure() async throws {
         let marker = measured.withLock { $0.finishedTotal }
         let running = try await sagas.runningCount()
-        let wait = try await Inbox.oldestWait(store: sagas.store)
+        let wait = try await InboxReads.oldestWait(store: sagas.store)
         measured.withLock { state in
             state.running = running
             state.inboxWait = wait

@@ -13,11 +13,16 @@ import ShopHTTP
 /// the answer as the envelope.
 package struct CommandIntake: Sendable {
     package struct Settings: Sendable {
-        /// Lets `X-Emporium-Fail` make one step fail. Off by default.
-        package var allowFaultInjection = false
-        package var maxBodyBytes = 64 * 1024
-        package var maxWaitSeconds: Double = 60
-        package init() {}
+        // Their values come from ShopConfiguration, where each default is stated once.
+        /// Lets `X-Emporium-Fail` make one step fail.
+        package var allowFaultInjection: Bool
+        package var maxBodyBytes: Int
+        package var maxWaitSeconds: Double
+        package init(allowFaultInjection: Bool, maxBodyBytes: Int, maxWaitSeconds: Double) {
+            self.allowFaultInjection = allowFaultInjection
+            self.maxBodyBytes = maxBodyBytes
+            self.maxWaitSeconds = maxWaitSeconds
+        }
     }
 
     static let failHeader = HTTPField.Name("X-Emporium-Fail")!

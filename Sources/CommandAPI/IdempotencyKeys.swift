@@ -18,11 +18,11 @@ struct IdempotencyKeys: Sendable {
         let schema = service.schema
         let hash = String(StableHash.fnv1a(fingerprint), radix: 16)
         return try await store.withTransaction { tx in
-            let claimed = try await tx.connection.query(
+            let claimed = try await tx.query(
                 "INSERT INTO \(schema).idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key",
                 [key, hash]).rows.count == 1
             if !claimed {
-                let row = try await tx.connection.query(
+                let row = try await tx.query(
                     "SELECT request_hash, response FROM \(schema).idempotency_keys WHERE key = $1", [key]).first!
                 guard try row.decode("request_hash", as: String.self) == hash else {
                     throw ShopError.unprocessable("Idempotency-Key \(key) was used for a different request")
@@ -31,7 +31,7 @@ struct IdempotencyKeys: Sendable {
                 return try JSONDecoder().decode(Answer.self, from: Data(stored.text.utf8))
             }
             let answer = try await work(tx)
-            await tx.connection.queue(
+            await tx.queue(
                 "UPDATE \(schema).idempotency_keys SET status = $2, response = $3::jsonb WHERE key = $1",
                 [key, answer.status, JSONText(try JSONEncoder().encode(answer))])
             return answer

@@ -1,4 +1,5 @@
 import EventSourcing
+import Lifecycle
 import Logging
 import Postgres
 import ServiceLifecycle
@@ -109,7 +110,7 @@ public final class EventFeed: Service, Sendable {
         let clock = ContinuousClock()
         var watch = HeldBackWatch(bound: configuration.heldBackBound)
         var pause = Self.firstPause
-        var retry = Self.firstRetry
+        var retry = Backoff(first: .milliseconds(100), max: .seconds(5))
         while !Task.isCancelled {
             guard let end = latest else {
                 await begun.wait(timeout: configuration.pollInterval)
@@ -119,7 +120,7 @@ public final class EventFeed: Service, Sendable {
                 let checks = watch.checksRegistrations(at: clock.now)
                 let read = try await store.follow(configuration.partitions, after: end, limit: configuration.batchSize, checkRegistrations: checks)
                 if checks { StoreMetrics.registrationsChecked() }
-                retry = Self.firstRetry
+                retry.reset()
                 watch.noted(heldBack: read.heldBack, at: clock.now)
                 if !read.events.isEmpty {
                     append(read.events)
@@ -136,15 +137,14 @@ public final class EventFeed: Service, Sendable {
                 }
             } catch {
                 guard !Task.isCancelled else { return }
-                logger.warning("event feed read failed; retrying", metadata: ["error": "\(error)", "retryIn": "\(retry)"])
-                try? await Task.sleep(for: retry)
-                retry = min(retry * 2, .seconds(5))
+                let pause = retry.next()
+                logger.warning("event feed read failed; retrying", metadata: ["error": "\(error)", "retryIn": "\(pause)"])
+                try? await Task.sleep(for: pause)
             }
         }
     }
 
     static var firstPause: Duration { .milliseconds(2) }
-    static var firstRetry: Duration { .milliseconds(100) }
 
     private func append(_ events: [RecordedEvent]) {
         let followers = window.withLock { window in

@@ -6,9 +6,10 @@ import Synchronization
 /// A transaction on the event store: appends, reads and checkpoint moves that commit
 /// together or not at all. The partitions it appended to are notified after the commit.
 public final class EventStoreTransaction: Sendable {
-    /// The transaction's connection, for the caller's own statements (read-model writes,
-    /// inbox rows) in the same transaction.
-    public let connection: Connection
+    /// The transaction's connection: the store's own. Callers run their statements on their
+    /// own tables through this type (`SQLSession`), which refuses, in debug builds, one that
+    /// writes `es.*` (the store's appends and checkpoint moves are the only writers).
+    let connection: Connection
     private let channels = Mutex<Set<String>>([])
     /// What to do once the transaction has committed (count a saga's outcome, say).
     private let commitActions = Mutex<[@Sendable () -> Void]>([])

@@ -1,4 +1,5 @@
 import EventSourcing
+import Lifecycle
 import Logging
 import Postgres
 import ServiceLifecycle
@@ -94,17 +95,9 @@ public struct Subscription: Service {
 
     private func followWithRetries() async throws {
         try await cancelWhenGracefulShutdown {
-            var delay = configuration.initialRetryDelay
-            while !Task.isCancelled {
-                do {
-                    try await follow { delay = configuration.initialRetryDelay }
-                } catch let error where Self.isRetryable(error) && !Task.isCancelled {
-                    logger.warning("subscription interrupted; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
-                    do { try await Task.sleep(for: delay) } catch { return }
-                    delay = min(delay * 2, configuration.maxRetryDelay)
-                } catch is CancellationError {
-                    return
-                }
+            try await retrying("subscription", backoff: Backoff(first: configuration.initialRetryDelay, max: configuration.maxRetryDelay),
+                               logger: logger, retryable: Self.isRetryable) { backoff in
+                try await follow { backoff.reset() }
             }
         }
     }

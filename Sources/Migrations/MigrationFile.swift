@@ -30,15 +30,37 @@ public struct MigrationFile: Sendable, Equatable {
 }
 
 /// A file of `sql/`: one function or view, `CREATE OR REPLACE`d whenever it changes.
+/// `fileName` is its path under `sql/`, `es/append_events.sql`.
 public struct SQLObjectFile: Sendable, Equatable {
     public var fileName: String
     public var sql: String
 
-    /// Reads every `*.sql` in `directory`, in file-name order (which is also the order
-    /// they are applied in, for objects that depend on each other).
+    /// Reads the folders `directory/folders` lists (one per schema), in that order, and each
+    /// folder's `*.sql` in file-name order: the order they are applied in. Refuses a folder
+    /// holding `.sql` files that the list leaves out (it would never be applied), except
+    /// `roles/`, which `--create-roles` applies.
     public static func load(from directory: URL) throws -> [SQLObjectFile] {
-        try SQLDirectory.sqlFileNames(in: directory).map { fileName in
-            SQLObjectFile(fileName: fileName, sql: try String(contentsOf: directory.appendingPathComponent(fileName), encoding: .utf8))
+        let listFile = directory.appendingPathComponent("folders")
+        guard let list = try? String(contentsOf: listFile, encoding: .utf8) else {
+            throw MigrationError.failed(fileName: listFile.path, reason: "missing: it lists sql/'s folders in the order they are applied")
+        }
+        let folders = list.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        let present = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { name in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory) && isDirectory.boolValue
+                && name != "roles" && !((try? SQLDirectory.sqlFileNames(in: directory.appendingPathComponent(name))) ?? []).isEmpty
+        }
+        if let unlisted = present.sorted().first(where: { !folders.contains($0) }) {
+            throw MigrationError.failed(fileName: "\(directory.path)/\(unlisted)", reason: "holds .sql files but \(listFile.path) does not list it")
+        }
+        if let loose = try SQLDirectory.sqlFileNames(in: directory).first {
+            throw MigrationError.failed(fileName: "\(directory.path)/\(loose)", reason: "belongs in its schema's folder")
+        }
+        return try folders.flatMap { folder in
+            let folderURL = directory.appendingPathComponent(folder)
+            return try SQLDirectory.sqlFileNames(in: folderURL).map { fileName in
+                SQLObjectFile(fileName: "\(folder)/\(fileName)", sql: try String(contentsOf: folderURL.appendingPathComponent(fileName), encoding: .utf8))
+            }
         }
     }
 }

@@ -120,8 +120,6 @@ public struct Payment: Aggregate, Hashable {
 
 /// The payment's rules. A payment over `limit` is declined: a real business failure.
 public enum PaymentRules {
-    public static let defaultLimit: Int64 = 10_000_000
-
     public static func create(_ payment: Payment, paymentId: String, orderId: String, details: [PaymentDetail], limit: Int64) -> Result<PaymentEvent, Rejection> {
         guard payment.status == nil else { return .failure(Rejection("payment \(paymentId) exists already")) }
         let total = details.reduce(0) { $0 + $1.paymentAmt }

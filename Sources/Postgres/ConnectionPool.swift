@@ -21,7 +21,7 @@ public final class ConnectionPool: Sendable {
         /// Set on every connection it opens (`statement_timeout`, say).
         public var settings: [SessionSetting]
 
-        public init(url: String, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(30), applicationName: String = "emporium",
+        public init(url: String, maxConnections: Int, acquireTimeout: Duration = .seconds(30), applicationName: String = "emporium",
                     settings: [SessionSetting] = []) {
             self.url = url
             self.maxConnections = max(1, maxConnections)

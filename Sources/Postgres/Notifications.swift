@@ -14,10 +14,6 @@ extension Connection {
         try execute("LISTEN \(try quoteIdentifier(channel))")
     }
 
-    public func unlisten(_ channel: String) throws {
-        try execute("UNLISTEN \(try quoteIdentifier(channel))")
-    }
-
     /// Returns the notifications that have arrived, waiting up to `timeout` for the first.
     /// An empty array means the wait ran out. Throws `connectionLost` when the server goes away.
     ///

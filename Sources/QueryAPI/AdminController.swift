@@ -1,9 +1,10 @@
 import EventSourcing
 import EventStore
 import Hummingbird
+import InboxReads
+import Lifecycle
 import Reporting
 import ShopHTTP
-import ShopServices
 
 /// `/api/admin`: the projections' states, rebuilding one on demand, and the process's
 /// status: its services' restarts and the transactions readers are waiting for.
@@ -50,7 +51,7 @@ struct AdminController: Sendable {
     @Sendable func status(_ request: Request, context: BasicRequestContext) async throws -> Response {
         var parked: [String: [String: Int]] = [:]
         for service in Partition.allCases {
-            for command in try await Inbox(service).parked(store: store) { parked[service.rawValue, default: [:]][command.state, default: 0] += 1 }
+            for command in try await InboxReads(service).parked(store: store) { parked[service.rawValue, default: [:]][command.state.rawValue, default: 0] += 1 }
         }
         return try Envelope.response(.ok, "ok", Status(restarts: restarts.all, replicas: replicas.all.mapValues(\.rawValue), horizonHolders: try await store.horizonHolders(),
                                                        parkedCommands: parked, projections: try await ProjectionStatus.all(store)))

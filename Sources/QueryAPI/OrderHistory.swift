@@ -1,8 +1,8 @@
 import EventSourcing
 import EventStore
 import Foundation
+import InboxReads
 import OrderSaga
-import ShopServices
 import ShopVocabulary
 
 /// An order's timeline: every event of it across the services, in commit order, each
@@ -37,7 +37,7 @@ struct OrderHistory: Sendable {
     /// Events as timeline entries: each with the saga command behind it, its step or whether
     /// it undid one (the order history, and the live page's feed).
     static func entries(_ events: [RecordedEvent], store: EventStore) async throws -> [Entry] {
-        let commands = try await Inbox.commands(Array(Set(events.compactMap(\.metadata.commandId))), store: store)
+        let commands = try await InboxReads.commands(Array(Set(events.compactMap(\.metadata.commandId))), store: store)
         return events.map { stored in
             // As today's code reads it: an older payload upcast (`ShopEvents.catalog`).
             let event = ShopEvents.catalog.current(stored)

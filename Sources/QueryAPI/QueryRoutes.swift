@@ -1,9 +1,9 @@
 import EventSourcing
 import EventStore
 import Hummingbird
+import Lifecycle
 import Reporting
 import ShopHTTP
-import ShopServices
 
 /// The query API: reports (CQRS), the gateway's composed views and timelines (API
 /// Composition), each service's own views, and the admin routes.

@@ -32,7 +32,7 @@ struct InventoryFold: ProjectionFold {
         rows[id] = row
     }
 
-    func write(on connection: Connection) async throws {
+    func write(on connection: some SQLSession) async throws {
         try await connection.copyIn("COPY inventory (product_id, product_name, unit_price, on_hand, reserved, shipped) FROM STDIN (FORMAT binary)",
                                     columns: 6, Array(rows)) { item, copy in
             let row = item.value

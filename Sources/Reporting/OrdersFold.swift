@@ -174,7 +174,7 @@ struct OrdersFold: ProjectionFold {
     /// Rows go in in the order the report pages by (`order_datetime, order_id`): each index
     /// over them then sorts input that is in order, or nearly (a third of the build time),
     /// and the table's pages follow its keyset pages.
-    func write(on connection: Connection) async throws {
+    func write(on connection: some SQLSession) async throws {
         let all = Array(rows.values)
         // The positions sorted, not the rows: moving a row is a dozen words and references.
         let ordered = all.indices.sorted { a, b in

@@ -23,7 +23,7 @@ public protocol ProjectionFold: Sendable {
     mutating func reserveCapacity(forEvents events: Int)
     /// Writes every row into the projection's tables that `connection`'s search path
     /// finds (empty scratch tables).
-    func write(on connection: Connection) async throws
+    func write(on connection: some SQLSession) async throws
 }
 
 extension ProjectionFold {

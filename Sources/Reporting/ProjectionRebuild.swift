@@ -118,7 +118,7 @@ public struct ProjectionRebuild: Sendable {
         }
         // The swap: the live projector waits, the last events go in, the tables trade places.
         let final = try await store.withTransaction(appends: false) { tx in
-            try await tx.connection.query("SELECT pg_advisory_xact_lock($1)", [projection.swapLockKey])
+            try await tx.query("SELECT pg_advisory_xact_lock($1)", [projection.swapLockKey])
             while true {
                 let (next, count) = try await applyBatch(after: position, in: tx)
                 position = next
@@ -126,19 +126,19 @@ public struct ProjectionRebuild: Sendable {
                 if count < batchSize { break }
             }
             let schema = projection.schema
-            try await tx.connection.execute("SET LOCAL search_path TO \(schema)")
+            try await tx.execute("SET LOCAL search_path TO \(schema)")
             for table in tables {
                 // CASCADE: the live views over the old table go with it, and come back below.
-                try await tx.connection.execute("DROP TABLE \(schema).\(table) CASCADE; ALTER TABLE \(scratch).\(table) SET SCHEMA \(schema)")
+                try await tx.execute("DROP TABLE \(schema).\(table) CASCADE; ALTER TABLE \(scratch).\(table) SET SCHEMA \(schema)")
                 // A new table has only its creator's rights: the projector and gateway roles get theirs back.
-                try await tx.connection.query("SELECT report.hand_over($1::regclass)", ["\(schema).\(table)"])
+                try await tx.query("SELECT report.hand_over($1::regclass)", ["\(schema).\(table)"])
             }
-            try await tx.connection.execute("DROP SCHEMA \(scratch)")
-            if try await ProjectionVersions.live(projection.name, on: tx.connection) == projection.version {
-                try await ProjectionVersions.showLive(projection, on: tx.connection)
+            try await tx.execute("DROP SCHEMA \(scratch)")
+            if try await ProjectionVersions.live(projection.name, on: tx) == projection.version {
+                try await ProjectionVersions.showLive(projection, on: tx)
             }
             try await tx.setCheckpoint(subscriber: projection.versionedName, partitions: projection.partitions, to: position)
-            try await ProjectionStates.clear(projection.versionedName, on: tx.connection)
+            try await ProjectionStates.clear(projection.versionedName, on: tx)
             return done
         }
         logger.info("rebuild swapped in", metadata: ["projection": "\(projection.versionedName)", "events": "\(final)", "checkpoint": "\(position)"])
@@ -193,8 +193,8 @@ public struct ProjectionRebuild: Sendable {
         }
         spent.copying = try await clock.measure {
             try await store.withTransaction(appends: false) { [fold] tx in
-                try await tx.connection.query("SELECT set_config('search_path', $1, true)", [scratch])
-                if done > 0 { try await fold.write(on: tx.connection) }
+                try await tx.query("SELECT set_config('search_path', $1, true)", [scratch])
+                if done > 0 { try await fold.write(on: tx) }
             }
         }
         spent.indexing = try await clock.measure { try await indexScratchTables() }
@@ -264,7 +264,7 @@ public struct ProjectionRebuild: Sendable {
     private func applyBatch(after position: Position, in tx: EventStoreTransaction) async throws -> (Position, Int) {
         let events = try await tx.readPartitions(projection.partitions, after: position, limit: batchSize)
         guard let last = events.last else { return (position, 0) }
-        await tx.connection.queue("SELECT set_config('search_path', $1, true)", [scratch])
+        await tx.queue("SELECT set_config('search_path', $1, true)", [scratch])
         try await ProjectionRunner.apply(events, of: projection, in: tx)
         return (last.position, events.count)
     }

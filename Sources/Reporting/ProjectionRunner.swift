@@ -1,5 +1,6 @@
 import EventSourcing
 import EventStore
+import Lifecycle
 import Logging
 import Postgres
 import ServiceLifecycle
@@ -44,8 +45,8 @@ public struct ProjectionRunner: Service {
         self.logger = logger
         let configuration = Subscription.Configuration(subscriber: projection.versionedName, partitions: projection.partitions)
         self.subscription = subscribe(configuration, { events, tx in
-            await tx.connection.queue("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
-            await tx.connection.queue("SET LOCAL search_path TO \(projection.schema)")
+            await tx.queue("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
+            await tx.queue("SET LOCAL search_path TO \(projection.schema)")
             try await ProjectionRunner.apply(events, of: projection, in: tx)
         }, logger)
     }
@@ -123,7 +124,7 @@ public struct ProjectionRunner: Service {
             }
         }
         do {
-            _ = try await tx.connection.batch(statements)
+            _ = try await tx.batch(statements)
         } catch let failure as BatchFailure {
             // Tried again, not blamed on the event: a cancelled statement, a deadlock, a lost connection.
             if failure.error.isTransient { throw failure.error }

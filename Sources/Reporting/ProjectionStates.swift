@@ -16,7 +16,7 @@ enum ProjectionStates {
     }
 
     static func record(_ name: String, state: String, failure: ProjectionFailure? = nil, error: String? = nil,
-                       on connection: Connection) async throws {
+                       on connection: some SQLSession) async throws {
         try await connection.query("""
             INSERT INTO report.projection_status (name, state, failed_position, failed_event_type, last_error, updated_at)
             VALUES ($1, $2, $3, $4, $5, now())
@@ -25,7 +25,7 @@ enum ProjectionStates {
     }
 
     /// Back to running with no failure, in the transaction that swaps a rebuild in.
-    static func clear(_ name: String, on connection: Connection) async throws {
+    static func clear(_ name: String, on connection: some SQLSession) async throws {
         try await connection.query("""
             INSERT INTO report.projection_status (name, state) VALUES ($1, 'running')
             ON CONFLICT (name) DO UPDATE SET state = 'running', failed_position = NULL, failed_event_type = NULL,

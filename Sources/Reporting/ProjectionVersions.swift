@@ -22,7 +22,7 @@ public enum ProjectionVersions {
     }
 
     /// The live version of the projection named `name` (1 where none is recorded).
-    public static func live(_ name: String, on connection: Connection) async throws -> Int {
+    public static func live(_ name: String, on connection: some SQLSession) async throws -> Int {
         try await connection.query("SELECT version FROM report.projection_versions WHERE name = $1 AND state = 'live'", [name])
             .first.map { try $0.decode("version", as: Int.self) } ?? 1
     }
@@ -48,7 +48,7 @@ public enum ProjectionVersions {
 
     /// Points the live views at `projection`'s tables (it must be the live version), with
     /// its columns.
-    static func showLive(_ projection: any Projection, on connection: Connection) async throws {
+    static func showLive(_ projection: any Projection, on connection: some SQLSession) async throws {
         try await connection.query("SELECT report.show_live($1::text[], $2, $3)",
                                    [PostgresArray(projection.tables), projection.schema, projection.schema])
     }
@@ -57,7 +57,7 @@ public enum ProjectionVersions {
     /// version's. Returns whether it did.
     static func swapIfCaughtUp(_ projection: any Projection, store: EventStore) async throws -> Bool {
         try await store.withTransaction(appends: false) { tx in
-            let connection = tx.connection
+            let connection = tx
             // Our own batches paused, so our checkpoint is what our tables hold.
             try await connection.query("SELECT pg_advisory_xact_lock($1)", [projection.swapLockKey])
             guard let live = try await connection.query("""

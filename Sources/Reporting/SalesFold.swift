@@ -78,7 +78,7 @@ struct SalesFold: ProjectionFold {
         orders[orderId] = o
     }
 
-    func write(on connection: Connection) async throws {
+    func write(on connection: some SQLSession) async throws {
         try await connection.copyIn("COPY product_sales (product_id, units_ordered, units_shipped, revenue) FROM STDIN (FORMAT binary)",
                                     columns: 4, Array(products)) { item, copy in
             copy.add(item.key); copy.add(item.value.unitsOrdered); copy.add(item.value.unitsShipped); copy.add(item.value.revenue)

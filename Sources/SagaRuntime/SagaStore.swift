@@ -29,7 +29,7 @@ package struct SagaStore: Sendable {
         guard case .send(let command) = decision else { preconditionFailure("a flow starts with a command") }
         let message = data.serviceCommand(command, sagaId: sagaId, state: state)
         do {
-            try await tx.connection.query("SELECT saga.start_saga($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11::jsonb)", [
+            try await tx.query("SELECT saga.start_saga($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11::jsonb)", [
                 sagaId, data.orderId, kind.rawValue, try json(state), try json(data),
                 try Self.historyEntry("started \(kind.rawValue)", sent: command.rawValue), Double(stepTimeout.wholeMilliseconds),
                 command.service.rawValue, message.commandId, command.rawValue, JSONText(try EventJSON.encoder.encode(message)),
@@ -87,7 +87,7 @@ package struct SagaStore: Sendable {
         }
         let at = Date().formatted(.iso8601)
         let entries = try rows.map { try Self.historyEntry($0.move.note, sent: $0.pending?.command.rawValue, at: at) }
-        await tx.connection.queue("""
+        await tx.queue("""
             UPDATE saga.order_sagas s
                SET state = u.state, status = u.status, pending_command_id = u.pending_id, pending_command = u.pending,
                    deadline = CASE WHEN u.timed THEN now() + make_interval(secs => $8::double precision / 1000) END,
@@ -131,7 +131,7 @@ package struct SagaStore: Sendable {
 
     /// The kind of flow running on `orderId`, if one is.
     package func runningFlow(_ orderId: String, in tx: EventStoreTransaction) async throws -> String? {
-        try await tx.connection.query(
+        try await tx.query(
             "SELECT kind FROM saga.order_sagas WHERE order_id = $1 AND status = 'running'", [orderId]).first?.decode("kind")
     }
 
@@ -147,7 +147,7 @@ package struct SagaStore: Sendable {
     func waitingOn(_ commandIds: [UUID], in tx: EventStoreTransaction) async throws -> [UUID: Row] {
         guard !commandIds.isEmpty else { return [:] }
         var waiting: [UUID: Row] = [:]
-        for row in try await tx.connection.query("""
+        for row in try await tx.query("""
             SELECT saga_id, pending_command_id, state, data FROM saga.order_sagas
              WHERE pending_command_id = ANY($1::uuid[]) AND status = 'running'
              ORDER BY saga_id FOR UPDATE
@@ -160,7 +160,7 @@ package struct SagaStore: Sendable {
     /// Running sagas whose step is overdue, locked (others skip them), with the command
     /// each waits on.
     func overdue(limit: Int, in tx: EventStoreTransaction) async throws -> [(saga: Row, pending: UUID?)] {
-        try await tx.connection.query("""
+        try await tx.query("""
             SELECT saga_id, pending_command_id, state, data FROM saga.order_sagas
              WHERE status = 'running' AND deadline < now()
              ORDER BY deadline LIMIT $1 FOR UPDATE SKIP LOCKED
@@ -171,7 +171,7 @@ package struct SagaStore: Sendable {
     /// has yet to read it (a reader held back by a slow appender, say).
     func extendDeadline(_ sagaIds: [UUID], in tx: EventStoreTransaction) async throws {
         guard !sagaIds.isEmpty else { return }
-        try await tx.connection.query("""
+        try await tx.query("""
             UPDATE saga.order_sagas SET deadline = now() + make_interval(secs => $2::double precision / 1000)
              WHERE saga_id = ANY($1::uuid[])
             """, [PostgresArray(sagaIds), stepTimeout.wholeMilliseconds])

@@ -1,5 +1,6 @@
 import EventSourcing
 import EventStore
+import InboxReads
 import Logging
 import Metrics
 import Reporting
@@ -33,7 +34,7 @@ struct MetricsSampler: Service {
         Gauge(label: "emporium_pool_waiters").record(await store.pool.waiting)
         guard shopWide else { return }
         for service in Partition.allCases {
-            let depth = try await Inbox(service).depth(store: store)
+            let depth = try await InboxReads(service).depth(store: store)
             Gauge(label: "emporium_inbox_waiting", dimensions: [("service", service.rawValue)]).record(depth.waiting)
             Gauge(label: "emporium_inbox_parked", dimensions: [("service", service.rawValue)]).record(depth.parked)
         }

@@ -1,6 +1,7 @@
 import EventStore
 import Foundation
 import Hummingbird
+import Lifecycle
 import Postgres
 import ShopHTTP
 import ShopServices

@@ -2,6 +2,7 @@ import CommandAPI
 import EventSourcing
 import EventStore
 import Hummingbird
+import Lifecycle
 import Logging
 import Postgres
 import QueryAPI

@@ -1,7 +1,12 @@
 import CommandAPI
 
-/// How the shop runs; every field has a default that suits one machine.
+/// How the shop runs; every field has a default that suits one machine. The one place a
+/// default is stated: `emporium serve`'s options start from `ShopConfiguration.defaults`,
+/// and the parts' settings are made from it.
 public struct ShopConfiguration: Sendable {
+    /// Every default, for the command line's help and starting values.
+    public static let defaults = ShopConfiguration()
+
     /// What this process does; all of the shop by default.
     public var roles: Set<ShopRole> = Set(ShopRole.allCases)
     /// With the projector role: the projections it keeps (all when empty).
@@ -41,6 +46,12 @@ public struct ShopConfiguration: Sendable {
     public var maxWaiters = 1_000
     /// An HTTP connection with nothing to do for this long is closed.
     public var idleTimeout: Duration = .seconds(60)
+    /// Database connections in each pool of the process (the primary's, the standby's).
+    public var connections = 10
+    /// Any one statement of the shop may run this long before PostgreSQL cancels it (it is then retried).
+    public var statementTimeout: Duration = .seconds(30)
+    /// A transaction of the shop may sit idle this long before PostgreSQL ends its session.
+    public var idleInTransactionTimeout: Duration = .seconds(60)
 
     public init() {}
 
@@ -55,18 +66,11 @@ public struct ShopConfiguration: Sendable {
     }
 
     var admissionSettings: Admission.Settings {
-        var settings = Admission.Settings()
-        settings.maxRunningSagas = maxRunningSagas
-        settings.maxInboxWait = stepTimeout / 4
-        return settings
+        Admission.Settings(maxRunningSagas: maxRunningSagas, maxInboxWait: stepTimeout / 4)
     }
 
     /// What the command API needs of it.
     var commandSettings: CommandIntake.Settings {
-        var settings = CommandIntake.Settings()
-        settings.allowFaultInjection = allowFaultInjection
-        settings.maxBodyBytes = maxBodyBytes
-        settings.maxWaitSeconds = maxWaitSeconds
-        return settings
+        CommandIntake.Settings(allowFaultInjection: allowFaultInjection, maxBodyBytes: maxBodyBytes, maxWaitSeconds: maxWaitSeconds)
     }
 }

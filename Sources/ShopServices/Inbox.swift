@@ -7,7 +7,8 @@ import ShopVocabulary
 
 /// One service's inbox, `<service>_svc.inbox`: the commands sent to that service, pending
 /// until its worker marks them processed in the transaction that applies them. The only
-/// code that touches the inbox tables.
+/// code that writes the inbox tables (rows are inserted by `saga.send_commands`); what
+/// others read of them is `InboxReads`.
 package struct Inbox: Sendable {
     package let service: Partition
 
@@ -23,17 +24,14 @@ package struct Inbox: Sendable {
     /// The NOTIFY channel that wakes this inbox's workers.
     package var channel: String { "inbox_\(service.rawValue)" }
 
-    /// Puts `commands` in this inbox, in order, with one statement in the caller's
-    /// transaction (it travels with the commit); the workers are woken after the commit.
+    /// Puts `commands` in this inbox, in order, through `saga.send_commands` (the one writer
+    /// of inbox rows) in the caller's transaction (it travels with the commit); the workers
+    /// are woken after the commit.
     package func enqueue(_ commands: [ServiceCommand], in transaction: EventStoreTransaction) async throws {
         guard !commands.isEmpty else { return }
-        await transaction.connection.queue("""
-            INSERT INTO \(service.schema).inbox (command_id, correlation_id, command, payload)
-            SELECT c.id, c.correlation, c.command, c.payload
-              FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS c(id, correlation, command, payload, n)
-             ORDER BY c.n
-            """, [PostgresArray(commands.map(\.commandId)), PostgresArray(commands.map(\.sagaId)),
-                  PostgresArray(commands.map(\.command.rawValue)), PostgresArray(try commands.map { JSONText(try EventJSON.encoder.encode($0)) })])
+        await transaction.queue("SELECT saga.send_commands($1, $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])",
+                                [service.rawValue, PostgresArray(commands.map(\.commandId)), PostgresArray(commands.map(\.sagaId)),
+                                 PostgresArray(commands.map(\.command.rawValue)), PostgresArray(try commands.map { JSONText(try EventJSON.encoder.encode($0)) })])
         transaction.notifyAfterCommit(channel)
     }
 
@@ -41,7 +39,7 @@ package struct Inbox: Sendable {
     /// (the delivery role may send this one command, and write its inbox no other way).
     package static func shipStock(_ command: ServiceCommand, in transaction: EventStoreTransaction) async throws {
         precondition(command.command == .shipStock)
-        await transaction.connection.queue("SELECT inventory_svc.ship_stock($1, $2, $3::jsonb)",
+        await transaction.queue("SELECT inventory_svc.ship_stock($1, $2, $3::jsonb)",
                                            [command.commandId, command.sagaId, JSONText(try EventJSON.encoder.encode(command))])
         transaction.notifyAfterCommit(Inbox(.inventory).channel)
     }
@@ -51,7 +49,7 @@ package struct Inbox: Sendable {
     /// in a batch; other workers skip them. Oldest first.
     package func claim(upTo limit: Int, in transaction: EventStoreTransaction) async throws -> [(seq: Int64, command: ServiceCommand)] {
         let schema = service.schema
-        return try await transaction.connection.query("""
+        return try await transaction.query("""
             SELECT i.seq, i.payload FROM \(schema).inbox i
              WHERE i.processed_at IS NULL AND i.parked_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM \(schema).inbox e
@@ -83,36 +81,11 @@ package struct Inbox: Sendable {
     /// rejection was appended in `transaction` (it then counts as processed); nil when it
     /// could not be answered and waits for an operator.
     package func park(_ seq: Int64, answer: String?, in transaction: EventStoreTransaction) async throws {
-        try await transaction.connection.query("""
+        try await transaction.query("""
             UPDATE \(service.schema).inbox
                SET parked_at = now(), processed_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END, outcome = $2
              WHERE seq = $1
             """, [seq, answer])
-    }
-
-    /// Commands waiting in line (not parked), and parked commands not yet answered or
-    /// dropped: the inbox's depth for `/metrics`. Counts the pending part only (its index).
-    package func depth(store: EventStore) async throws -> (waiting: Int64, parked: Int64) {
-        let row = try await store.pool.query("""
-            SELECT count(*) FILTER (WHERE parked_at IS NULL) AS waiting, count(*) FILTER (WHERE parked_at IS NOT NULL AND outcome IS NULL) AS parked
-              FROM \(service.schema).inbox WHERE processed_at IS NULL
-            """).first!
-        return (try row.decode("waiting"), try row.decode("parked"))
-    }
-
-    /// Parked commands, oldest first.
-    package func parked(store: EventStore) async throws -> [ParkedCommand] {
-        try await store.pool.query("""
-            SELECT seq, command_id, correlation_id, command, payload->>'orderId' AS order_id, attempts, last_error, parked_at,
-                   CASE WHEN processed_at IS NOT NULL THEN 'answered' WHEN outcome = 'dropped' THEN 'dropped' ELSE 'waiting' END AS state
-              FROM \(service.schema).inbox WHERE parked_at IS NOT NULL ORDER BY seq
-            """).rows.map { row in
-            ParkedCommand(service: service.rawValue, seq: try row.decode("seq"), commandId: try row.decode("command_id"),
-                          sagaId: try row.decode("correlation_id"), command: try row.decode("command"),
-                          orderId: try row.decodeIfPresent("order_id"), attempts: try row.decode("attempts"),
-                          lastError: try row.decodeIfPresent("last_error"), parkedAt: try row.decode("parked_at"),
-                          state: try row.decode("state"))
-        }
     }
 
     /// Puts a parked command that was never answered (nor dropped: its saga may have
@@ -120,7 +93,7 @@ package struct Inbox: Sendable {
     /// such command.
     package func retry(_ seq: Int64, store: EventStore) async throws -> Bool {
         let moved = try await store.withTransaction(appends: false) { tx in
-            let rows = try await tx.connection.query("""
+            let rows = try await tx.query("""
                 UPDATE \(service.schema).inbox SET parked_at = NULL, attempts = 0
                  WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL AND outcome IS NULL RETURNING seq
                 """, [seq]).rows
@@ -144,23 +117,11 @@ package struct Inbox: Sendable {
     /// with the commit.
     package func markProcessed(_ outcomes: [(seq: Int64, outcome: String)], in transaction: EventStoreTransaction) async throws {
         guard !outcomes.isEmpty else { return }
-        await transaction.connection.queue("""
+        await transaction.queue("""
             UPDATE \(service.schema).inbox i SET processed_at = now(), outcome = u.outcome
               FROM unnest($1::bigint[], $2::text[]) AS u(seq, outcome)
              WHERE i.seq = u.seq
             """, [PostgresArray(outcomes.map(\.seq)), PostgresArray(outcomes.map(\.outcome))])
-    }
-
-    /// How long the oldest command still waiting in any inbox has waited (zero when none):
-    /// how far the services are behind (admission control). Each inbox's oldest pending
-    /// command is one index probe.
-    package static func oldestWait(store: EventStore) async throws -> Duration {
-        let oldest = Partition.allCases.map {
-            "(SELECT enqueued_at FROM \($0.schema).inbox WHERE processed_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT 1)"
-        }.joined(separator: ", ")
-        let milliseconds: Int64 = try await store.pool.query(
-            "SELECT coalesce((extract(epoch FROM now() - least(\(oldest))) * 1000)::bigint, 0) AS ms").first!.decode("ms")
-        return .milliseconds(max(0, milliseconds))
     }
 
     /// Which of `ids` a worker has applied, across every service's inbox: their answer
@@ -170,19 +131,7 @@ package struct Inbox: Sendable {
         let union = Partition.allCases.map {
             "SELECT command_id FROM \($0.schema).inbox WHERE command_id = ANY($1::uuid[]) AND processed_at IS NOT NULL"
         }.joined(separator: " UNION ALL ")
-        return Set(try await transaction.connection.query(union, [PostgresArray(ids)]).rows.map { try $0.decode("command_id") })
+        return Set(try await transaction.query(union, [PostgresArray(ids)]).rows.map { try $0.decode("command_id") })
     }
 
-    /// What each of `ids` asked, across every service's inbox (commands no inbox holds
-    /// are left out).
-    package static func commands(_ ids: [UUID], store: EventStore) async throws -> [UUID: SagaCommand] {
-        guard !ids.isEmpty else { return [:] }
-        let union = Partition.allCases.map { "SELECT command_id, command FROM \($0.schema).inbox WHERE command_id = ANY($1::uuid[])" }
-            .joined(separator: " UNION ALL ")
-        var names: [UUID: SagaCommand] = [:]
-        for row in try await store.pool.query(union, [PostgresArray(ids)]).rows {
-            if let command = SagaCommand(rawValue: try row.decode("command")) { names[try row.decode("command_id")] = command }
-        }
-        return names
-    }
 }

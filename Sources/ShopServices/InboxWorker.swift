@@ -1,5 +1,6 @@
 import EventSourcing
 import EventStore
+import Lifecycle
 import Logging
 import Postgres
 import ServiceLifecycle
@@ -47,40 +48,42 @@ package struct InboxWorker: Service {
 
     package func run() async throws {
         await cancelWhenGracefulShutdown {
-            var delay = Duration.milliseconds(100)
             var batch = batchSize
-            while !Task.isCancelled {
-                do {
-                    // Checked between batches: under steady load the inbox never empties, and a
-                    // graceful shutdown (SIGTERM in a deploy) must not wait for it to.
-                    while !Task.isCancelled, try await processBatch(upTo: batch) > 0 {}
-                    delay = .milliseconds(100)
-                    batch = batchSize
-                    await wakeup.wait(timeout: pollInterval)
-                } catch is CancellationError {
-                    return
-                } catch {
-                    guard !Task.isCancelled else { return }
-                    logger.warning("inbox worker interrupted; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
-                    // Alone in its batch, a command that failed with an error of its own (not a
-                    // cancelled statement or a lost connection) counts an attempt; at
-                    // `maxAttempts` it is parked, so it cannot hold the inbox up for ever.
-                    if batch == 1, let failure = error as? CommandFailure, !Self.isTransient(failure.underlying) {
-                        try? await countAttempt(failure)
-                    }
-                    try? await Task.sleep(for: delay)
-                    delay = min(delay * 2, .seconds(5))
-                    // One command at a time until a batch succeeds: a command that fails
-                    // does not hold back the others claimed with it.
-                    batch = 1
+            try? await retrying("inbox worker", logger: logger, failed: { error in
+                // Alone in its batch, a command that failed with an error of its own (not a
+                // cancelled statement or a lost connection) counts an attempt; at
+                // `maxAttempts` it is parked, so it cannot hold the inbox up for ever.
+                if batch == 1, let failure = error as? CommandFailure, !Self.isTransient(failure.underlying) {
+                    try? await countAttempt(failure)
                 }
+                // One command at a time until a batch succeeds: a command that fails
+                // does not hold back the others claimed with it.
+                batch = 1
+            }) { backoff in
+                // Checked between batches: under steady load the inbox never empties, and a
+                // graceful shutdown (SIGTERM in a deploy) must not wait for it to.
+                while !Task.isCancelled, try await processBatch(upTo: batch) != .idle {}
+                backoff.reset()
+                batch = batchSize
+                await wakeup.wait(timeout: pollInterval)
             }
         }
     }
 
-    /// Applies up to `limit` pending commands in one transaction — each with exactly one
-    /// answer event — and returns how many (0: none pending).
-    package func processBatch(upTo limit: Int) async throws -> Int {
+    /// What one batch came to.
+    package enum BatchOutcome: Equatable, Sendable {
+        /// This many commands applied and marked processed, in one transaction.
+        case processed(Int)
+        /// A stream a command read moved under it (another worker changed a product, say):
+        /// nothing applied; the batch is read again at once.
+        case streamMoved
+        /// No command waiting.
+        case idle
+    }
+
+    /// Applies up to `limit` pending commands in one transaction, each with exactly one
+    /// answer event.
+    package func processBatch(upTo limit: Int) async throws -> BatchOutcome {
         do {
             return try await store.withTransaction { tx in
                 let claimed = try await inbox.claim(upTo: limit, in: tx)
@@ -95,12 +98,12 @@ package struct InboxWorker: Service {
                 // Last, so the sagas' rows are locked only for the commit: a step timeout that
                 // came first has moved its saga on, and this finds it waiting on another command.
                 if let takeAnswers, !claimed.isEmpty { try await takeAnswers(tx.appendedSoFar, tx) }
-                return claimed.count
+                return claimed.isEmpty ? .idle : .processed(claimed.count)
             }
         } catch EventStoreError.versionConflict(let stream, _, _) {
             // Someone else changed a stream a command read (a product, say): read again and retry.
             logger.debug("stream moved under a command; retrying", metadata: ["stream": "\(stream)"])
-            return 1
+            return .streamMoved
         }
     }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Lifecycle
+import ShopCommandLine
 import EventSourcing
 import EventStore
 import Foundation

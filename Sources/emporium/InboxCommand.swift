@@ -1,4 +1,6 @@
 import ArgumentParser
+import InboxReads
+import ShopCommandLine
 import EventSourcing
 import EventStore
 import Foundation
@@ -24,11 +26,11 @@ struct InboxCommand: AsyncParsableCommand {
             let store = try InboxCommand.store(database)
             var any = false
             for service in Partition.allCases {
-                for parked in try await Inbox(service).parked(store: store) {
+                for parked in try await InboxReads(service).parked(store: store) {
                     if !any { print("service    seq      state     attempts  command               order                 last error") }
                     any = true
                     print([parked.service.padding(toLength: 10, withPad: " ", startingAt: 0), String(parked.seq).padding(toLength: 8, withPad: " ", startingAt: 0),
-                           parked.state.padding(toLength: 9, withPad: " ", startingAt: 0), String(parked.attempts).padding(toLength: 9, withPad: " ", startingAt: 0),
+                           parked.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0), String(parked.attempts).padding(toLength: 9, withPad: " ", startingAt: 0),
                            parked.command.padding(toLength: 21, withPad: " ", startingAt: 0), (parked.orderId ?? "?").padding(toLength: 21, withPad: " ", startingAt: 0),
                            String((parked.lastError ?? "").prefix(200))].joined(separator: " "))
                 }

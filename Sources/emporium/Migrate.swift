@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShopCommandLine
 import Foundation
 import Migrations
 import Postgres

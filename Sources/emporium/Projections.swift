@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShopCommandLine
 import EventStore
 import Foundation
 import Postgres

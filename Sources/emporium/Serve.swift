@@ -1,4 +1,6 @@
 import ArgumentParser
+import Lifecycle
+import ShopCommandLine
 import EventStore
 import Foundation
 import Hummingbird
@@ -27,26 +29,26 @@ struct Serve: AsyncParsableCommand {
     var projections: [String] = []
     @Option(help: "A streaming standby the reports are read from (default: $EMPORIUM_READ_DATABASE_URL; without one, the primary).")
     var readDatabaseURL: String?
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Address to listen on.") var host = ShopConfiguration.defaults.host
     @Option(help: "HTTP port (default: the role's, 8080 for the gateway or all).") var port: Int?
     @Flag(help: "Let the X-Emporium-Fail header make one saga step fail (demonstrations, tests).")
     var allowFaultInjection = false
     @Option(help: "A file holding the bearer token of /api/admin/* (or set EMPORIUM_ADMIN_TOKEN); without one, admin answers 401.")
     var adminTokenFile: String?
-    @Option(help: "Payments above this total are declined.") var paymentLimit: Int64 = 10_000_000
-    @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = 30.0
-    @Option(help: "Database connections in the pool.") var connections = 10
+    @Option(help: "Payments above this total are declined.") var paymentLimit = ShopConfiguration.defaults.paymentLimit
+    @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = ShopConfiguration.defaults.stepTimeout.seconds
+    @Option(help: "Database connections in the pool.") var connections = ShopConfiguration.defaults.connections
     @Option(help: "Running sagas past which a new order (or delivery change) is refused with 503 and Retry-After.")
-    var maxRunningSagas = 500
+    var maxRunningSagas = ShopConfiguration.defaults.maxRunningSagas
     @Option(help: "Requests that may wait for their saga or for a projection (?wait, ?minPosition) at once.")
-    var maxWaiters = 1_000
-    @Option(help: "Seconds after which an idle HTTP connection is closed.") var idleTimeout = 60
+    var maxWaiters = ShopConfiguration.defaults.maxWaiters
+    @Option(help: "Seconds after which an idle HTTP connection is closed.") var idleTimeout = Int(ShopConfiguration.defaults.idleTimeout.seconds)
     @Option(help: "Seconds any one statement of the shop may run before PostgreSQL cancels it (it is then retried).")
-    var statementTimeout = 30.0
+    var statementTimeout = ShopConfiguration.defaults.statementTimeout.seconds
     @Option(help: "Seconds a transaction of the shop may sit idle before PostgreSQL ends its session.")
-    var idleInTransactionTimeout = 60.0
+    var idleInTransactionTimeout = ShopConfiguration.defaults.idleInTransactionTimeout.seconds
     @Option(help: "Seconds between a standby replica's tries to take over the saga runner or a projection.")
-    var takeoverInterval = 1.0
+    var takeoverInterval = ShopConfiguration.defaults.takeoverInterval.seconds
     @Option(name: .customLong("service-url"), parsing: .singleValue,
             help: "Where the gateway asks a service for API Composition, e.g. payment=http://10.0.0.5:8082 (default: it reads the service's streams itself).")
     var serviceURLs: [String] = []
@@ -57,14 +59,12 @@ struct Serve: AsyncParsableCommand {
         let url = try database.resolvedURL()
         try refusePassword(in: readDatabaseURL, flag: "--read-database-url")
         let readURL = readDatabaseURL ?? ProcessInfo.processInfo.environment["EMPORIUM_READ_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        guard statementTimeout > 0, idleInTransactionTimeout > 0 else { throw ValidationError("the timeouts must be above 0 seconds") }
-        let limits = SessionSetting.shopLimits(statementTimeout: .milliseconds(Int64(statementTimeout * 1000)),
-                                               idleInTransactionTimeout: .milliseconds(Int64(idleInTransactionTimeout * 1000)))
+        let limits = SessionSetting.shopLimits(statementTimeout: shop.statementTimeout, idleInTransactionTimeout: shop.idleInTransactionTimeout)
         let roles = shop.roles.count == ShopRole.allCases.count ? "all" : shop.roles.sorted().map(\.rawValue).joined(separator: ",")
-        let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: connections, applicationName: "emporium-\(roles)", settings: limits)),
+        let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: shop.connections, applicationName: "emporium-\(roles)", settings: limits)),
                                logger: logger)
         let readStore = readURL.map {
-            EventStore(pool: ConnectionPool(.init(url: $0, maxConnections: connections, applicationName: "emporium-read-\(roles)", settings: limits)),
+            EventStore(pool: ConnectionPool(.init(url: $0, maxConnections: shop.connections, applicationName: "emporium-read-\(roles)", settings: limits)),
                        logger: logger)
         }
         let listener = Listener(.init(url: url), logger: logger)
@@ -94,6 +94,12 @@ struct Serve: AsyncParsableCommand {
         guard maxRunningSagas > 0, maxWaiters >= 0, idleTimeout > 0, stepTimeout > 0, takeoverInterval > 0 else {
             throw ValidationError("--max-running-sagas, --idle-timeout, --step-timeout and --takeover-interval must be above 0, --max-waiters at least 0")
         }
+        guard statementTimeout > 0, idleInTransactionTimeout > 0, connections > 0 else {
+            throw ValidationError("--statement-timeout and --idle-in-transaction-timeout must be above 0 seconds, --connections above 0")
+        }
+        shop.connections = connections
+        shop.statementTimeout = .milliseconds(Int64(statementTimeout * 1000))
+        shop.idleInTransactionTimeout = .milliseconds(Int64(idleInTransactionTimeout * 1000))
         shop.maxRunningSagas = maxRunningSagas
         shop.maxWaiters = maxWaiters
         shop.idleTimeout = .seconds(idleTimeout)
@@ -130,10 +136,4 @@ struct Serve: AsyncParsableCommand {
         }
         return token
     }
-}
-
-/// A password on the command line is visible to every user of the machine (`ps`): refused.
-func refusePassword(in url: String?, flag: String) throws {
-    guard let url, ConnectionString.holdsPassword(url) else { return }
-    throw ValidationError("\(flag) holds a password, which argv shows to everyone: use PGPASSWORD or a passfile (PGPASSFILE, ~/.pgpass)")
 }

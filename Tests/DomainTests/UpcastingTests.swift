@@ -91,7 +91,7 @@ import Testing
     /// SQL that reads payload fields upcasts them with es.payload_today: it names exactly the
     /// event types that have steps (their behaviour is checked against Swift in the store's tests).
     @Test func theSQLStepsNameEveryTypeWithUpcasters() throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql/payload_today.sql")
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql/es/payload_today.sql")
         let sql = try String(contentsOf: file, encoding: .utf8)
         let named = Set(sql.matches(of: /p_type = '([A-Za-z]+)'/).map { String($0.output.1) })
         let upcast = Set(ShopEvents.catalog.eventTypes.filter { (ShopEvents.catalog.version(of: $0) ?? 1) > 1 })

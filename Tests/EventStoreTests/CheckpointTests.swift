@@ -15,7 +15,7 @@ import TestSupport
             #expect(try await store.checkpoint(subscriber: "report", partitions: [.order]) == .start)
 
             try await store.withTransaction { tx in
-                try await tx.connection.query("INSERT INTO effects VALUES (1)")
+                try await tx.query("INSERT INTO effects VALUES (1)")
                 try await tx.advanceCheckpoint(subscriber: "report", partitions: [.order], from: .start, to: events[0].position)
             }
             #expect(try await store.checkpoint(subscriber: "report", partitions: [.order]) == events[0].position)
@@ -23,7 +23,7 @@ import TestSupport
             // A second consumer that read from the start too loses, and its effect goes with it.
             await #expect(throws: EventStoreError.checkpointConflict(subscriber: "report", source: "order")) {
                 try await store.withTransaction { tx in
-                    try await tx.connection.query("INSERT INTO effects VALUES (2)")
+                    try await tx.query("INSERT INTO effects VALUES (2)")
                     try await tx.advanceCheckpoint(subscriber: "report", partitions: [.order], from: .start, to: events[1].position)
                 }
             }

@@ -1,6 +1,7 @@
 import EventSourcing
 import EventStore
 import Foundation
+import Lifecycle
 import Postgres
 import Testing
 import TestSupport

@@ -1,6 +1,7 @@
 import EventSourcing
 import EventStore
 import Foundation
+import Lifecycle
 import Postgres
 import Testing
 import TestSupport
@@ -14,7 +15,7 @@ import TestSupport
         configuration.batchSize = 10
         return Subscription(store: store, listener: listener, configuration: configuration) { events, tx in
             for event in events {
-                try await tx.connection.query("INSERT INTO effects (event_id) VALUES ($1)", [event.eventId])
+                try await tx.query("INSERT INTO effects (event_id) VALUES ($1)", [event.eventId])
             }
             seen.withLock { $0 += events }
         }

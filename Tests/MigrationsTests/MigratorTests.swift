@@ -42,7 +42,7 @@ import TestSupport
             let migrationCount = try MigrationFile.load(from: TestDatabase.repositoryRoot.appendingPathComponent("migrations")).count
             let first = try await TestDatabase.migrator.migrate(on: connection)
             #expect(first.appliedMigrations.count == migrationCount)
-            #expect(first.appliedObjects.contains("append_events.sql"))
+            #expect(first.appliedObjects.contains("es/append_events.sql"))
             let second = try await TestDatabase.migrator.migrate(on: connection)
             #expect(second.changedNothing)
             let status = try await TestDatabase.migrator.status(on: connection)
@@ -82,10 +82,10 @@ import TestSupport
     @Test func newMigrationsAndChangedObjectsAreAppliedAndNothingElse() async throws {
         try await withMigratedScratchCopy { migrator, root, connection in
             try "CREATE TABLE es.later (id int);".write(to: root.appendingPathComponent("migrations/0099_later.sql"), atomically: true, encoding: .utf8)
-            try addLine("-- reworded", to: root.appendingPathComponent("sql/read_stream.sql"))
+            try addLine("-- reworded", to: root.appendingPathComponent("sql/es/read_stream.sql"))
             let report = try await migrator.migrate(on: connection)
             #expect(report.appliedMigrations == ["0099_later.sql"])
-            #expect(report.appliedObjects == ["read_stream.sql"])
+            #expect(report.appliedObjects == ["es/read_stream.sql"])
         }
     }
 

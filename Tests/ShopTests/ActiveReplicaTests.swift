@@ -1,3 +1,4 @@
+import Lifecycle
 import Logging
 import Postgres
 import ServiceLifecycle

@@ -1,4 +1,5 @@
 import Foundation
+import Lifecycle
 import Postgres
 import ServiceLifecycle
 import Shop
@@ -22,7 +23,7 @@ extension ShopFlowTests {
         let runs = Locked(0)
         let restarts = Restarts()
         var restarting = Restarting("flaky", Flaky(runs: runs, times: 3), restarts: restarts, logger: .init(label: "test"))
-        restarting.firstBackoff = .milliseconds(5)
+        restarting.backoff = Backoff(first: .milliseconds(5), max: .seconds(30))
         try await restarting.run()
         #expect(runs.value == 4)
         #expect(restarts.all == ["flaky": 3])

@@ -1,5 +1,6 @@
 import EventSourcing
 import Foundation
+import InboxReads
 import ShopServices
 import ShopVocabulary
 import Testing
@@ -24,12 +25,12 @@ extension ShopFlowTests {
                 try await store.withTransaction(appends: false) { try await inbox.park(seq, answer: nil, in: $0) }
             }
             try #require(seqs.count == 2)
-            #expect(try await inbox.parked(store: store).map(\.state) == ["waiting", "waiting"])
+            #expect(try await InboxReads(inbox.service).parked(store: store).map(\.state) == [.waiting, .waiting])
             #expect(try await store.withTransaction(appends: false) { try await inbox.claim(upTo: 10, in: $0) }.isEmpty)
 
             #expect(try await inbox.retry(seqs[0], store: store))
             #expect(try await inbox.drop(seqs[1], store: store))
-            #expect(try await inbox.parked(store: store).map(\.state) == ["dropped"])
+            #expect(try await InboxReads(inbox.service).parked(store: store).map(\.state) == [.dropped])
             let claimable = try await store.withTransaction(appends: false) { try await inbox.claim(upTo: 10, in: $0) }
             #expect(claimable.map(\.seq) == [seqs[0]])
             // Neither can be retried or dropped again; an unknown seq neither.

@@ -2,6 +2,7 @@ import EventSourcing
 import EventStore
 import Foundation
 import HTTPTypes
+import Lifecycle
 import Logging
 import Postgres
 import Reporting

@@ -57,7 +57,7 @@ extension ShopFlowTests {
             guard service == .inventory, command.command == .reserveStock, !killed.value else { return }
             killed.withLock { $0 = true }
             // The worker's connection dies with the command claimed and its events appended, uncommitted.
-            _ = try? await tx.connection.query("SELECT pg_terminate_backend(pg_backend_pid())")
+            _ = try? await tx.query("SELECT pg_terminate_backend(pg_backend_pid())")
         }
         try await ShopHarness.run(hooks: hooks) { shop in
             try await shop.register("PROD_1", qty: 100)

@@ -7,7 +7,8 @@
 --                       order and delivery also start sagas (saga.start_saga) and read the
 --                       saga rows and the inboxes' depth (?wait, admission); delivery asks
 --                       inventory to ship stock (inventory_svc.ship_stock).
---   emporium_saga       the saga rows; inserts into the four inboxes; its checkpoint.
+--   emporium_saga       the saga rows; sends commands to the four inboxes (saga.send_commands);
+--                       its checkpoint.
 --   emporium_projector  owns the report tables of every version and the live views (rebuilds
 --                       and version swaps replace them); its checkpoints.
 --   emporium_gateway    reads: events, sagas, inboxes, reports. Writes nothing.
@@ -42,7 +43,9 @@ BEGIN
         END IF;
         EXECUTE format('GRANT EXECUTE ON FUNCTION es.append_events(text, text, bigint, jsonb) TO %I', v_role);
         EXECUTE format('GRANT EXECUTE ON FUNCTION es.save_snapshot(text, text, bigint, text, jsonb) TO %I', v_role);
-        -- The saga inserts commands into every inbox; the gateway reads them (order history).
+        -- The saga sends commands to every inbox (saga.send_commands); the gateway reads them
+        -- (order history). INSERT stays granted while builds from before send_commands may run
+        -- beside this one (a rolling upgrade); the release after drops it.
         EXECUTE format('GRANT USAGE ON SCHEMA %I TO emporium_saga, emporium_gateway, emporium_order, emporium_delivery', v_service || '_svc');
         EXECUTE format('GRANT SELECT, INSERT ON %I.inbox TO emporium_saga', v_service || '_svc');
         EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO emporium_saga', v_service || '_svc');
@@ -56,6 +59,7 @@ BEGIN
     -- A delivery that starts asks the inventory service to ship its stock (that one command).
     GRANT EXECUTE ON FUNCTION inventory_svc.ship_stock(uuid, uuid, jsonb) TO emporium_delivery;
     GRANT SELECT, UPDATE ON saga.order_sagas TO emporium_saga;
+    GRANT EXECUTE ON FUNCTION saga.send_commands(text, uuid[], uuid[], text[], jsonb[]) TO emporium_saga;
 
     GRANT INSERT, UPDATE ON es.checkpoints TO emporium_saga, emporium_projector;
 

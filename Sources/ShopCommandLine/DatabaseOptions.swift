@@ -5,15 +5,17 @@ import Postgres
 
 /// Where the database is: `--database-url`, else `DATABASE_URL`. A password goes in
 /// `PGPASSWORD`, a passfile or `DATABASE_URL` — never in argv, which every user can read.
-struct DatabaseOptions: ParsableArguments {
+public struct DatabaseOptions: ParsableArguments, Sendable {
+    public init() {}
+
     @Option(name: .customLong("database-url"),
             help: "PostgreSQL URI or conninfo (default: $DATABASE_URL; scripts/run sets it for the private cluster).")
-    var url: String?
+    public var url: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
-    var logLevel: Logger.Level = .info
+    public var logLevel: Logger.Level = .info
 
-    func resolvedURL() throws -> String {
+    public func resolvedURL() throws -> String {
         if let url, !url.isEmpty {
             try refusePassword(in: url, flag: "--database-url")
             return url
@@ -22,7 +24,7 @@ struct DatabaseOptions: ParsableArguments {
         throw ValidationError("no database: set DATABASE_URL or pass --database-url (scripts/db url prints the private cluster's)")
     }
 
-    func logger(_ label: String) -> Logger {
+    public func logger(_ label: String) -> Logger {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: label)
         logger.logLevel = logLevel
@@ -31,3 +33,9 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// A password on the command line is visible to every user of the machine (`ps`): refused.
+public func refusePassword(in url: String?, flag: String) throws {
+    guard let url, ConnectionString.holdsPassword(url) else { return }
+    throw ValidationError("\(flag) holds a password, which argv shows to everyone: use PGPASSWORD or a passfile (PGPASSFILE, ~/.pgpass)")
+}

@@ -1,4 +1,5 @@
 import Logging
+import Postgres
 import ServiceLifecycle
 import Synchronization
 
@@ -53,17 +54,9 @@ public final class Listener: Service, Sendable {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            var delay = self.configuration.initialReconnectDelay
-            while !Task.isCancelled {
-                do {
-                    try await self.listen { delay = self.configuration.initialReconnectDelay }
-                } catch {
-                    guard !Task.isCancelled else { return }
-                    self.logger.warning("listener lost its connection; reconnecting",
-                                        metadata: ["error": "\(error)", "retryIn": "\(delay)"])
-                    do { try await Task.sleep(for: delay) } catch { return }
-                    delay = min(delay * 2, self.configuration.maxReconnectDelay)
-                }
+            let backoff = Backoff(first: self.configuration.initialReconnectDelay, max: self.configuration.maxReconnectDelay)
+            try? await retrying("listener's connection", backoff: backoff, logger: self.logger) { backoff in
+                try await self.listen { backoff.reset() }
             }
         }
     }

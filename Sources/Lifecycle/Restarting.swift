@@ -13,8 +13,7 @@ public struct Restarting: Service {
     let service: any Service
     let restarts: Restarts
     let logger: Logger
-    package var firstBackoff: Duration = .milliseconds(100)
-    var maxBackoff: Duration = .seconds(30)
+    package var backoff = Backoff(first: .milliseconds(100), max: .seconds(30))
 
     public init(_ name: String, _ service: any Service, restarts: Restarts, logger: Logger) {
         self.name = name
@@ -25,7 +24,7 @@ public struct Restarting: Service {
 
     public func run() async throws {
         let clock = ContinuousClock()
-        var backoff = firstBackoff
+        var backoff = backoff
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let started = clock.now
             restarts.up(name)
@@ -34,14 +33,13 @@ public struct Restarting: Service {
                 return
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully || error is CancellationError { return }
-                if clock.now - started > .seconds(60) { backoff = firstBackoff }
+                if clock.now - started > .seconds(60) { backoff.reset() }
                 let count = restarts.record(name)
-                let pause = backoff
+                let pause = backoff.next()
                 logger.error("service failed; restarting it", metadata: [
                     "service": "\(name)", "error": "\(error)", "restarts": "\(count)", "retryIn": "\(pause)",
                 ])
                 do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
-                backoff = min(backoff * 2, maxBackoff)
             }
         }
     }

@@ -1,4 +1,4 @@
--- Starts an order saga and sends its first command, for the desks that begin a flow (the
+-- Starts an order saga and sends its first command (saga.send_commands), for the desks that begin a flow (the
 -- order and delivery services): they may call this, and nothing else of the saga schema or
 -- of the other services' inboxes. SECURITY DEFINER with a fixed search_path, so the caller's
 -- rights and search_path play no part. A second running flow for the order fails on
@@ -24,13 +24,7 @@ BEGIN
     INSERT INTO saga.order_sagas (saga_id, order_id, kind, status, state, data, pending_command_id, pending_command, deadline, history)
     VALUES (p_saga_id, p_order_id, p_kind, 'running', p_state, p_data, p_command_id, p_command,
             now() + make_interval(secs => p_deadline_ms / 1000), jsonb_build_array(p_history));
-    CASE p_service
-        WHEN 'order'     THEN INSERT INTO order_svc.inbox     (command_id, correlation_id, command, payload) VALUES (p_command_id, p_saga_id, p_command, p_payload);
-        WHEN 'payment'   THEN INSERT INTO payment_svc.inbox   (command_id, correlation_id, command, payload) VALUES (p_command_id, p_saga_id, p_command, p_payload);
-        WHEN 'delivery'  THEN INSERT INTO delivery_svc.inbox  (command_id, correlation_id, command, payload) VALUES (p_command_id, p_saga_id, p_command, p_payload);
-        WHEN 'inventory' THEN INSERT INTO inventory_svc.inbox (command_id, correlation_id, command, payload) VALUES (p_command_id, p_saga_id, p_command, p_payload);
-        ELSE RAISE EXCEPTION 'start_saga: unknown service %', p_service USING ERRCODE = 'invalid_parameter_value';
-    END CASE;
+    PERFORM saga.send_commands(p_service, ARRAY[p_command_id], ARRAY[p_saga_id], ARRAY[p_command], ARRAY[p_payload]);
 END
 $$;
 

@@ -4,10 +4,15 @@ import EventStore
 import Foundation
 import Postgres
 import ServiceLifecycle
+import ShopCommandLine
 
-struct Bench: AsyncParsableCommand {
+/// The load and measuring tools, apart from the shop's binary: scripts/bench, the chaos and
+/// failover drills and the deploy tests run them; a production host needs none of them.
+@main
+struct EmporiumBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the event store (scripts/bench runs this next to pgbench's ceiling).",
+        commandName: "emporium-bench",
+        abstract: "Measure the shop and load it (scripts/bench runs this next to pgbench's ceiling). Loopback targets only.",
         subcommands: [Append.self, BenchOrders.self, BenchLag.self, BenchSeed.self, BenchLoad.self]
     )
 

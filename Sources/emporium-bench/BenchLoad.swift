@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShopCommandLine
 import AsyncHTTPClient
 import Foundation
 import NIOCore

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShopCommandLine
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -93,8 +94,4 @@ struct BenchOrders: AsyncParsableCommand {
         let response = try await client.execute(request, timeout: .seconds(60))
         return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
