@@ -62,7 +62,7 @@ let package = Package(
         // Append, read, subscribe, checkpoints — on PostgreSQL. The only Swift that touches es.*.
         .target(name: "EventStore", dependencies: ["Postgres", "Lifecycle", "EventSourcing", log, lifecycle, metrics], swiftSettings: sameExecutor),
         // Applies migrations/ and sql/ to a database.
-        .target(name: "Migrations", dependencies: ["Postgres", log], swiftSettings: sameExecutor),
+        .target(name: "Migrations", dependencies: ["Postgres", "ShopVocabulary", log], swiftSettings: sameExecutor),
         // What the roles say to each other: ids, inbox commands, JSON passed through, the events stored. Pure.
         .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping"]),
         // The read side: projections into report tables, their runner, rebuild and status, the report queries.
@@ -94,6 +94,9 @@ let package = Package(
             "EventStore", "Lifecycle", "EventSourcing", "ShopVocabulary", "InboxReads", "Reporting", "ShopHTTP", "OrderSaga",
             "Ordering", "Payments", "Shipping", hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
+        ], resources: [
+            // The live page, served as it is (Tests/LivePage tests its script with node --test).
+            .embedInCode("LivePage/index.html"), .embedInCode("LivePage/live.js"), .embedInCode("LivePage/live.css"),
         ], swiftSettings: sameExecutor),
         // Wiring only: every role in one process, under one ServiceGroup.
         .target(name: "Shop", dependencies: [
@@ -122,7 +125,7 @@ let package = Package(
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"]),
         // Rules of the house checked over the sources: one writer per table, each fact once.
-        .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore"]),
+        .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore", "ShopVocabulary"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Lifecycle", "TestSupport", lifecycle]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Lifecycle", "TestSupport"]),

@@ -30,9 +30,9 @@ package struct CommandIntake: Sendable {
 
     let settings: Settings
     let store: EventStore
-    let sagaWait: SagaWait
-    /// The door for the commands that start sagas.
-    let admission: Admission
+    /// What the commands that start sagas need: the wait for their saga (`?wait=`) and the
+    /// door (admission). Nil in a process whose services start none (inventory alone).
+    let sagaStarts: (wait: SagaWait, admission: Admission)?
     /// The services whose commands start sagas, so pass the door.
     package static let startsSagas: Set<Partition> = [.order, .delivery]
 
@@ -87,12 +87,12 @@ package struct CommandIntake: Sendable {
         do {
             var answer: Answer
             do {
-                let admitted = Self.startsSagas.contains(service) ? try admission.enter() : nil
+                let admitted = Self.startsSagas.contains(service) ? try sagaStarts?.admission.enter() : nil
                 defer { admitted?.finished() }
                 answer = try await IdempotencyKeys(service: service).run(
                     key: received.idempotencyKey, fingerprint: received.fingerprint, store: store, work)
             }
-            if let wait = received.wait, let sagaId = answer.sagaId {
+            if let wait = received.wait, let sagaId = answer.sagaId, let sagaWait = sagaStarts?.wait {
                 answer = try await sagaWait.finished(answer, sagaId: sagaId, within: wait)
             }
             return try answer.response()

@@ -1,10 +1,12 @@
 import Foundation
 import Postgres
+import ShopVocabulary
 
 /// The shop's least-privilege login roles (`sql/roles/`): created or brought up to date in one
 /// transaction, each one's password taken from `EMPORIUM_<ROLE>_PASSWORD` when set.
 public struct DatabaseRoles: Sendable {
-    public static let names = ["order", "payment", "delivery", "inventory", "saga", "projector", "gateway"].map { "emporium_" + $0 }
+    /// One per kind of process (`ShopRole`), in its order.
+    public static let names = ShopRole.allCases.map(\.databaseRole)
     public var directory: URL
     public var environment: [String: String]
 
@@ -25,6 +27,8 @@ public struct DatabaseRoles: Sendable {
         let environment = environment
         let passwordsSet = try await connection.withTransaction { connection in
             var passwordsSet: [String] = []
+            // The SQL creates the roles this list names (emporium.roles), for this transaction.
+            try await connection.query("SELECT set_config('emporium.roles', $1, true)", [Self.names.joined(separator: ",")])
             for file in files {
                 do {
                     try await connection.execute(try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8))

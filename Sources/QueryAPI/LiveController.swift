@@ -21,8 +21,10 @@ struct LiveController: Sendable {
     }
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: LivePage.html)))
+        for file in LivePage.files {
+            router.get(RouterPath(file.path)) { _, _ in
+                Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "no-cache"], body: .init(byteBuffer: file.body))
+            }
         }
         router.get("/api/v1/live/events") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: .init { writer in

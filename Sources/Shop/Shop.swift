@@ -31,96 +31,102 @@ public enum Shop {
     }
 
     /// The shop's roles in `configuration.roles`, in one application: HTTP routes, loops
-    /// and health. `readStore` serves the reports when given (a streaming standby).
+    /// and health. `readStore` serves the reports when given (a streaming standby). Each role
+    /// adds its own routes and loops below; a process builds only what its roles run.
     public static func application(store: EventStore, readStore: EventStore? = nil, listener: Listener, configuration: ShopConfiguration,
                                    logger: Logger, hooks: Hooks = Hooks()) -> some ApplicationProtocol {
-        let roles = configuration.roles
-        let services = Set(roles.compactMap(\.service))
-        let sagas = SagaStore(store: store, stepTimeout: configuration.stepTimeout)
-        let restarts = Restarts()
-        let replicas = ReplicaStates()
-        let waiters = Waiters(limit: configuration.maxWaiters)
-        var loops: [(String, any Service)] = []
-        /// A loop only one replica in the shop may run at a time.
-        func oneActive(_ name: String, _ service: any Service) -> (String, any Service) {
-            var replica = ActiveReplica(name, url: store.pool.configuration.url, service: service, states: replicas, logger: logger)
-            replica.retryInterval = configuration.takeoverInterval
-            return (name, replica)
-        }
-
-        let router = Router()
-        let knownRoutes = KnownRoutes()
-        router.add(middleware: CrashPointMiddleware())
-        router.add(middleware: ShopErrorMiddleware(logger: logger, routes: knownRoutes))
-        router.add(middleware: MetricsMiddleware())
-        router.add(middleware: TraceMiddleware())
-        router.add(middleware: AdminTokenMiddleware(token: configuration.adminToken))
-        router.add(middleware: QueryParameters(routes: OpenAPIDocument.queryParameters()))
-        Readiness(store: store, restarts: restarts, replicas: replicas).addRoutes(to: router)
-        ShopMetrics.addRoute(to: router)
-        OpenAPIDocument.addRoute(to: router)
-
-        // The command routes of the services here; those that start sagas (orders, delivery
-        // changes) also run the saga's waiters and the door.
-        if !services.isDisjoint(with: CommandIntake.startsSagas) || services.contains(.inventory) {
-            let completions = SagaCompletions(sagas: sagas, listener: listener, logger: logger)
-            let admission = Admission(settings: configuration.admissionSettings, sagas: sagas, logger: logger)
-            CommandRoutes(settings: configuration.commandSettings, sagas: sagas, completions: completions,
-                          admission: admission, waiters: waiters).addRoutes(to: router, for: services)
-            if !services.isDisjoint(with: CommandIntake.startsSagas) {
-                loops.append(("saga completions", completions))
-                loops.append(("admission", admission))
-            }
-        }
-        let endpoints = ServiceEndpoints(Dictionary(uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
-            Partition(rawValue: key).map { ($0, url) }
-        }))
-        // One reader of the log for every follower here: the saga runner, the projections, the live page.
-        let feed = EventFeed(store: store, listener: listener,
-                             configuration: feedConfiguration(roles: roles, projections: configuration.projections, pollInterval: configuration.pollInterval),
-                             logger: logger)
-        let liveFeed = roles.contains(.gateway) ? LiveFeed(store: store, feed: feed, logger: logger) : nil
-        let queries = QueryRoutes(store: store, readStore: readStore,
-                                  composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
-                                  restarts: restarts, replicas: replicas, waiters: waiters,
-                                  liveFeed: liveFeed, faultInjection: configuration.allowFaultInjection)
-        queries.addServiceRoutes(to: router, for: services)
-        if roles.contains(.gateway) { queries.addGatewayRoutes(to: router) }
+        let process = ProcessParts(store: store, readStore: readStore, listener: listener, configuration: configuration, logger: logger)
+        let router = buildRouter(process)
+        var loops = commandLoops(process, router: router)
+        loops += inboxWorkers(process, hooks: hooks)
+        loops += sagaLoops(process)
+        loops += projectorLoops(process, router: router)
+        if let liveFeed = process.liveFeed { loops.append(("live feed", liveFeed)) }
+        loops.append(("metrics", MetricsSampler(store: store, shopWide: process.roles.contains(.gateway), logger: logger)))
+        process.knownRoutes.set(router.routes.map { ("\($0.path)", "\($0.method)") })
 
         // Each loop restarts itself when it fails: an error in one never ends the process.
         // (The store and the listener reconnect on their own and never fail.)
-        // With the saga here, each worker hands its answers to their sagas in its own transaction.
-        let sagaRunner = roles.contains(.saga) ? SagaRunner(sagas: sagas, logger: logger) : nil
-        var takeAnswers: InboxWorker.TakeAnswers?
-        if let sagaRunner, configuration.answersInline { takeAnswers = { events, tx in try await sagaRunner.takeInline(events, in: tx) } }
-        loops += inboxWorkers(for: services, store: store, listener: listener, configuration: configuration, logger: logger, hooks: hooks,
-                              takeAnswers: takeAnswers)
-        if let sagaRunner {
-            loops.append(oneActive("saga runner", sagaRunner.subscription(feed: feed)))
-            // Overdue steps are claimed row by row (SKIP LOCKED): every replica may look.
-            loops.append(("saga timeouts", SagaTimeouts(sagas: sagas, logger: logger)))
-        }
-        if roles.contains(.projector) {
-            let rebuilds = RebuildQueue(store: store, logger: logger)
-            for projection in Projections.all where configuration.projections.isEmpty || configuration.projections.contains(projection.name) {
-                // Named with its version: a build of another version (a rolling deploy) takes another lock.
-                loops.append(oneActive("projection \(projection.versionedName)",
-                                       ProjectionRunner(projection, store: store, feed: feed, logger: logger)))
-            }
-            queries.addRebuildRoutes(to: router, queue: rebuilds)
-            loops.append(("rebuilds", rebuilds))
-        }
-        if let liveFeed { loops.append(("live feed", liveFeed)) }
-        loops.append(("metrics", MetricsSampler(store: store, shopWide: roles.contains(.gateway), logger: logger)))
         var running: [any Service] = [store, listener]
-        if !feed.configuration.partitions.isEmpty { running.append(feed) }
+        if !process.feed.configuration.partitions.isEmpty { running.append(process.feed) }
         if let readStore { running.append(readStore) }
-        running += loops.map { Restarting($0, $1, restarts: restarts, logger: logger) }
-        knownRoutes.set(router.routes.map { ("\($0.path)", "\($0.method)") })
+        running += loops.map { Restarting($0, $1, restarts: process.restarts, logger: logger) }
         let idle = configuration.idleTimeout.components
         return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(idle.seconds))),
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
                            services: running, logger: logger)
+    }
+
+    /// Every route a process of `configuration.roles` serves, as (OpenAPI path template,
+    /// lowercase method): read off the router its roles build, nothing run. The table
+    /// `docs/openapi.yaml` is checked against (ContractTests), both ways.
+    public static func routes(store: EventStore, listener: Listener, configuration: ShopConfiguration) -> [(path: String, method: String)] {
+        let process = ProcessParts(store: store, readStore: nil, listener: listener, configuration: configuration, logger: Logger(label: "emporium.routes"))
+        let router = buildRouter(process)
+        _ = commandLoops(process, router: router)
+        _ = projectorLoops(process, router: router)
+        return router.routes.map { route in
+            let path = "\(route.path)".split(separator: "/", omittingEmptySubsequences: false)
+                .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+            return (path.isEmpty ? "/" : path, "\(route.method)".lowercased())
+        }
+    }
+
+    /// The middleware, the operations routes every process serves (health, metrics, the
+    /// contract), and the query routes of its roles: each service's own views, the gateway's.
+    static func buildRouter(_ process: ProcessParts) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: CrashPointMiddleware())
+        router.add(middleware: ShopErrorMiddleware(logger: process.logger, routes: process.knownRoutes))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: TraceMiddleware())
+        router.add(middleware: AdminTokenMiddleware(token: process.configuration.adminToken))
+        router.add(middleware: QueryParameters(routes: OpenAPIDocument.queryParameters()))
+        Readiness(store: process.store, restarts: process.restarts, replicas: process.replicas).addRoutes(to: router)
+        ShopMetrics.addRoute(to: router)
+        OpenAPIDocument.addRoute(to: router)
+        process.queries.addServiceRoutes(to: router, for: process.services)
+        if process.roles.contains(.gateway) { process.queries.addGatewayRoutes(to: router) }
+        return router
+    }
+
+    /// The command routes of the services here. Those that start sagas (orders, delivery
+    /// changes) also run the saga's completions (for `?wait=`) and the door (admission).
+    static func commandLoops(_ process: ProcessParts, router: Router<BasicRequestContext>) -> [(String, any Service)] {
+        let services = process.services
+        guard !services.isDisjoint(with: CommandIntake.startsSagas) || services.contains(.inventory) else { return [] }
+        let configuration = process.configuration
+        var loops: [(String, any Service)] = []
+        var sagaStarts: (completions: SagaCompletions, admission: Admission)?
+        if !services.isDisjoint(with: CommandIntake.startsSagas) {
+            let completions = SagaCompletions(sagas: process.sagas, listener: process.listener, logger: process.logger)
+            let admission = Admission(settings: configuration.admissionSettings, sagas: process.sagas, logger: process.logger)
+            sagaStarts = (completions, admission)
+            loops = [("saga completions", completions), ("admission", admission)]
+        }
+        CommandRoutes(settings: configuration.commandSettings, sagas: process.sagas, sagaStarts: sagaStarts, waiters: process.waiters)
+            .addRoutes(to: router, for: services)
+        return loops
+    }
+
+    /// The saga role: the runner (one replica active), following the log, and the step
+    /// timeouts (claimed row by row with SKIP LOCKED: every replica may look).
+    static func sagaLoops(_ process: ProcessParts) -> [(String, any Service)] {
+        guard let sagaRunner = process.sagaRunner else { return [] }
+        return [process.oneActive("saga runner", sagaRunner.subscription(feed: process.feed)),
+                ("saga timeouts", SagaTimeouts(sagas: process.sagas, logger: process.logger))]
+    }
+
+    /// The projector role: each projection kept here (one replica active each, named with
+    /// its version: a build of another version, in a rolling deploy, takes another lock), and
+    /// rebuilds on demand.
+    static func projectorLoops(_ process: ProcessParts, router: Router<BasicRequestContext>) -> [(String, any Service)] {
+        guard process.roles.contains(.projector) else { return [] }
+        let rebuilds = RebuildQueue(store: process.store, logger: process.logger)
+        process.queries.addRebuildRoutes(to: router, queue: rebuilds)
+        return process.projections.map {
+            process.oneActive("projection \($0.versionedName)", ProjectionRunner($0, store: process.store, feed: process.feed, logger: process.logger))
+        } + [("rebuilds", rebuilds)]
     }
 
     /// What the process's feed reads: every partition some follower of these roles follows.
@@ -137,19 +143,25 @@ public enum Shop {
         return configuration
     }
 
-    /// One worker per service's inbox.
-    static func inboxWorkers(for services: Set<Partition>, store: EventStore, listener: Listener, configuration: ShopConfiguration,
-                             logger: Logger, hooks: Hooks, takeAnswers: InboxWorker.TakeAnswers?) -> [(String, any Service)] {
+    /// One worker per service's inbox. With the saga here, each worker hands its answers to
+    /// their sagas in its own transaction.
+    static func inboxWorkers(_ process: ProcessParts, hooks: Hooks) -> [(String, any Service)] {
+        let configuration = process.configuration
+        var takeAnswers: InboxWorker.TakeAnswers?
+        if let sagaRunner = process.sagaRunner, configuration.answersInline {
+            takeAnswers = { events, tx in try await sagaRunner.takeInline(events, in: tx) }
+        }
         let handlers: [any CommandHandling] = [
             InventoryCommands(), PaymentCommands(limit: configuration.paymentLimit), DeliveryCommands(), OrderCommands(),
         ]
-        return handlers.filter { services.contains($0.service) }.map { handler in
+        return handlers.filter { process.services.contains($0.service) }.map { handler in
             let service = handler.service
             let beforeCommit = hooks.beforeInboxCommit.map { hook -> InboxWorker.BeforeCommit in
                 { command, tx in try await hook(service, command, tx) }
             }
-            return ("\(service.rawValue) inbox", InboxWorker(handler: handler, store: store, listener: listener, pollInterval: configuration.pollInterval,
-                                                            logger: logger, beforeCommit: beforeCommit, takeAnswers: takeAnswers))
+            return ("\(service.rawValue) inbox", InboxWorker(handler: handler, store: process.store, listener: process.listener,
+                                                            pollInterval: configuration.pollInterval, logger: process.logger,
+                                                            beforeCommit: beforeCommit, takeAnswers: takeAnswers))
         }
     }
 }

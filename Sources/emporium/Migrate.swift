@@ -3,6 +3,7 @@ import ShopCommandLine
 import Foundation
 import Migrations
 import Postgres
+import ShopVocabulary
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -7,6 +7,7 @@ import Hummingbird
 import Postgres
 import Reporting
 import Shop
+import ShopVocabulary
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -23,8 +23,11 @@ DECLARE
     v_table text;
     v_schema text;
 BEGIN
-    FOREACH v_role IN ARRAY ARRAY['emporium_order', 'emporium_payment', 'emporium_delivery', 'emporium_inventory',
-                                  'emporium_saga', 'emporium_projector', 'emporium_gateway'] LOOP
+    -- The roles to create: ShopRole's list, handed over by the migrate tool (DatabaseRoles).
+    IF coalesce(current_setting('emporium.roles', true), '') = '' THEN
+        RAISE EXCEPTION 'create_roles: run it with emporium migrate --create-roles, which names the roles (emporium.roles)';
+    END IF;
+    FOREACH v_role IN ARRAY string_to_array(current_setting('emporium.roles'), ',') LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = v_role) THEN
             EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION', v_role);
         END IF;

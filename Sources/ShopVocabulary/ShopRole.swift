@@ -26,6 +26,11 @@ public enum ShopRole: String, CaseIterable, Sendable, Comparable {
     /// The port of a process taking `roles`: its first role's (8080 for one with the gateway).
     public static func defaultPort(for roles: Set<ShopRole>) -> Int { roles.min()?.defaultPort ?? ShopRole.gateway.defaultPort }
 
+    /// The PostgreSQL login role a process of this role runs as (`emporium_order`): the one
+    /// list of them is this enum; `sql/roles/create_roles.sql` creates these (DatabaseRoles
+    /// hands it the list) and a test checks it names no other.
+    public var databaseRole: String { "emporium_" + rawValue }
+
     /// The service partition the role owns, for the four services.
     public var service: Partition? { Partition(rawValue: rawValue) }
 

@@ -1,0 +1,68 @@
+import CommandAPI
+import EventSourcing
+import EventStore
+import Lifecycle
+import Logging
+import QueryAPI
+import Reporting
+import SagaRuntime
+import ServiceLifecycle
+import ShopHTTP
+import ShopVocabulary
+
+/// What the roles of one process share, built once: the saga rows' store, restart and
+/// replica bookkeeping, the waiters' limit, the one reader of the log (the feed) and the
+/// query routes. Parts only some roles use are nil or empty otherwise.
+struct ProcessParts {
+    let store: EventStore
+    let listener: Listener
+    let configuration: ShopConfiguration
+    let logger: Logger
+    let roles: Set<ShopRole>
+    /// The services whose inboxes and routes run here.
+    let services: Set<Partition>
+    let sagas: SagaStore
+    let restarts = Restarts()
+    let replicas = ReplicaStates()
+    let waiters: Waiters
+    let knownRoutes = KnownRoutes()
+    /// One reader of the log for every follower here: the saga runner, the projections, the live page.
+    let feed: EventFeed
+    let liveFeed: LiveFeed?
+    let sagaRunner: SagaRunner?
+    let queries: QueryRoutes
+    /// The projections this process keeps (with the projector role).
+    let projections: [any Projection]
+
+    init(store: EventStore, readStore: EventStore?, listener: Listener, configuration: ShopConfiguration, logger: Logger) {
+        self.store = store
+        self.listener = listener
+        self.configuration = configuration
+        self.logger = logger
+        roles = configuration.roles
+        services = Set(roles.compactMap(\.service))
+        sagas = SagaStore(store: store, stepTimeout: configuration.stepTimeout)
+        waiters = Waiters(limit: configuration.maxWaiters)
+        projections = roles.contains(.projector)
+            ? Projections.all.filter { configuration.projections.isEmpty || configuration.projections.contains($0.name) } : []
+        feed = EventFeed(store: store, listener: listener,
+                         configuration: Shop.feedConfiguration(roles: roles, projections: configuration.projections, pollInterval: configuration.pollInterval),
+                         logger: logger)
+        liveFeed = roles.contains(.gateway) ? LiveFeed(store: store, feed: feed, logger: logger) : nil
+        sagaRunner = roles.contains(.saga) ? SagaRunner(sagas: sagas, logger: logger) : nil
+        let endpoints = ServiceEndpoints(Dictionary(uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
+            Partition(rawValue: key).map { ($0, url) }
+        }))
+        queries = QueryRoutes(store: store, readStore: readStore,
+                              composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
+                              restarts: restarts, replicas: replicas, waiters: waiters,
+                              liveFeed: liveFeed, faultInjection: configuration.allowFaultInjection)
+    }
+
+    /// A loop only one replica in the shop may run at a time.
+    func oneActive(_ name: String, _ service: any Service) -> (String, any Service) {
+        var replica = ActiveReplica(name, url: store.pool.configuration.url, service: service, states: replicas, logger: logger)
+        replica.retryInterval = configuration.takeoverInterval
+        return (name, replica)
+    }
+}
