@@ -15,7 +15,7 @@ struct SagaWait: Sendable {
     struct Finished: Encodable, Sendable {
         var orderId: String
         var sagaId: UUID
-        var sagaStatus: String
+        var sagaStatus: SagaStatus
         var orderStatus: String?
         var failure: String?
     }
@@ -29,8 +29,8 @@ struct SagaWait: Sendable {
         let finished = Finished(orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status,
                                 orderStatus: order.status?.rawValue, failure: outcome.failure)
         return try Answer(status: outcome.isFinished ? 200 : 202,
-                          message: outcome.isFinished ? "saga \(outcome.status)" : "still running after \(seconds) s",
+                          message: outcome.isFinished ? "saga \(outcome.status.rawValue)" : "still running after \(seconds) s",
                           result: finished, location: accepted.location, sagaId: sagaId,
-                          ok: outcome.status != "failed" && outcome.status != "stuck")
+                          ok: outcome.status.isWell)
     }
 }

@@ -16,9 +16,10 @@ package struct QueryRoutes: Sendable {
 
     /// `readStore` serves the reports (a streaming standby, say); everything else reads `store`.
     package init(store: EventStore, readStore: EventStore?, composer: OrderComposer, restarts: Restarts,
-                 replicas: ReplicaStates, waiters: Waiters, liveFeed: LiveFeed? = nil, faultInjection: Bool = false) {
+                 replicas: ReplicaStates, waiters: Waiters, progress: ProjectionProgress? = nil, liveFeed: LiveFeed? = nil,
+                 faultInjection: Bool = false) {
         let reads = readStore ?? store
-        let readYourWrites = ReadYourWrites(store: reads, standby: readStore != nil, waiters: waiters)
+        let readYourWrites = ReadYourWrites(store: reads, standby: readStore != nil, waiters: waiters, progress: progress)
         reports = ReportController(queries: ReportQueries(store: reads), readYourWrites: readYourWrites)
         gateway = GatewayController(composer: composer, history: OrderHistory(store: store), readYourWrites: readYourWrites)
         views = ServiceViewController(views: ServiceViews(store: store))

@@ -15,6 +15,8 @@ struct ReadYourWrites: Sendable {
     let standby: Bool
     /// Past the cap, the answer comes at once, marked stale if it is behind.
     let waiters: Waiters
+    /// Rung when a projection commits; nil where no listener runs (then it looks every 20 ms).
+    let progress: ProjectionProgress?
     var maxWait: Duration = .seconds(5)
 
     /// The headers the answer gets, after waiting for `projection` as the request asks.
@@ -25,9 +27,9 @@ struct ReadYourWrites: Sendable {
             throw ShopError.badRequest("minPosition must look like 1234:56, as commands return it")
         }
         guard let projection else { return [:] }
-        let (store, standby) = (store, standby)
+        let (store, standby, progress) = (store, standby, progress)
         @Sendable func caughtUp(within timeout: Duration) async throws -> Bool {
-            try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: timeout, standby: standby)
+            try await ProjectionStatus.waitUntil(projection, hasPassed: position, store: store, timeout: timeout, standby: standby, progress: progress)
         }
         // Without room to wait, it looks once.
         let waited = try await waiters.ifRoom { [maxWait] in try await caughtUp(within: maxWait) }

@@ -48,6 +48,8 @@ public struct ProjectionRunner: Service {
             await tx.queue("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
             await tx.queue("SET LOCAL search_path TO \(projection.schema)")
             try await ProjectionRunner.apply(events, of: projection, in: tx)
+            // Requests reading their own writes (?minPosition=) look again once this commits.
+            tx.notifyAfterCommit(ProjectionProgress.channel)
         }, logger)
     }
 
@@ -58,14 +60,14 @@ public struct ProjectionRunner: Service {
                 let live = try await ProjectionVersions.live(projection.name, on: store.pool)
                 if projection.version < live {
                     logger.warning("this build's version of the projection is retired; it writes nothing", metadata: ["live": "\(live)"])
-                    try await record(state: "retired")
+                    try await record(state: .retired)
                     while !Task.isCancelled { try await Task.sleep(for: .seconds(60)) }
                     return
                 }
                 let building = projection.version > live
                 do {
                     if building { try await build(besideLive: live) }
-                    try await record(state: building ? "building" : "running")
+                    try await record(state: building ? .building : .running)
                     try await follow(swappingIn: building)
                     return
                 } catch let error as SubscriptionError {
@@ -86,7 +88,7 @@ public struct ProjectionRunner: Service {
         try await ProjectionVersions.register(projection, on: store.pool)
         guard try await store.checkpoint(subscriber: projection.versionedName, partitions: projection.partitions) == .start else { return }
         logger.notice("building this version beside the live one", metadata: ["live": "\(live)", "tables": "\(projection.schema)"])
-        try await record(state: "building")
+        try await record(state: .building)
         let events = try await ProjectionRebuild(projection, store: store, logger: logger).run()
         logger.notice("built; following the log until caught up with the live version", metadata: ["events": "\(events)"])
     }
@@ -137,7 +139,7 @@ public struct ProjectionRunner: Service {
     /// Stopped at an event, the rest of the group going on, until a rebuild clears the failure.
     private func stopped(_ failure: ProjectionFailure?, _ error: any Error) async throws {
         logger.error("projection stopped", metadata: ["error": "\(failure.map { "\($0)" } ?? "\(error)")"])
-        try await record(state: "failed", failure: failure, error: "\(failure?.underlying ?? error)")
+        try await record(state: .failed, failure: failure, error: "\(failure?.underlying ?? error)")
         try await waitWhileFailed()
     }
 
@@ -145,11 +147,11 @@ public struct ProjectionRunner: Service {
         while !Task.isCancelled {
             do { try await Task.sleep(for: .seconds(1)) } catch { return }
             let recorded = try? await ProjectionStates.read(projection.versionedName, on: store.pool)
-            if recorded?.state != "failed" { return }
+            if recorded?.state != .failed { return }
         }
     }
 
-    private func record(state: String, failure: ProjectionFailure? = nil, error: String? = nil) async throws {
+    private func record(state: ProjectionState, failure: ProjectionFailure? = nil, error: String? = nil) async throws {
         try await ProjectionStates.record(projection.versionedName, state: state, failure: failure, error: error, on: store.pool)
     }
 }

@@ -10,7 +10,7 @@ public struct ProjectionStatus: Encodable, Sendable {
     public var version: Int
     public var liveVersion: Int
     public var buildingVersion: Int?
-    public var state: String
+    public var state: ProjectionState
     public var checkpoint: String
     public var lagEvents: Int64
     public var lagMilliseconds: Int64
@@ -37,9 +37,9 @@ public struct ProjectionStatus: Encodable, Sendable {
         let recorded = try await ProjectionStates.read(projection.versionedName, on: store.pool)
         return ProjectionStatus(
             name: projection.name, version: projection.version,
-            liveVersion: versions.first { $0.state == "live" }?.version ?? 1,
-            buildingVersion: versions.last { $0.state == "building" }?.version,
-            state: recorded?.state ?? "stopped", checkpoint: checkpoint.description,
+            liveVersion: versions.first { $0.state == .live }?.version ?? 1,
+            buildingVersion: versions.last { $0.state == .building }?.version,
+            state: recorded?.state ?? .stopped, checkpoint: checkpoint.description,
             lagEvents: backlog.events, lagMilliseconds: backlog.oldestAgeMilliseconds,
             failedPosition: recorded?.failedPosition, failedEventType: recorded?.failedEventType, lastError: recorded?.lastError)
     }
@@ -52,16 +52,27 @@ public struct ProjectionStatus: Encodable, Sendable {
     /// On a streaming standby (`standby`), the event at `position` must have been replayed
     /// there too before "no events up to it" means anything: until then the standby's
     /// report is behind, whatever its checkpoint says.
+    ///
+    /// It looks again whenever a projection commits (`progress`). A standby replays the
+    /// projection's commit after its NOTIFY has come, so there, and without `progress`, it
+    /// looks every 20 ms.
     public static func waitUntil(_ projection: any Projection, hasPassed position: Position, store: EventStore,
-                                 timeout: Duration, standby: Bool = false) async throws -> Bool {
+                                 timeout: Duration, standby: Bool = false, progress: ProjectionProgress? = nil) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while true {
+            let seen = progress?.rings
             let checkpoint = try await ProjectionVersions.liveCheckpoint(projection, store: store)
             if checkpoint >= position { return true }
             let replayed = if standby { try await store.contains(position) } else { true }
             if replayed, try await !store.hasEvents(projection.partitions, after: checkpoint, upTo: position) { return true }
-            guard ContinuousClock.now < deadline else { return false }
-            try await Task.sleep(for: .milliseconds(20))
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return false }
+            if let progress, let seen, !standby {
+                // Bounded: a NOTIFY lost on the way costs a quarter second, not the answer.
+                await progress.wait(after: seen, timeout: min(left, .milliseconds(250)))
+            } else {
+                try await Task.sleep(for: min(left, .milliseconds(20)))
+            }
         }
     }
 }

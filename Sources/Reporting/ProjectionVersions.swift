@@ -18,7 +18,7 @@ public enum ProjectionVersions {
     public struct Row: Sendable {
         public var name: String
         public var version: Int
-        public var state: String
+        public var state: VersionState
     }
 
     /// The live version of the projection named `name` (1 where none is recorded).
@@ -34,7 +34,7 @@ public enum ProjectionVersions {
     /// Every version recorded, of every projection.
     public static func all(on pool: ConnectionPool) async throws -> [Row] {
         try await pool.query("SELECT name, version, state FROM report.projection_versions ORDER BY name, version").rows.map {
-            Row(name: try $0.decode("name"), version: try $0.decode("version", as: Int.self), state: try $0.decode("state"))
+            Row(name: try $0.decode("name"), version: try $0.decode("version", as: Int.self), state: VersionState(rawValue: try $0.decode("state")) ?? .retired)
         }
     }
 
@@ -78,7 +78,7 @@ public enum ProjectionVersions {
                 UPDATE report.projection_versions SET state = 'live', live_since = now() WHERE name = $1 AND version = $2
                 """, [projection.name, projection.version])
             try await showLive(projection, on: connection)
-            try await ProjectionStates.record(projection.versionedName, state: "running", on: connection)
+            try await ProjectionStates.record(projection.versionedName, state: .running, on: connection)
             return true
         }
     }

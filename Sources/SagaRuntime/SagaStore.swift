@@ -65,16 +65,16 @@ package struct SagaStore: Sendable {
     /// inbox and one for the saga rows, however many sagas move.
     func apply(_ moves: [Move], in tx: EventStoreTransaction) async throws {
         var commands: [ServiceCommand] = []
-        var rows: [(move: Move, status: String, pending: ServiceCommand?)] = []
+        var rows: [(move: Move, status: SagaStatus, pending: ServiceCommand?)] = []
         for move in moves {
             switch move.decision {
             case .send(let command):
                 let message = move.data.serviceCommand(command, sagaId: move.sagaId, state: move.state)
                 commands.append(message)
-                rows.append((move, "running", message))
+                rows.append((move, .running, message))
                 tx.afterCommit { SagaMetrics.sent(command, in: move.state) }
             case .finish(let phase):
-                rows.append((move, phase.rawValue, nil))
+                rows.append((move, SagaStatus(finished: phase), nil))
                 tx.notifyAfterCommit(Self.finishedChannel)
                 tx.afterCommit { SagaMetrics.finished(move.state) }
             case .wait:
@@ -97,7 +97,7 @@ package struct SagaStore: Sendable {
                    AS u(saga_id, state, status, pending_id, pending, timed, entry)
              WHERE s.saga_id = u.saga_id
             """, [PostgresArray(rows.map(\.move.sagaId)), PostgresArray(try rows.map { try json($0.move.state) }),
-                  PostgresArray(rows.map(\.status)), PostgresArray(rows.map { $0.pending?.commandId }),
+                  PostgresArray(rows.map(\.status.rawValue)), PostgresArray(rows.map { $0.pending?.commandId }),
                   PostgresArray(rows.map { $0.pending?.command.rawValue }),
                   PostgresArray(rows.map { $0.pending != nil && $0.move.state.phase == .forward }), PostgresArray(entries),
                   stepTimeout.wholeMilliseconds])
@@ -113,15 +113,15 @@ package struct SagaStore: Sendable {
     /// `stuck`) and why it failed.
     package struct Outcome: Sendable {
         package var orderId: String
-        package var status: String
+        package var status: SagaStatus
         package var failure: String?
-        package var isFinished: Bool { status != "running" }
+        package var isFinished: Bool { status.isFinished }
     }
 
     package func outcome(_ sagaId: UUID) async throws -> Outcome? {
         try await store.pool.query(
             "SELECT order_id, status, state->>'failure' AS failure FROM saga.order_sagas WHERE saga_id = $1", [sagaId])
-            .first.map { Outcome(orderId: try $0.decode("order_id"), status: try $0.decode("status"), failure: try $0.decodeIfPresent("failure")) }
+            .first.map { Outcome(orderId: try $0.decode("order_id"), status: SagaStatus(rawValue: try $0.decode("status")) ?? .stuck, failure: try $0.decodeIfPresent("failure")) }
     }
 
     /// How many sagas are running: the shop's work in flight (admission control).

@@ -31,6 +31,8 @@ struct ProcessParts {
     let liveFeed: LiveFeed?
     let sagaRunner: SagaRunner?
     let queries: QueryRoutes
+    /// With the gateway: rung when a projection commits, for read-your-writes.
+    let projectionProgress: ProjectionProgress?
     /// The projections this process keeps (with the projector role).
     let projections: [any Projection]
 
@@ -50,12 +52,13 @@ struct ProcessParts {
                          logger: logger)
         liveFeed = roles.contains(.gateway) ? LiveFeed(store: store, feed: feed, logger: logger) : nil
         sagaRunner = roles.contains(.saga) ? SagaRunner(sagas: sagas, logger: logger) : nil
+        projectionProgress = roles.contains(.gateway) ? ProjectionProgress(listener: listener) : nil
         let endpoints = ServiceEndpoints(Dictionary(uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
             Partition(rawValue: key).map { ($0, url) }
         }))
         queries = QueryRoutes(store: store, readStore: readStore,
                               composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
-                              restarts: restarts, replicas: replicas, waiters: waiters,
+                              restarts: restarts, replicas: replicas, waiters: waiters, progress: projectionProgress,
                               liveFeed: liveFeed, faultInjection: configuration.allowFaultInjection)
     }
 

@@ -42,6 +42,7 @@ public enum Shop {
         loops += sagaLoops(process)
         loops += projectorLoops(process, router: router)
         if let liveFeed = process.liveFeed { loops.append(("live feed", liveFeed)) }
+        if let progress = process.projectionProgress { loops.append(("projection progress", progress)) }
         loops.append(("metrics", MetricsSampler(store: store, shopWide: process.roles.contains(.gateway), logger: logger)))
         process.knownRoutes.set(router.routes.map { ("\($0.path)", "\($0.method)") })
 

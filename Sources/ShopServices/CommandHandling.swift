@@ -7,7 +7,7 @@ import ShopVocabulary
 package protocol CommandHandling: Sendable {
     var service: Partition { get }
     /// Returns the outcome recorded on the inbox row.
-    func handle(_ command: ServiceCommand, in transaction: EventStoreTransaction) async throws -> String
+    func handle(_ command: ServiceCommand, in transaction: EventStoreTransaction) async throws -> CommandOutcome
 }
 
 extension ServiceCommand {
@@ -18,25 +18,17 @@ extension ServiceCommand {
     }
 }
 
-/// `ok`, or `rejected: reason`.
-func outcome<T>(_ result: Result<T, Rejection>) -> String {
-    switch result {
-    case .success: return "ok"
-    case .failure(let rejection): return "rejected: \(rejection.reason)"
-    }
-}
-
 /// Appends the command's one answer — the decided event, or the rejection event — to the
 /// aggregate's stream, and returns the outcome for the inbox row.
 func answer<A: Aggregate>(_ decision: Result<A.Event, Rejection>, orElse rejected: (CommandRejection) -> A.Event,
-                          to aggregate: inout Loaded<A>, for command: ServiceCommand, in tx: EventStoreTransaction) async throws -> String {
+                          to aggregate: inout Loaded<A>, for command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandOutcome {
     let reply: A.Event
     switch decision {
     case .success(let event): reply = event
     case .failure(let rejection): reply = rejected(CommandRejection(command: command.command.rawValue, reason: rejection.reason))
     }
     try await tx.append([reply], to: &aggregate, metadata: command.metadata)
-    return outcome(decision)
+    return CommandOutcome(decision)
 }
 
 /// What a refusal says whichever service refuses: the command and the reason.

@@ -80,12 +80,12 @@ package struct Inbox: Sendable {
     /// Parks the command: no worker claims it again. `answer` is the outcome when its
     /// rejection was appended in `transaction` (it then counts as processed); nil when it
     /// could not be answered and waits for an operator.
-    package func park(_ seq: Int64, answer: String?, in transaction: EventStoreTransaction) async throws {
+    package func park(_ seq: Int64, answer: CommandOutcome?, in transaction: EventStoreTransaction) async throws {
         try await transaction.query("""
             UPDATE \(service.schema).inbox
                SET parked_at = now(), processed_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END, outcome = $2
              WHERE seq = $1
-            """, [seq, answer])
+            """, [seq, answer?.stored])
     }
 
     /// Puts a parked command that was never answered (nor dropped: its saga may have
@@ -115,13 +115,13 @@ package struct Inbox: Sendable {
 
     /// Marks the commands processed, each with its outcome, in one statement that travels
     /// with the commit.
-    package func markProcessed(_ outcomes: [(seq: Int64, outcome: String)], in transaction: EventStoreTransaction) async throws {
+    package func markProcessed(_ outcomes: [(seq: Int64, outcome: CommandOutcome)], in transaction: EventStoreTransaction) async throws {
         guard !outcomes.isEmpty else { return }
         await transaction.queue("""
             UPDATE \(service.schema).inbox i SET processed_at = now(), outcome = u.outcome
               FROM unnest($1::bigint[], $2::text[]) AS u(seq, outcome)
              WHERE i.seq = u.seq
-            """, [PostgresArray(outcomes.map(\.seq)), PostgresArray(outcomes.map(\.outcome))])
+            """, [PostgresArray(outcomes.map(\.seq)), PostgresArray(outcomes.map(\.outcome.stored))])
     }
 
     /// Which of `ids` a worker has applied, across every service's inbox: their answer

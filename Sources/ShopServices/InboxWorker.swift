@@ -87,7 +87,7 @@ package struct InboxWorker: Service {
         do {
             return try await store.withTransaction { tx in
                 let claimed = try await inbox.claim(upTo: limit, in: tx)
-                var outcomes: [(seq: Int64, outcome: String)] = []
+                var outcomes: [(seq: Int64, outcome: CommandOutcome)] = []
                 for (seq, command) in claimed {
                     let outcome = try await attributed(seq, command) { try await handler.handle(command, in: tx) }
                     outcomes.append((seq, outcome))

@@ -25,7 +25,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
                 func column(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
                 let building: String = status.buildingVersion.map { String($0) } ?? "-"
                 let columns: [String] = [column(status.name, 10), column(String(status.version), 8), column(String(status.liveVersion), 5),
-                                         column(building, 9), column(status.state, 9), column(status.checkpoint, 21),
+                                         column(building, 9), column(status.state.rawValue, 9), column(status.checkpoint, 21),
                                          column(String(status.lagEvents), 13), column(String(status.lagMilliseconds), 9), failure]
                 print(columns.joined(separator: " "))
             }

@@ -70,7 +70,7 @@ extension ShopFlowTests {
             try await shop.store.append([future], to: ShopIDs.order("ORDER_NEW"), expected: .noStream)
             // The orders projection stops at it and says why; it never writes a guess.
             #expect(try await eventually {
-                try await ProjectionStatus.all(shop.store).contains { $0.name == "orders" && $0.state == "failed" }
+                try await ProjectionStatus.all(shop.store).contains { $0.name == "orders" && $0.state == .failed }
             })
             let orders = try #require(try await ProjectionStatus.all(shop.store).first { $0.name == "orders" })
             #expect(orders.failedEventType == "OrderPlaced")
@@ -81,7 +81,7 @@ extension ShopFlowTests {
             let placed = try await shop.placeOrder([("PROD_A", 3)])
             #expect(placed.result("sagaStatus") == "completed", "\(placed.json)")
             #expect(try await eventually { try await shop.request(.get, "/api/v1/inventory/PROD_A").result("reserved") == "3" })
-            #expect(try await ProjectionStatus.all(shop.store).first { $0.name == "inventory" }?.state == "running")
+            #expect(try await ProjectionStatus.all(shop.store).first { $0.name == "inventory" }?.state == .running)
         }
     }
 
