@@ -124,6 +124,11 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"]),
+        // Pure pieces of the runtime, tested without a database: the door's decision, what a
+        // saga command carries, a projection's statements.
+        .testTarget(name: "UnitTests", dependencies: [
+            "CommandAPI", "SagaRuntime", "Reporting", "OrderSaga", "EventSourcing", "Postgres", "Payments", "Shipping",
+        ]),
         // Rules of the house checked over the sources: one writer per table, each fact once.
         .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore", "ShopVocabulary"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Lifecycle", "TestSupport", lifecycle]),

@@ -53,19 +53,27 @@ package final class Admission: Service, Sendable {
     /// it returns once its transaction has ended, committed or not.
     package func enter() throws -> Admission {
         let refusal: String? = measured.withLock { state in
-            if state.estimate >= settings.maxRunningSagas {
-                return "the shop is at capacity (\(state.estimate) orders in flight, at most \(settings.maxRunningSagas))"
-            }
-            if state.inboxWait > settings.maxInboxWait {
-                return "the shop is behind (its services' oldest command has waited \(state.inboxWait.components.seconds) s)"
-            }
-            state.inFlight += 1
-            return nil
+            let refusal = Self.refusal(inFlight: state.estimate, inboxWait: state.inboxWait, settings: settings)
+            if refusal == nil { state.inFlight += 1 }
+            return refusal
         }
         if let refusal {
             throw ShopError.unavailable("\(refusal); nothing was stored; try again shortly", retryAfter: 1)
         }
         return self
+    }
+
+    /// The door's decision, without I/O: why a saga-starting command is refused with
+    /// `inFlight` orders running or admitted and the services' oldest command waiting
+    /// `inboxWait`; nil lets it in.
+    package static func refusal(inFlight: Int, inboxWait: Duration, settings: Settings) -> String? {
+        if inFlight >= settings.maxRunningSagas {
+            return "the shop is at capacity (\(inFlight) orders in flight, at most \(settings.maxRunningSagas))"
+        }
+        if inboxWait > settings.maxInboxWait {
+            return "the shop is behind (its services' oldest command has waited \(inboxWait.components.seconds) s)"
+        }
+        return nil
     }
 
     package func finished() {

@@ -27,7 +27,7 @@ package struct SagaData: Codable, Sendable, Hashable {
     }
 
     /// The inbox command for `command`, in the saga `sagaId` at `state`.
-    func serviceCommand(_ command: SagaCommand, sagaId: UUID, state: SagaState) -> ServiceCommand {
+    package func serviceCommand(_ command: SagaCommand, sagaId: UUID, state: SagaState) -> ServiceCommand {
         var message = ServiceCommand(sagaId: sagaId, command: command, orderId: orderId)
         message.traceparent = traceparent
         switch command {

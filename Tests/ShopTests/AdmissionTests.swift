@@ -3,6 +3,11 @@ import Testing
 import TestSupport
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter AdmissionTests` (on the shared serialized suite's turn-taking).
+    @Suite struct AdmissionTests {}
+}
+
+extension ShopFlowTests.AdmissionTests {
     /// A burst four times what the shop admits at once: the excess is refused at the door
     /// (503, Retry-After) and stores nothing; every accepted order completes — none fails
     /// for the shop being busy.
@@ -40,7 +45,7 @@ extension ShopFlowTests {
     }
 }
 
-extension ShopFlowTests {
+extension ShopFlowTests.AdmissionTests {
     /// With no room for waiters, `?wait` answers the 202 at once (and `?minPosition` looks
     /// once, without waiting): nobody holds a connection waiting.
     @Test func pastTheWaiterCapAnswersComeAtOnce() async throws {

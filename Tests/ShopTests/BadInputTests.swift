@@ -5,6 +5,11 @@ import ShopVocabulary
 import Testing
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter BadInputTests` (on the shared serialized suite's turn-taking).
+    @Suite struct BadInputTests {}
+}
+
+extension ShopFlowTests.BadInputTests {
     @Test func badInputGetsAClear4xxAndChangesNothing() async throws {
         try await ShopHarness.run { shop in
             try await shop.register("PROD_1", qty: 100)

@@ -4,6 +4,11 @@ import Testing
 import TestSupport
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter CancelledStatementTests` (on the shared serialized suite's turn-taking).
+    @Suite struct CancelledStatementTests {}
+}
+
+extension ShopFlowTests.CancelledStatementTests {
     /// Issue "faults contained": statements cancelled again and again under load (57014)
     /// end no loop of the shop. A request whose statement was cancelled gets a 503 and
     /// stores nothing; every accepted order finishes, completed.

@@ -4,6 +4,11 @@ import Testing
 import TestSupport
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter ChangeFlowTests` (on the shared serialized suite's turn-taking).
+    @Suite struct ChangeFlowTests {}
+}
+
+extension ShopFlowTests.ChangeFlowTests {
     /// A completed order of 10 × PROD_A (1000 each) and the shop it lives in.
     func withCompletedOrder(_ body: @Sendable @escaping (ShopHarness, String) async throws -> Void) async throws {
         try await ShopHarness.run { shop in

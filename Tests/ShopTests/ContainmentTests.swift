@@ -18,6 +18,11 @@ private struct Flaky: Service {
 }
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter ContainmentTests` (on the shared serialized suite's turn-taking).
+    @Suite struct ContainmentTests {}
+}
+
+extension ShopFlowTests.ContainmentTests {
     /// A failing loop is started again (after a backoff), counted, and never ends the group.
     @Test func aFailingLoopRestartsItselfAndIsCounted() async throws {
         let runs = Locked(0)
@@ -85,7 +90,7 @@ private struct Poison: Error, CustomStringConvertible {
     var description: String { "this command poisons its worker" }
 }
 
-extension ShopFlowTests {
+extension ShopFlowTests.ContainmentTests {
     /// A command that fails every time is parked after `maxAttempts`, answered with a
     /// rejection naming the error: its saga compensates, the inbox goes on with the others,
     /// and the admin status counts it.
@@ -118,7 +123,7 @@ extension ShopFlowTests {
     }
 }
 
-extension ShopFlowTests {
+extension ShopFlowTests.ContainmentTests {
     /// SIGTERM's graceful shutdown ends the shop within 10 s whatever it is doing: an inbox
     /// jammed by a command failing again and again, readers held back by an open appender,
     /// requests waiting for their sagas.

@@ -2,6 +2,11 @@ import Foundation
 import Testing
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter CreateFlowTests` (on the shared serialized suite's turn-taking).
+    @Suite struct CreateFlowTests {}
+}
+
+extension ShopFlowTests.CreateFlowTests {
     @Test func anOrderReservesStockCreatesPaymentAndDeliveryAndCompletes() async throws {
         try await ShopHarness.run { shop in
             try await shop.register("PROD_10041", price: 1000, qty: 100)

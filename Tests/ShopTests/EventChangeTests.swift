@@ -14,6 +14,11 @@ import TestSupport
 /// payloads read in today's shape everywhere, newer ones stop their consumer, and snapshots
 /// of another shape (or none readable) give way to the events.
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter EventChangeTests` (on the shared serialized suite's turn-taking).
+    @Suite struct EventChangeTests {}
+}
+
+extension ShopFlowTests.EventChangeTests {
     /// `OrderPlaced` as a build before version 2 stored it: no currency, schema version 1.
     static func v1Placed(_ orderId: String) -> NewEvent {
         NewEvent(type: "OrderPlaced", schemaVersion: 1, payload: Data("""

@@ -7,6 +7,11 @@ import Testing
 import TestSupport
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter LongStreamTests` (on the shared serialized suite's turn-taking).
+    @Suite struct LongStreamTests {}
+}
+
+extension ShopFlowTests.LongStreamTests {
     /// Seeds `pairs` orders that reserved one unit of `productId` and released it again, in
     /// appends of 10,000 events each: the stream grows, the stock is unchanged.
     func seedChurn(_ productId: String, pairs: Int, store: EventStore) async throws {

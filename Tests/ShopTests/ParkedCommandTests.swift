@@ -7,6 +7,11 @@ import Testing
 import TestSupport
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter ParkedCommandTests` (on the shared serialized suite's turn-taking).
+    @Suite struct ParkedCommandTests {}
+}
+
+extension ShopFlowTests.ParkedCommandTests {
     /// What `emporium inbox list|retry|drop` do: a command parked without an answer is
     /// listed as waiting; retried, it is claimed and applied again; dropped, it stays
     /// listed as dropped and is never claimed.

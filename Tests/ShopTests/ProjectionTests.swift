@@ -34,6 +34,11 @@ struct DiesOnce: Projection {
 }
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter ProjectionTests` (on the shared serialized suite's turn-taking).
+    @Suite struct ProjectionTests {}
+}
+
+extension ShopFlowTests.ProjectionTests {
     func register(_ store: EventStore, _ id: String, qty: Int64) async throws {
         try await store.append([ProductEvent.registered(ProductRegistered(productId: id, productName: id, unitPrice: 10, inventoryQty: qty)).newEvent(metadata: .init())],
                                to: StreamID(.inventory, id), expected: .noStream)

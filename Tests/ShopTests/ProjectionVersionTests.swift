@@ -24,6 +24,11 @@ struct Bumped: Projection {
 /// event, and swapped in when caught up; queries never see a missing row, and a command's
 /// `?minPosition` is kept across the swap.
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter ProjectionVersionTests` (on the shared serialized suite's turn-taking).
+    @Suite struct ProjectionVersionTests {}
+}
+
+extension ShopFlowTests.ProjectionVersionTests {
     @Test func aNewVersionIsBuiltBesideTheLiveOneAndSwappedInWhileQueriesSeeEveryRow() async throws {
         try await ShopHarness.run { shop in
             let pool = shop.store.pool

@@ -9,6 +9,11 @@ import Testing
 import TestSupport
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter ReadSideTests` (on the shared serialized suite's turn-taking).
+    @Suite struct ReadSideTests {}
+}
+
+extension ShopFlowTests.ReadSideTests {
     func report(_ shop: ShopHarness, _ orderId: String, until condition: @escaping @Sendable (ShopHarness.Reply) -> Bool) async throws -> ShopHarness.Reply {
         var last = try await shop.request(.get, "/api/v1/reports/\(orderId)")
         _ = try await eventually {
@@ -138,7 +143,7 @@ extension ShopFlowTests {
     }
 }
 
-extension ShopFlowTests {
+extension ShopFlowTests.ReadSideTests {
     func object(_ reply: ShopHarness.Reply) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(reply.json.utf8)) as? [String: Any])
     }

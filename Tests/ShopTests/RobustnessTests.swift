@@ -9,6 +9,11 @@ import Testing
 import TestSupport
 
 extension ShopFlowTests {
+    /// Run alone: `swift test --filter RobustnessTests` (on the shared serialized suite's turn-taking).
+    @Suite struct RobustnessTests {}
+}
+
+extension ShopFlowTests.RobustnessTests {
     @Test func fiftyConcurrentOrdersForTheLastTenUnitsReserveExactlyTen() async throws {
         try await ShopHarness.run { shop in
             try await shop.register("PROD_LAST", price: 100, qty: 10)
