@@ -1,3 +1,4 @@
+import Lifecycle
 import Logging
 import OrderSaga
 import ShopServices
@@ -17,15 +18,10 @@ package struct SagaTimeouts: Service {
 
     package func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    while !Task.isCancelled, try await failOverdue() > 0 {}
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.warning("saga timeout check failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: checkInterval)
+            try? await retrying("saga timeout check", backoff: .steady(checkInterval), logger: logger) { _ in
+                // Checked between batches: a graceful shutdown must not wait for a backlog.
+                while !Task.isCancelled, try await failOverdue() > 0 {}
+                try await Task.sleep(for: checkInterval)
             }
         }
     }

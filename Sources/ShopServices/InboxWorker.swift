@@ -31,7 +31,7 @@ package struct InboxWorker: Service {
     let beforeCommit: BeforeCommit?
     let takeAnswers: TakeAnswers?
 
-    package init(handler: any CommandHandling, store: EventStore, listener: Listener, pollInterval: Duration = .seconds(2),
+    package init(handler: any CommandHandling, store: EventStore, listener: Listener, pollInterval: Duration,
                  batchSize: Int = 32, logger: Logger, beforeCommit: BeforeCommit? = nil, takeAnswers: TakeAnswers? = nil) {
         self.handler = handler
         self.inbox = Inbox(handler.service)
