@@ -48,7 +48,7 @@ struct ProcessParts {
         projections = roles.contains(.projector)
             ? Projections.all.filter { configuration.projections.isEmpty || configuration.projections.contains($0.name) } : []
         feed = EventFeed(store: store, listener: listener,
-                         configuration: Shop.feedConfiguration(roles: roles, projections: configuration.projections, pollInterval: configuration.pollInterval),
+                         configuration: Shop.feedConfiguration(roles: roles, projections: projections, pollInterval: configuration.pollInterval),
                          logger: logger)
         liveFeed = roles.contains(.gateway) ? LiveFeed(store: store, feed: feed, logger: logger) : nil
         sagaRunner = roles.contains(.saga) ? SagaRunner(sagas: sagas, logger: logger) : nil

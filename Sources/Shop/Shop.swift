@@ -131,14 +131,9 @@ public enum Shop {
     }
 
     /// What the process's feed reads: every partition some follower of these roles follows.
-    static func feedConfiguration(roles: Set<ShopRole>, projections: [String], pollInterval: Duration) -> EventFeed.Configuration {
-        var partitions: Set<Partition> = []
+    static func feedConfiguration(roles: Set<ShopRole>, projections: [any Projection], pollInterval: Duration) -> EventFeed.Configuration {
+        var partitions = Set(projections.flatMap(\.partitions))
         if roles.contains(.saga) || roles.contains(.gateway) { partitions.formUnion(Partition.allCases) }
-        if roles.contains(.projector) {
-            for projection in Projections.all where projections.isEmpty || projections.contains(projection.name) {
-                partitions.formUnion(projection.partitions)
-            }
-        }
         var configuration = EventFeed.Configuration(partitions: Array(partitions))
         configuration.pollInterval = pollInterval
         return configuration

@@ -1,7 +1,7 @@
 -- Puts commands in one service's inbox, in the order given: the one statement that inserts
 -- inbox rows. `Inbox.enqueue` (the saga runner), saga.start_saga (a desk starting a flow) and
--- inventory_svc.ship_stock (the delivery desk) all send through it, so the column list and
--- the rule "a service's commands go to its own inbox" are written once. SECURITY DEFINER
+-- inventory_svc.ship_stock (the delivery desk) all send through it, so how a command enters
+-- an inbox is written in this one file. SECURITY DEFINER
 -- with a fixed search_path: the caller's rights and search_path play no part; a caller may
 -- send only when granted EXECUTE (the saga role) or through a function that calls it.
 CREATE OR REPLACE FUNCTION saga.send_commands(
@@ -16,16 +16,28 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF p_service IS NULL OR p_service NOT IN ('order', 'payment', 'delivery', 'inventory') THEN
-        RAISE EXCEPTION 'send_commands: unknown service %', p_service USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    EXECUTE format($sql$
-        INSERT INTO %I.inbox (command_id, correlation_id, command, payload)
-        SELECT c.id, c.correlation, c.command, c.payload
-          FROM unnest($1, $2, $3, $4) WITH ORDINALITY AS c(id, correlation, command, payload, n)
-         ORDER BY c.n
-        $sql$, p_service || '_svc')
-    USING p_command_ids, p_correlations, p_commands, p_payloads;
+    -- Static statements, one per inbox, so PL/pgSQL plans each once per session (EXECUTE
+    -- would plan every call, and this runs for every command of every saga).
+    CASE p_service
+        WHEN 'order' THEN
+            INSERT INTO order_svc.inbox (command_id, correlation_id, command, payload)
+            SELECT c.id, c.correlation, c.command, c.payload FROM unnest(p_command_ids, p_correlations, p_commands, p_payloads)
+                   WITH ORDINALITY AS c(id, correlation, command, payload, n) ORDER BY c.n;
+        WHEN 'payment' THEN
+            INSERT INTO payment_svc.inbox (command_id, correlation_id, command, payload)
+            SELECT c.id, c.correlation, c.command, c.payload FROM unnest(p_command_ids, p_correlations, p_commands, p_payloads)
+                   WITH ORDINALITY AS c(id, correlation, command, payload, n) ORDER BY c.n;
+        WHEN 'delivery' THEN
+            INSERT INTO delivery_svc.inbox (command_id, correlation_id, command, payload)
+            SELECT c.id, c.correlation, c.command, c.payload FROM unnest(p_command_ids, p_correlations, p_commands, p_payloads)
+                   WITH ORDINALITY AS c(id, correlation, command, payload, n) ORDER BY c.n;
+        WHEN 'inventory' THEN
+            INSERT INTO inventory_svc.inbox (command_id, correlation_id, command, payload)
+            SELECT c.id, c.correlation, c.command, c.payload FROM unnest(p_command_ids, p_correlations, p_commands, p_payloads)
+                   WITH ORDINALITY AS c(id, correlation, command, payload, n) ORDER BY c.n;
+        ELSE
+            RAISE EXCEPTION 'send_commands: unknown service %', p_service USING ERRCODE = 'invalid_parameter_value';
+    END CASE;
 END
 $$;
 
