@@ -93,7 +93,7 @@ let package = Package(
         .target(name: "QueryAPI", dependencies: [
             "EventStore", "Lifecycle", "EventSourcing", "ShopVocabulary", "InboxReads", "Reporting", "ShopHTTP", "OrderSaga",
             "Ordering", "Payments", "Shipping", hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
         ], resources: [
             // The live page, served as it is (Tests/LivePage tests its script with node --test).
             .embedInCode("LivePage/index.html"), .embedInCode("LivePage/live.js"), .embedInCode("LivePage/live.css"),

@@ -31,6 +31,8 @@ struct ProcessParts {
     let liveFeed: LiveFeed?
     let sagaRunner: SagaRunner?
     let queries: QueryRoutes
+    /// The gateway's front door for commands to services elsewhere.
+    let forwarding: CommandForwarding
     /// With the gateway: rung when a projection commits, for read-your-writes.
     let projectionProgress: ProjectionProgress?
     /// The projections this process keeps (with the projector role).
@@ -56,6 +58,9 @@ struct ProcessParts {
         let endpoints = ServiceEndpoints(Dictionary(uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
             Partition(rawValue: key).map { ($0, url) }
         }))
+        // Commands sent to the gateway go on to their services, as long as their ?wait= may last.
+        forwarding = CommandForwarding(endpoints: endpoints, timeout: .seconds(configuration.maxWaitSeconds + 5),
+                                       maxBodyBytes: configuration.maxBodyBytes, logger: logger)
         queries = QueryRoutes(store: store, readStore: readStore,
                               composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
                               restarts: restarts, replicas: replicas, waiters: waiters, progress: projectionProgress,

@@ -87,7 +87,10 @@ public enum Shop {
         ShopMetrics.addRoute(to: router)
         OpenAPIDocument.addRoute(to: router)
         process.queries.addServiceRoutes(to: router, for: process.services)
-        if process.roles.contains(.gateway) { process.queries.addGatewayRoutes(to: router) }
+        if process.roles.contains(.gateway) {
+            process.queries.addGatewayRoutes(to: router)
+            process.forwarding.addRoutes(to: router, except: process.services)
+        }
         return router
     }
 

@@ -32,7 +32,7 @@ struct Serve: AsyncParsableCommand {
     var readDatabaseURL: String?
     @Option(help: "Address to listen on.") var host = ShopConfiguration.defaults.host
     @Option(help: "HTTP port (default: the role's, 8080 for the gateway or all).") var port: Int?
-    @Flag(help: "Let the X-Emporium-Fail header make one saga step fail (demonstrations, tests).")
+    @Flag(help: "Let the X-Emporium-Fail header make one saga step fail (demonstrations, tests; or set EMPORIUM_ALLOW_FAULT_INJECTION=true).")
     var allowFaultInjection = false
     @Option(help: "A file holding the bearer token of /api/admin/* (or set EMPORIUM_ADMIN_TOKEN); without one, admin answers 401.")
     var adminTokenFile: String?
@@ -51,7 +51,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between a standby replica's tries to take over the saga runner or a projection.")
     var takeoverInterval = ShopConfiguration.defaults.takeoverInterval.seconds
     @Option(name: .customLong("service-url"), parsing: .singleValue,
-            help: "Where the gateway asks a service for API Composition, e.g. payment=http://10.0.0.5:8082 (default: it reads the service's streams itself).")
+            help: "Where the gateway asks a service for API Composition and sends on the commands it takes, e.g. payment=http://10.0.0.5:8082 (order, payment, delivery, inventory; default: it reads the service's streams itself, and takes no command for it).")
     var serviceURLs: [String] = []
 
     func run() async throws {
@@ -89,7 +89,8 @@ struct Serve: AsyncParsableCommand {
         shop.projections = projections
         shop.host = host
         shop.port = port ?? ShopRole.defaultPort(for: shop.roles)
-        shop.allowFaultInjection = allowFaultInjection
+        // The environment too, so that a container's settings can switch it on (deploy/compose.yaml).
+        shop.allowFaultInjection = try allowFaultInjection || Self.environmentFlag("EMPORIUM_ALLOW_FAULT_INJECTION")
         shop.paymentLimit = paymentLimit
         shop.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))
         guard maxRunningSagas > 0, maxWaiters >= 0, idleTimeout > 0, stepTimeout > 0, takeoverInterval > 0 else {
@@ -107,8 +108,8 @@ struct Serve: AsyncParsableCommand {
         shop.takeoverInterval = .milliseconds(Int64(takeoverInterval * 1000))
         for entry in serviceURLs {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, ["order", "payment", "delivery"].contains(parts[0]), parts[1].hasPrefix("http") else {
-                throw ValidationError("--service-url takes order|payment|delivery=http://host:port, not \(entry)")
+            guard parts.count == 2, ["order", "payment", "delivery", "inventory"].contains(parts[0]), parts[1].hasPrefix("http") else {
+                throw ValidationError("--service-url takes order|payment|delivery|inventory=http://host:port, not \(entry)")
             }
             shop.serviceURLs[parts[0]] = parts[1]
         }
@@ -117,6 +118,15 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--allow-fault-injection on \(host), a non-loopback address, needs an admin token too (EMPORIUM_ADMIN_TOKEN or --admin-token-file)")
         }
         return shop
+    }
+
+    /// `true` or `false` (or unset: false); anything else is refused rather than guessed.
+    static func environmentFlag(_ name: String) throws -> Bool {
+        switch ProcessInfo.processInfo.environment[name] {
+        case nil, "", "false": return false
+        case "true": return true
+        case let value?: throw ValidationError("\(name) is true or false, not \(value.prefix(40))")
+        }
     }
 
     /// The admin token: from `--admin-token-file`, else `EMPORIUM_ADMIN_TOKEN`; nil when neither.

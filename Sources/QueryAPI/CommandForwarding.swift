@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import EventSourcing
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import ShopHTTP
+
+/// The gateway as the shop's one front door when it runs apart from the services: a command
+/// sent to it goes on, unchanged, to the service that takes it (its `--service-url`), and
+/// that service's answer comes back as it is. The gateway decides nothing and stores nothing:
+/// validation, idempotency, `?wait=` and fault injection stay with the service.
+package struct CommandForwarding: Sendable {
+    let endpoints: ServiceEndpoints
+    /// How long the service may take: the longest `?wait=` it allows, and some.
+    let timeout: Duration
+    let maxBodyBytes: Int
+    let logger: Logger
+
+    package init(endpoints: ServiceEndpoints, timeout: Duration, maxBodyBytes: Int, logger: Logger) {
+        self.endpoints = endpoints
+        self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+    }
+
+    /// Each command route (the same paths as the services') goes on to its service, for the
+    /// services this process does not run and that have a URL.
+    package func addRoutes(to router: some RouterMethods<BasicRequestContext>, except here: Set<Partition>) {
+        for (method, path, service) in Self.commands where !here.contains(service) && endpoints.configured(service) != nil {
+            router.on(RouterPath(path), method: method) { request, _ in try await forward(request, to: service) }
+        }
+    }
+
+    static let commands: [(HTTPRequest.Method, String, Partition)] = [
+        (.post, "/api/v1/register", .inventory),
+        (.post, "/api/v1/orders", .order),
+        (.put, "/api/v1/orders", .order),
+        (.delete, "/api/v1/orders/:orderId", .order),
+        (.put, "/api/v1/delivery", .delivery),
+    ]
+
+    /// The headers that steer a command, and those of its answer.
+    static let requestHeaders: [HTTPField.Name] = [.contentType, HTTPField.Name("Idempotency-Key")!, HTTPField.Name("X-Emporium-Fail")!]
+    static let answerHeaders: [HTTPField.Name] = [.contentType, .location, .retryAfter]
+
+    func forward(_ request: Request, to service: Partition) async throws -> Response {
+        guard let base = endpoints.configured(service) else { throw ShopError.unavailable("no \(service.rawValue) service is configured") }
+        // One byte over the limit is enough for the service to answer 413 itself.
+        let body = try await request.body.collect(upTo: maxBodyBytes + 1)
+        var outgoing = HTTPClientRequest(url: base + request.uri.description)
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for name in Self.requestHeaders {
+            for value in request.headers[values: name] { outgoing.headers.add(name: name.rawName, value: value) }
+        }
+        outgoing.body = .bytes(body)
+        let answer: HTTPClientResponse
+        let answerBody: ByteBuffer
+        do {
+            answer = try await HTTPClient.shared.execute(outgoing, timeout: TimeAmount(timeout))
+            answerBody = try await answer.body.collect(upTo: 1 << 20)
+        } catch {
+            // The command may or may not have been taken: the caller retries with its
+            // Idempotency-Key, which makes that safe.
+            logger.warning("a service did not answer a command the gateway passed on",
+                           metadata: ["service": "\(service.rawValue)", "path": "\(request.uri.path)", "error": "\(error)"])
+            throw ShopError.unavailable("the \(service.rawValue) service did not answer; try again (with the same Idempotency-Key)")
+        }
+        var headers = HTTPFields()
+        for name in Self.answerHeaders {
+            for value in answer.headers[name.rawName] { headers.append(HTTPField(name: name, value: value)) }
+        }
+        return Response(status: .init(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: answerBody))
+    }
+}
