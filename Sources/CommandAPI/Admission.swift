@@ -77,7 +77,9 @@ package final class Admission: Service, Sendable {
     }
 
     package func finished() {
-        measured.withLock { $0.inFlight -= 1; $0.finishedSince += 1; $0.finishedTotal += 1 }
+        measured.withLock {
+            $0.inFlight -= 1; $0.finishedSince += 1; $0.finishedTotal += 1
+        }
     }
 
     package func run() async throws {

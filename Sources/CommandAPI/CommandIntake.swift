@@ -67,15 +67,18 @@ package struct CommandIntake: Sendable {
         }
         let body = Data(buffer.readableBytesView)
         let fault = try faultStep(request)
-        return Received(body: body, fault: fault, wait: try waitSeconds(request),
-                        idempotencyKey: try request.headers[Self.idempotencyHeader].map(Self.idempotencyKey),
-                        fingerprint: "\(request.method) \(request.uri.path) \(String(decoding: body, as: UTF8.self)) \(fault?.rawValue ?? "")")
+        return Received(
+            body: body, fault: fault, wait: try waitSeconds(request),
+            idempotencyKey: try request.headers[Self.idempotencyHeader].map(Self.idempotencyKey),
+            fingerprint: "\(request.method) \(request.uri.path) \(String(decoding: body, as: UTF8.self)) \(fault?.rawValue ?? "")")
     }
 
     /// The whole of a command route: reads the request, parses it into `Command` (before
     /// anything is written), and runs it as below.
-    func run<Command: Sendable>(_ request: Request, for service: Partition, parse: (Received) throws -> Command,
-                                _ work: @escaping @Sendable (Command, EventStoreTransaction) async throws -> Answer) async throws -> Response {
+    func run<Command: Sendable>(
+        _ request: Request, for service: Partition, parse: (Received) throws -> Command,
+        _ work: @escaping @Sendable (Command, EventStoreTransaction) async throws -> Answer
+    ) async throws -> Response {
         let received = try await receive(request)
         let command = try parse(received)
         return try await run(received, for: service) { try await work(command, $0) }

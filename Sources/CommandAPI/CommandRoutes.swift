@@ -13,8 +13,9 @@ package struct CommandRoutes: Sendable {
     /// `sagaStarts`: the completions and the door, when this process's services start sagas
     /// (orders, delivery changes); an inventory-only process has neither.
     package init(settings: CommandIntake.Settings, sagas: SagaStore, sagaStarts: (completions: SagaCompletions, admission: Admission)?, waiters: Waiters) {
-        let intake = CommandIntake(settings: settings, store: sagas.store,
-                                   sagaStarts: sagaStarts.map { (SagaWait(sagas: sagas, completions: $0.completions, waiters: waiters), $0.admission) })
+        let intake = CommandIntake(
+            settings: settings, store: sagas.store,
+            sagaStarts: sagaStarts.map { (SagaWait(sagas: sagas, completions: $0.completions, waiters: waiters), $0.admission) })
         orders = OrderController(intake: intake, desk: OrderDesk(sagas: sagas))
         products = ProductController(intake: intake, warehouse: Warehouse())
         deliveries = DeliveryController(intake: intake, desk: DeliveryDesk(sagas: sagas))

@@ -2,10 +2,10 @@ import EventSourcing
 import EventStore
 import Foundation
 import SagaRuntime
+import Shipping
 import ShopHTTP
 import ShopServices
 import ShopVocabulary
-import Shipping
 
 /// The delivery service's HTTP command: move a delivery forward. Starting it (30) also
 /// sends the inventory the command to ship the order's reserved stock, in the same
@@ -42,9 +42,11 @@ struct DeliveryDesk: Sendable {
                 let ship = ServiceCommand(sagaId: correlation, command: .shipStock, orderId: orderId)
                 try await Inbox.shipStock(ship, in: tx)
             }
-            return try Answer(status: 200, message: "delivery status changed",
-                              result: Changed(deliveryId: change.deliveryId, orderId: orderId, deliveryStatus: change.status.rawValue,
-                                              position: appended.lastPosition.description))
+            return try Answer(
+                status: 200, message: "delivery status changed",
+                result: Changed(
+                    deliveryId: change.deliveryId, orderId: orderId, deliveryStatus: change.status.rawValue,
+                    position: appended.lastPosition.description))
         }
     }
 }

@@ -11,19 +11,24 @@ struct IdempotencyKeys: Sendable {
     let service: Partition
 
     /// Runs `work` in one transaction, once per key; without a key, simply once.
-    func run(key: String?, fingerprint: String, store: EventStore,
-             _ work: sending (EventStoreTransaction) async throws -> Answer) async throws -> Answer {
+    func run(
+        key: String?, fingerprint: String, store: EventStore,
+        _ work: sending (EventStoreTransaction) async throws -> Answer
+    ) async throws -> Answer {
         guard let key else { return try await store.withTransaction(work) }
         guard key.count <= 200 else { throw ShopError.badRequest("Idempotency-Key is longer than 200 characters") }
         let schema = service.schema
         let hash = String(StableHash.fnv1a(fingerprint), radix: 16)
         return try await store.withTransaction { tx in
-            let claimed = try await tx.query(
-                "INSERT INTO \(schema).idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key",
-                [key, hash]).rows.count == 1
+            let claimed =
+                try await tx.query(
+                    "INSERT INTO \(schema).idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key",
+                    [key, hash]
+                ).rows.count == 1
             if !claimed {
                 let row = try await tx.query(
-                    "SELECT request_hash, response FROM \(schema).idempotency_keys WHERE key = $1", [key]).first!
+                    "SELECT request_hash, response FROM \(schema).idempotency_keys WHERE key = $1", [key]
+                ).first!
                 guard try row.decode("request_hash", as: String.self) == hash else {
                     throw ShopError.unprocessable("Idempotency-Key \(key) was used for a different request")
                 }

@@ -29,7 +29,8 @@ struct OrderDesk: Sendable {
         let orderId = ShopIDs.newOrderId()
         let sagaId = UUID()
         let placed = OrderEvent.placed(OrderPlaced(orderId: orderId, userId: order.userId, orderDatetime: Date(), currency: Currency.shop, order: priced))
-        let appended = try await tx.append([placed.newEvent(metadata: EventMetadata(correlationId: sagaId, traceparent: Traceparent.current))], to: ShopIDs.order(orderId), expected: .noStream)
+        let appended = try await tx.append(
+            [placed.newEvent(metadata: EventMetadata(correlationId: sagaId, traceparent: Traceparent.current))], to: ShopIDs.order(orderId), expected: .noStream)
         try await start(.create, sagaId: sagaId, SagaData(orderId: orderId, lines: order.order.lines, payments: Self.details(priced), failStep: order.fault), in: tx)
         return try Self.accepted(orderId, sagaId: sagaId, status: .created, at: appended, "order accepted; its saga is running")
     }
@@ -42,9 +43,10 @@ struct OrderDesk: Sendable {
         let sagaId = UUID()
         let event = OrderEvent.updateRequested(OrderUpdateRequested(orderId: orderId, order: priced))
         let appended = try await tx.append([event], to: &order, metadata: EventMetadata(correlationId: sagaId, traceparent: Traceparent.current))
-        let data = SagaData(orderId: orderId, lines: update.order.lines, payments: Self.details(priced),
-                            previousLines: previous.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
-                            previousPayments: Self.details(previous), failStep: update.fault)
+        let data = SagaData(
+            orderId: orderId, lines: update.order.lines, payments: Self.details(priced),
+            previousLines: previous.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
+            previousPayments: Self.details(previous), failStep: update.fault)
         try await start(.update, sagaId: sagaId, data, in: tx)
         return try Self.accepted(orderId, sagaId: sagaId, status: .updated, at: appended, "order update accepted; its saga is running")
     }
@@ -56,8 +58,9 @@ struct OrderDesk: Sendable {
         let sagaId = UUID()
         let event = OrderEvent.deleteRequested(OrderDeleteRequested(orderId: orderId))
         let appended = try await tx.append([event], to: &order, metadata: EventMetadata(correlationId: sagaId, traceparent: Traceparent.current))
-        let data = SagaData(orderId: orderId, lines: current.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
-                            payments: Self.details(current), failStep: delete.fault)
+        let data = SagaData(
+            orderId: orderId, lines: current.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
+            payments: Self.details(current), failStep: delete.fault)
         try await start(.delete, sagaId: sagaId, data, in: tx)
         return try Self.accepted(orderId, sagaId: sagaId, status: .completed, at: appended, "order delete accepted; its saga is running")
     }
@@ -72,10 +75,12 @@ struct OrderDesk: Sendable {
 
     /// The 202 answer: the ids of the order's parts, its saga, and where its event stands.
     static func accepted(_ orderId: String, sagaId: UUID, status: OrderStatus, at appended: AppendResult, _ message: String) throws -> Answer {
-        try Answer(status: 202, message: message,
-                   result: Accepted(orderId: orderId, paymentId: ShopIDs.paymentId(for: orderId), deliveryId: ShopIDs.deliveryId(for: orderId),
-                                    sagaId: sagaId, orderStatus: status.rawValue, position: appended.lastPosition.description),
-                   location: "/api/v1/orders/\(orderId)", sagaId: sagaId)
+        try Answer(
+            status: 202, message: message,
+            result: Accepted(
+                orderId: orderId, paymentId: ShopIDs.paymentId(for: orderId), deliveryId: ShopIDs.deliveryId(for: orderId),
+                sagaId: sagaId, orderStatus: status.rawValue, position: appended.lastPosition.description),
+            location: "/api/v1/orders/\(orderId)", sagaId: sagaId)
     }
 
     /// The order, locked against concurrent commands on it, if it may change now.

@@ -90,6 +90,7 @@ extension Optional where Wrapped == SagaStep {
     /// The fault step, if it is a step of `flow`.
     func checked(in flow: FlowKind) throws -> SagaStep? {
         guard let step = self, !flow.faultSteps.contains(step) else { return self }
-        throw ShopError.badRequest("X-Emporium-Fail: \(step.rawValue) is not a step of the \(flow.rawValue) flow (its steps: \(flow.faultSteps.map(\.rawValue).joined(separator: ", ")))")
+        throw ShopError.badRequest(
+            "X-Emporium-Fail: \(step.rawValue) is not a step of the \(flow.rawValue) flow (its steps: \(flow.faultSteps.map(\.rawValue).joined(separator: ", ")))")
     }
 }

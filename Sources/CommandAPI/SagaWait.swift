@@ -1,6 +1,6 @@
 import Foundation
-import SagaRuntime
 import Ordering
+import SagaRuntime
 import ShopHTTP
 import ShopVocabulary
 
@@ -26,11 +26,13 @@ struct SagaWait: Sendable {
         }
         guard let outcome = try await sagas.outcome(sagaId) else { return accepted }
         let order: Order = try await sagas.store.load(from: ShopIDs.order(outcome.orderId))
-        let finished = Finished(orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status,
-                                orderStatus: order.status?.rawValue, failure: outcome.failure)
-        return try Answer(status: outcome.isFinished ? 200 : 202,
-                          message: outcome.isFinished ? "saga \(outcome.status.rawValue)" : "still running after \(seconds) s",
-                          result: finished, location: accepted.location, sagaId: sagaId,
-                          ok: outcome.status.isWell)
+        let finished = Finished(
+            orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status,
+            orderStatus: order.status?.rawValue, failure: outcome.failure)
+        return try Answer(
+            status: outcome.isFinished ? 200 : 202,
+            message: outcome.isFinished ? "saga \(outcome.status.rawValue)" : "still running after \(seconds) s",
+            result: finished, location: accepted.location, sagaId: sagaId,
+            ok: outcome.status.isWell)
     }
 }

@@ -33,8 +33,9 @@ struct Warehouse: Sendable {
             } catch EventStoreError.versionConflict {
                 throw ShopError.conflict("product \(product.productId) is already registered")
             }
-            return try Answer(status: 201, message: "product registered",
-                              result: Registered(product: product, position: appended.lastPosition.description))
+            return try Answer(
+                status: 201, message: "product registered",
+                result: Registered(product: product, position: appended.lastPosition.description))
         }
     }
 }

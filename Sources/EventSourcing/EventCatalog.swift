@@ -32,7 +32,7 @@ public struct EventCatalog: Sendable {
     /// a view shows it as it is and misreads nothing.
     public func current(_ event: RecordedEvent) -> RecordedEvent {
         guard let steps = upcasters[event.type], event.schemaVersion < steps.count + 1,
-              let payload = try? Upcasting.upcast(event.payload, type: event.type, from: event.schemaVersion, through: steps)
+            let payload = try? Upcasting.upcast(event.payload, type: event.type, from: event.schemaVersion, through: steps)
         else { return event }
         var current = event
         current.payload = payload

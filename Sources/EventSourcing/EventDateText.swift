@@ -13,7 +13,8 @@ enum EventDateText {
         var text = text
         return text.withUTF8 { bytes -> Date? in
             guard bytes.count == 24, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A,
-                  bytes[16] == 0x3A, bytes[19] == 0x2E, bytes[23] == 0x5A else { return nil }
+                bytes[16] == 0x3A, bytes[19] == 0x2E, bytes[23] == 0x5A
+            else { return nil }
             func number(_ from: Int, _ to: Int) -> Int? {
                 var value = 0
                 for i in from..<to {
@@ -24,9 +25,10 @@ enum EventDateText {
                 return value
             }
             guard let year = number(0, 4), let month = number(5, 7), let day = number(8, 10), let hour = number(11, 13),
-                  let minute = number(14, 16), let second = number(17, 19), let millisecond = number(20, 23),
-                  year >= 1583, (1...12).contains(month), day >= 1, day <= daysIn(month, of: year),
-                  hour < 24, minute < 60, second < 60 else { return nil }
+                let minute = number(14, 16), let second = number(17, 19), let millisecond = number(20, 23),
+                year >= 1583, (1...12).contains(month), day >= 1, day <= daysIn(month, of: year),
+                hour < 24, minute < 60, second < 60
+            else { return nil }
             var seconds = 0.0
             seconds += Double(hour) * 3600.0
             seconds += Double(minute) * 60.0

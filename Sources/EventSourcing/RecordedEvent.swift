@@ -13,8 +13,10 @@ public struct RecordedEvent: Sendable, Hashable {
     public var metadata: EventMetadata
     public var recordedAt: Date
 
-    public init(stream: StreamID, version: Int64, position: Position, eventId: UUID, type: String,
-                schemaVersion: Int, payload: Data, metadata: EventMetadata, recordedAt: Date) {
+    public init(
+        stream: StreamID, version: Int64, position: Position, eventId: UUID, type: String,
+        schemaVersion: Int, payload: Data, metadata: EventMetadata, recordedAt: Date
+    ) {
         self.stream = stream
         self.version = version
         self.position = position

@@ -55,12 +55,13 @@ public struct PayloadFields: Sendable {
     /// Edits each object of the array under `key`.
     public mutating func eachObject(_ key: String, _ edit: (inout PayloadFields) throws -> Void) rethrows {
         guard let index = pairs.firstIndex(where: { $0.key == key }), case .array(let items) = pairs[index].value else { return }
-        pairs[index].value = .array(try items.map { item in
-            guard case .object(let inner) = item else { return item }
-            var fields = PayloadFields(inner)
-            try edit(&fields)
-            return .object(fields.pairs)
-        })
+        pairs[index].value = .array(
+            try items.map { item in
+                guard case .object(let inner) = item else { return item }
+                var fields = PayloadFields(inner)
+                try edit(&fields)
+                return .object(fields.pairs)
+            })
     }
 
     private mutating func set(_ key: String, _ value: Tree) {

@@ -93,8 +93,9 @@ final class AppendNotifier: Sendable {
             try await pool.query("SELECT pg_notify(c, '') FROM unnest($1::text[]) AS c", [PostgresArray(sorted)])
             CrashPoints.reach(.afterNotify)
         } catch {
-            logger.warning("could not send NOTIFY; listeners will catch up on their next poll",
-                           metadata: ["channels": "\(sorted)", "error": "\(error)"])
+            logger.warning(
+                "could not send NOTIFY; listeners will catch up on their next poll",
+                metadata: ["channels": "\(sorted)", "error": "\(error)"])
         }
     }
 }

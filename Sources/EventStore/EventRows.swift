@@ -107,8 +107,9 @@ enum EventRows {
     /// The metadata from its columns; from the JSON document only for an event stored before
     /// the columns were (migration 0008), whose columns are NULL and document is not empty.
     static func metadata(_ row: Row, _ at: EventColumns, document: String) throws -> EventMetadata {
-        let columns = EventMetadata(correlationId: try row.decodeIfPresent(at: at.correlationId), causationId: try row.decodeIfPresent(at: at.causationId),
-                                    commandId: try row.decodeIfPresent(at: at.commandId), traceparent: try row.decodeIfPresent(at: at.traceparent))
+        let columns = EventMetadata(
+            correlationId: try row.decodeIfPresent(at: at.correlationId), causationId: try row.decodeIfPresent(at: at.causationId),
+            commandId: try row.decodeIfPresent(at: at.commandId), traceparent: try row.decodeIfPresent(at: at.traceparent))
         guard columns == EventMetadata(), document != "{}" else { return columns }
         return try EventJSON.decoder.decode(EventMetadata.self, from: Data(document.utf8))
     }
@@ -129,8 +130,9 @@ extension BinaryRows {
             throw PostgresError.decoding(column: "service", value: service, type: "Partition")
         }
         func uuid(_ column: Int) throws -> UUID? { isNull(r, column) ? nil : try self.uuid(r, column) }
-        var metadata = EventMetadata(correlationId: try uuid(at.correlationId), causationId: try uuid(at.causationId),
-                                     commandId: try uuid(at.commandId), traceparent: isNull(r, at.traceparent) ? nil : try text(r, at.traceparent))
+        var metadata = EventMetadata(
+            correlationId: try uuid(at.correlationId), causationId: try uuid(at.causationId),
+            commandId: try uuid(at.commandId), traceparent: isNull(r, at.traceparent) ? nil : try text(r, at.traceparent))
         if metadata == EventMetadata() {
             // An event stored before the metadata columns (migration 0008) keeps it in its document.
             let document = try jsonb(r, at.metadata)

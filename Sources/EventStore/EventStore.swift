@@ -48,8 +48,10 @@ public struct EventStore: Sendable {
     /// A transaction that `appends` registers before its first write (`es.begin_append`),
     /// and readers hold back at it while it runs; one that does not (a projection's, the
     /// saga runner's) delays no reader, and may not append.
-    public func withTransaction<T: Sendable>(appends: Bool = true,
-                                             _ body: sending (EventStoreTransaction) async throws -> T) async throws -> T {
+    public func withTransaction<T: Sendable>(
+        appends: Bool = true,
+        _ body: sending (EventStoreTransaction) async throws -> T
+    ) async throws -> T {
         let connection = try await pool.acquire()
         let transaction = EventStoreTransaction(connection: connection, appends: appends)
         let value: T
@@ -104,9 +106,12 @@ public struct EventStore: Sendable {
     public func readBetween(_ partitions: [Partition], after position: Position, upTo limit: Position, count: Int) async throws -> [RecordedEvent] {
         // In binary: the reads of a rebuild and of a follower far behind, many rows each.
         try await pool.withConnection { connection in
-            try await connection.queryBinary("SELECT * FROM es.read_between($1::text[], $2::xid8, $3, $4::xid8, $5, $6)",
-                                             [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
-                                              limit.transactionId, limit.globalPosition, count])
+            try await connection.queryBinary(
+                "SELECT * FROM es.read_between($1::text[], $2::xid8, $3, $4::xid8, $5, $6)",
+                [
+                    PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
+                    limit.transactionId, limit.globalPosition, count,
+                ])
         }.recordedEvents()
     }
 
@@ -119,8 +124,10 @@ public struct EventStore: Sendable {
     /// The position of the newest event, in commit order (`Position.start` when there is
     /// none): where a live view that wants only what comes next begins. One index probe.
     public func head() async throws -> Position {
-        guard let row = try await pool.query(
-            "SELECT transaction_id, global_position FROM es.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1").first
+        guard
+            let row = try await pool.query(
+                "SELECT transaction_id, global_position FROM es.events ORDER BY transaction_id DESC, global_position DESC LIMIT 1"
+            ).first
         else { return .start }
         return Position(transactionId: try row.decode("transaction_id"), globalPosition: try row.decode("global_position"))
     }
@@ -136,36 +143,44 @@ public struct EventStore: Sendable {
     /// Whether the event at `position` is here: always on the primary once its append has
     /// committed; on a streaming standby, once the standby has replayed it.
     public func contains(_ position: Position) async throws -> Bool {
-        try await pool.query("SELECT EXISTS (SELECT 1 FROM es.events WHERE transaction_id = $1::xid8 AND global_position = $2) AS here",
-                             [position.transactionId, position.globalPosition]).first!.decode("here")
+        try await pool.query(
+            "SELECT EXISTS (SELECT 1 FROM es.events WHERE transaction_id = $1::xid8 AND global_position = $2) AS here",
+            [position.transactionId, position.globalPosition]
+        ).first!.decode("here")
     }
 
     /// How many committed events of `partitions` lie after `position`, and the age of the
     /// oldest: a consumer's lag.
     public func backlog(_ partitions: [Partition], after position: Position) async throws -> Backlog {
-        let row = try await pool.query("SELECT events, oldest_age_ms FROM es.backlog($1::text[], $2::xid8, $3)",
-                                       [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition]).first!
+        let row = try await pool.query(
+            "SELECT events, oldest_age_ms FROM es.backlog($1::text[], $2::xid8, $3)",
+            [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition]
+        ).first!
         return Backlog(events: try row.decode("events"), oldestAgeMilliseconds: try row.decode("oldest_age_ms"))
     }
 
     /// About how many events `partitions` hold, from the planner's statistics: instant, where
     /// counting them reads them all (0 before the first ANALYZE).
     public func estimatedEvents(_ partitions: [Partition]) async throws -> Int64 {
-        try await pool.query("""
+        try await pool.query(
+            """
             SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint AS n
               FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
              WHERE i.inhparent = 'es.events'::regclass
                AND pg_get_expr(c.relpartbound, c.oid) IN (SELECT format('FOR VALUES IN (%L)', p) FROM unnest($1::text[]) AS p)
-            """, [PostgresArray(partitions.map(\.rawValue))]).first!.decode("n")
+            """, [PostgresArray(partitions.map(\.rawValue))]
+        ).first!.decode("n")
     }
 
     /// The events of several streams together, in commit order (an order's timeline across
     /// its services, say). Everything committed, with no checkpoint to keep.
     public func readStreams(_ streams: [StreamID]) async throws -> [RecordedEvent] {
         guard !streams.isEmpty else { return [] }
-        return try await pool.query("SELECT * FROM es.read_streams($1::text[], $2::text[])",
-                                    [PostgresArray(streams.map(\.partition.rawValue)), PostgresArray(streams.map(\.id))])
-            .rows.recordedEvents()
+        return try await pool.query(
+            "SELECT * FROM es.read_streams($1::text[], $2::text[])",
+            [PostgresArray(streams.map(\.partition.rawValue)), PostgresArray(streams.map(\.id))]
+        )
+        .rows.recordedEvents()
     }
 
     /// The events of `partition` whose payload holds `value` under `key`, in commit order:

@@ -10,8 +10,10 @@ extension EventStoreTransaction {
     /// `A` as stored in `stream`: its snapshot and the events after it (paged, however many),
     /// folded. One round trip when the snapshot is recent.
     public func load<A: Aggregate>(_ type: A.Type = A.self, from stream: StreamID) async throws -> Loaded<A> {
-        let rows = try await connection.query("SELECT * FROM es.load_stream($1, $2, $3, $4)",
-                                              [stream.partition.rawValue, stream.id, A.snapshotType, Self.loadPage]).rows
+        let rows = try await connection.query(
+            "SELECT * FROM es.load_stream($1, $2, $3, $4)",
+            [stream.partition.rawValue, stream.id, A.snapshotType, Self.loadPage]
+        ).rows
         var loaded = Loaded(stream: stream, state: A(), version: 0, snapshotVersion: 0)
         var events: [RecordedEvent] = []
         var replaceSnapshot = false
@@ -53,9 +55,12 @@ extension EventStoreTransaction {
     }
 
     private func saveSnapshot<A: Aggregate>(of loaded: inout Loaded<A>) async throws {
-        await connection.queue("SELECT es.save_snapshot($1, $2, $3, $4, $5::jsonb)",
-                               [loaded.stream.partition.rawValue, loaded.stream.id, loaded.version, A.snapshotType,
-                                JSONText(try EventJSON.encoder.encode(loaded.state))])
+        await connection.queue(
+            "SELECT es.save_snapshot($1, $2, $3, $4, $5::jsonb)",
+            [
+                loaded.stream.partition.rawValue, loaded.stream.id, loaded.version, A.snapshotType,
+                JSONText(try EventJSON.encoder.encode(loaded.state)),
+            ])
         loaded.snapshotVersion = loaded.version
     }
 

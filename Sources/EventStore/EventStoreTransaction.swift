@@ -1,5 +1,5 @@
-import Foundation
 import EventSourcing
+import Foundation
 import Postgres
 import Synchronization
 
@@ -73,10 +73,11 @@ public final class EventStoreTransaction: Sendable {
             let first = outcome.streamVersion - Int64(events.count) + 1
             let now = Date()
             let recorded = events.enumerated().map { index, event in
-                RecordedEvent(stream: stream, version: first + Int64(index),
-                              position: Position(transactionId: outcome.transactionId, globalPosition: outcome.globalPositions[index]),
-                              eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, payload: event.payload,
-                              metadata: event.metadata, recordedAt: now)
+                RecordedEvent(
+                    stream: stream, version: first + Int64(index),
+                    position: Position(transactionId: outcome.transactionId, globalPosition: outcome.globalPositions[index]),
+                    eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, payload: event.payload,
+                    metadata: event.metadata, recordedAt: now)
             }
             appendedEvents.withLock { $0 += recorded }
         }
@@ -105,8 +106,9 @@ public final class EventStoreTransaction: Sendable {
     public func advanceCheckpoint(subscriber: String, partitions: [Partition], from: Position, to: Position) async throws {
         let source = checkpointSource(partitions)
         checkpointMove.withLock { $0 = (subscriber, source) }
-        await connection.queue("SELECT es.advance_checkpoint($1, $2, $3::xid8, $4, $5::xid8, $6)",
-                               [subscriber, source, from.transactionId, from.globalPosition, to.transactionId, to.globalPosition])
+        await connection.queue(
+            "SELECT es.advance_checkpoint($1, $2, $3::xid8, $4, $5::xid8, $6)",
+            [subscriber, source, from.transactionId, from.globalPosition, to.transactionId, to.globalPosition])
     }
 
     /// The SQLSTATE `es.advance_checkpoint` raises when another instance moved the checkpoint.
@@ -115,15 +117,17 @@ public final class EventStoreTransaction: Sendable {
     /// The error to throw for `error`: a moved checkpoint becomes `checkpointConflict`.
     func translated(_ error: any Error) -> any Error {
         guard let error = error as? PostgresError, error.sqlState == Self.checkpointMovedState,
-              let (subscriber, source) = checkpointMove.withLock({ $0 }) else { return error }
+            let (subscriber, source) = checkpointMove.withLock({ $0 })
+        else { return error }
         return EventStoreError.checkpointConflict(subscriber: subscriber, source: source)
     }
 
     /// Puts `subscriber`'s checkpoint at `position`, wherever it was: for a rebuild that has
     /// just swapped in tables built from the events up to there.
     public func setCheckpoint(subscriber: String, partitions: [Partition], to position: Position) async throws {
-        try await connection.query("SELECT es.set_checkpoint($1, $2, $3::xid8, $4)",
-                                   [subscriber, checkpointSource(partitions), position.transactionId, position.globalPosition])
+        try await connection.query(
+            "SELECT es.set_checkpoint($1, $2, $3::xid8, $4)",
+            [subscriber, checkpointSource(partitions), position.transactionId, position.globalPosition])
     }
 }
 
@@ -141,22 +145,28 @@ enum EventReads {
     }
 
     static func stream(_ stream: StreamID, fromVersion: Int64, limit: Int, on connection: Connection) async throws -> [RecordedEvent] {
-        try await connection.query("SELECT * FROM es.read_stream($1, $2, $3, $4)",
-                                   [stream.partition.rawValue, stream.id, fromVersion, limit])
-            .rows.recordedEvents()
+        try await connection.query(
+            "SELECT * FROM es.read_stream($1, $2, $3, $4)",
+            [stream.partition.rawValue, stream.id, fromVersion, limit]
+        )
+        .rows.recordedEvents()
     }
 
     static func partitions(_ partitions: [Partition], after position: Position, limit: Int, on connection: Connection) async throws -> [RecordedEvent] {
-        try await connection.query("SELECT * FROM es.read_partitions($1::text[], $2::xid8, $3, $4)",
-                                   [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition, limit])
-            .rows.recordedEvents()
+        try await connection.query(
+            "SELECT * FROM es.read_partitions($1::text[], $2::xid8, $3, $4)",
+            [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition, limit]
+        )
+        .rows.recordedEvents()
     }
 
     /// A follower's read (`es.follow_partitions`): on the steady path (`checkRegistrations`
     /// false) below the snapshot's xmin, with no look at the lock table; otherwise below the
     /// append horizon. Either way it also names the first committed event held back.
-    static func follow(_ partitions: [Partition], after position: Position, limit: Int, checkRegistrations: Bool,
-                       on connection: Connection) async throws -> PartitionRead {
+    static func follow(
+        _ partitions: [Partition], after position: Position, limit: Int, checkRegistrations: Bool,
+        on connection: Connection
+    ) async throws -> PartitionRead {
         let result = try await connection.query(
             "SELECT * FROM es.follow_partitions($1::text[], $2::xid8, $3, $4, $5)",
             [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition, limit, checkRegistrations])
@@ -169,17 +179,25 @@ enum EventReads {
         return PartitionRead(events: try await result.rows.recordedEvents(), heldBack: heldBack)
     }
 
-    static func hasEvents(_ partitions: [Partition], after position: Position, upTo limit: Position,
-                          on connection: Connection) async throws -> Bool {
-        try await connection.query("SELECT es.has_events_between($1::text[], $2::xid8, $3, $4::xid8, $5) AS pending",
-                                   [PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
-                                    limit.transactionId, limit.globalPosition])
-            .first!.decode("pending")
+    static func hasEvents(
+        _ partitions: [Partition], after position: Position, upTo limit: Position,
+        on connection: Connection
+    ) async throws -> Bool {
+        try await connection.query(
+            "SELECT es.has_events_between($1::text[], $2::xid8, $3, $4::xid8, $5) AS pending",
+            [
+                PostgresArray(partitions.map(\.rawValue)), position.transactionId, position.globalPosition,
+                limit.transactionId, limit.globalPosition,
+            ]
+        )
+        .first!.decode("pending")
     }
 
     static func checkpoint(subscriber: String, partitions: [Partition], on connection: Connection) async throws -> Position {
-        let row = try await connection.query("SELECT xact_id, global_position FROM es.read_checkpoint($1, $2)",
-                                              [subscriber, checkpointSource(partitions)]).first!
+        let row = try await connection.query(
+            "SELECT xact_id, global_position FROM es.read_checkpoint($1, $2)",
+            [subscriber, checkpointSource(partitions)]
+        ).first!
         return Position(transactionId: try row.decode("xact_id"), globalPosition: try row.decode("global_position"))
     }
 }

@@ -14,9 +14,10 @@ extension EventStore {
     /// The appending transactions readers wait for, oldest first.
     public func horizonHolders() async throws -> [HorizonHolder] {
         try await pool.query("SELECT * FROM es.horizon_holders()").rows.map { row in
-            HorizonHolder(pid: try row.decode("pid"), transactionAgeMs: try row.decode("transaction_age_ms"),
-                          state: try row.decode("state"), applicationName: try row.decode("application_name"),
-                          query: try row.decode("query"))
+            HorizonHolder(
+                pid: try row.decode("pid"), transactionAgeMs: try row.decode("transaction_age_ms"),
+                state: try row.decode("state"), applicationName: try row.decode("application_name"),
+                query: try row.decode("query"))
         }
     }
 }

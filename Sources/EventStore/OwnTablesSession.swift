@@ -28,8 +28,10 @@ extension EventStoreTransaction: SQLSession {
     }
 
     @discardableResult
-    public func copyIn<Item: Sendable>(_ sql: String, columns: Int, _ items: [Item], chunk: Int = 20_000,
-                                       _ encode: @escaping @Sendable (Item, inout CopyRows) -> Void) async throws -> Int {
+    public func copyIn<Item: Sendable>(
+        _ sql: String, columns: Int, _ items: [Item], chunk: Int = 20_000,
+        _ encode: @escaping @Sendable (Item, inout CopyRows) -> Void
+    ) async throws -> Int {
         assert(EventTables.notWritten(by: sql), "only EventStore writes es.*: \(sql.prefix(120))")
         return try await connection.copyIn(sql, columns: columns, items, chunk: chunk, encode)
     }

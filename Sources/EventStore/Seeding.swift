@@ -8,8 +8,11 @@ extension EventStore {
     /// For a database of one's own: it does not wake subscribers.
     public func seedStreams(_ template: [NewEvent], in partition: Partition, prefix: String, numbers: ClosedRange<Int>) async throws -> Int64 {
         precondition(prefix.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "a stream prefix of letters, digits and _")
-        return try await pool.query("SELECT es.seed_streams($1, $2, $3, $4, $5::jsonb) AS stored", [
-            partition.rawValue, prefix, numbers.lowerBound, numbers.upperBound, JSONText(try EventRows.batchJSON(template)),
-        ]).first!.decode("stored")
+        return try await pool.query(
+            "SELECT es.seed_streams($1, $2, $3, $4, $5::jsonb) AS stored",
+            [
+                partition.rawValue, prefix, numbers.lowerBound, numbers.upperBound, JSONText(try EventRows.batchJSON(template)),
+            ]
+        ).first!.decode("stored")
     }
 }

@@ -51,10 +51,13 @@ public struct Subscription: Service {
     let logger: Logger
 
     /// Follows the process's shared `feed`, which must read every partition this follows.
-    public init(store: EventStore, feed: EventFeed, configuration: Configuration, logger: Logger? = nil,
-                skipping: (@Sendable (RecordedEvent) -> Bool)? = nil, handler: @escaping Handler) {
-        precondition(Set(configuration.partitions).isSubset(of: feed.configuration.partitions),
-                     "the feed reads \(feed.configuration.partitions), not every partition of \(configuration.partitions)")
+    public init(
+        store: EventStore, feed: EventFeed, configuration: Configuration, logger: Logger? = nil,
+        skipping: (@Sendable (RecordedEvent) -> Bool)? = nil, handler: @escaping Handler
+    ) {
+        precondition(
+            Set(configuration.partitions).isSubset(of: feed.configuration.partitions),
+            "the feed reads \(feed.configuration.partitions), not every partition of \(configuration.partitions)")
         self.init(store: store, feed: feed, ownsFeed: false, configuration: configuration, logger: logger, skipping: skipping, handler: handler)
     }
 
@@ -68,8 +71,10 @@ public struct Subscription: Service {
         self.init(store: store, feed: feed, ownsFeed: true, configuration: configuration, logger: logger, skipping: nil, handler: handler)
     }
 
-    private init(store: EventStore, feed: EventFeed, ownsFeed: Bool, configuration: Configuration, logger: Logger?,
-                 skipping: (@Sendable (RecordedEvent) -> Bool)?, handler: @escaping Handler) {
+    private init(
+        store: EventStore, feed: EventFeed, ownsFeed: Bool, configuration: Configuration, logger: Logger?,
+        skipping: (@Sendable (RecordedEvent) -> Bool)?, handler: @escaping Handler
+    ) {
         self.store = store
         self.configuration = configuration
         self.feed = feed
@@ -95,8 +100,10 @@ public struct Subscription: Service {
 
     private func followWithRetries() async throws {
         try await cancelWhenGracefulShutdown {
-            try await retrying("subscription", backoff: Backoff(first: configuration.initialRetryDelay, max: configuration.maxRetryDelay),
-                               logger: logger, retryable: Self.isRetryable) { backoff in
+            try await retrying(
+                "subscription", backoff: Backoff(first: configuration.initialRetryDelay, max: configuration.maxRetryDelay),
+                logger: logger, retryable: Self.isRetryable
+            ) { backoff in
                 try await follow { backoff.reset() }
             }
         }
@@ -121,8 +128,9 @@ public struct Subscription: Service {
         /// Moves the checkpoint over events passed over, in a transaction of its own.
         func writeCheckpoint(_ to: Position) async throws {
             try await store.withTransaction(appends: false) { transaction in
-                try await transaction.advanceCheckpoint(subscriber: configuration.subscriber, partitions: configuration.partitions,
-                                                        from: applied, to: to)
+                try await transaction.advanceCheckpoint(
+                    subscriber: configuration.subscriber, partitions: configuration.partitions,
+                    from: applied, to: to)
             }
             applied = to
             skipped = (0, clock.now)
@@ -155,8 +163,9 @@ public struct Subscription: Service {
                 case .ahead:
                     // The feed began behind this one: read on alone (gap-safe, below the append
                     // horizon) until the feed has passed it; wait for the feed when nothing is new.
-                    let read = try await store.follow(configuration.partitions, after: position, limit: configuration.batchSize,
-                                                      checkRegistrations: true)
+                    let read = try await store.follow(
+                        configuration.partitions, after: position, limit: configuration.batchSize,
+                        checkRegistrations: true)
                     if let last = read.events.last {
                         try await take(read.events, through: last.position)
                         position = last.position

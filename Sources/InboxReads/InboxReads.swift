@@ -18,25 +18,30 @@ package struct InboxReads: Sendable {
     /// Commands waiting in line (not parked), and parked commands not yet answered or
     /// dropped: the inbox's depth for `/metrics`. Counts the pending part only (its index).
     package func depth(store: EventStore) async throws -> (waiting: Int64, parked: Int64) {
-        let row = try await store.pool.query("""
+        let row = try await store.pool.query(
+            """
             SELECT count(*) FILTER (WHERE parked_at IS NULL) AS waiting, count(*) FILTER (WHERE parked_at IS NOT NULL AND outcome IS NULL) AS parked
               FROM \(service.schema).inbox WHERE processed_at IS NULL
-            """).first!
+            """
+        ).first!
         return (try row.decode("waiting"), try row.decode("parked"))
     }
 
     /// Parked commands, oldest first.
     package func parked(store: EventStore) async throws -> [ParkedCommand] {
-        try await store.pool.query("""
+        try await store.pool.query(
+            """
             SELECT seq, command_id, correlation_id, command, payload->>'orderId' AS order_id, attempts, last_error, parked_at,
                    CASE WHEN processed_at IS NOT NULL THEN 'answered' WHEN outcome = 'dropped' THEN 'dropped' ELSE 'waiting' END AS state
               FROM \(service.schema).inbox WHERE parked_at IS NOT NULL ORDER BY seq
-            """).rows.map { row in
-            ParkedCommand(service: service.rawValue, seq: try row.decode("seq"), commandId: try row.decode("command_id"),
-                          sagaId: try row.decode("correlation_id"), command: try row.decode("command"),
-                          orderId: try row.decodeIfPresent("order_id"), attempts: try row.decode("attempts"),
-                          lastError: try row.decodeIfPresent("last_error"), parkedAt: try row.decode("parked_at"),
-                          state: try ParkedCommand.State.decode(try row.decode("state")))
+            """
+        ).rows.map { row in
+            ParkedCommand(
+                service: service.rawValue, seq: try row.decode("seq"), commandId: try row.decode("command_id"),
+                sagaId: try row.decode("correlation_id"), command: try row.decode("command"),
+                orderId: try row.decodeIfPresent("order_id"), attempts: try row.decode("attempts"),
+                lastError: try row.decodeIfPresent("last_error"), parkedAt: try row.decode("parked_at"),
+                state: try ParkedCommand.State.decode(try row.decode("state")))
         }
     }
 
@@ -48,7 +53,8 @@ package struct InboxReads: Sendable {
             "(SELECT enqueued_at FROM \($0.schema).inbox WHERE processed_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT 1)"
         }.joined(separator: ", ")
         let milliseconds: Int64 = try await store.pool.query(
-            "SELECT coalesce((extract(epoch FROM now() - least(\(oldest))) * 1000)::bigint, 0) AS ms").first!.decode("ms")
+            "SELECT coalesce((extract(epoch FROM now() - least(\(oldest))) * 1000)::bigint, 0) AS ms"
+        ).first!.decode("ms")
         return .milliseconds(max(0, milliseconds))
     }
 

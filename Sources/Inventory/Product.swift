@@ -14,7 +14,6 @@ public struct Product: Aggregate, Hashable {
 
     public init() {}
 
-
     public var exists: Bool { registration != nil }
     public var available: Int64 { onHand - reserved }
 

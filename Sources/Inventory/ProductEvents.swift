@@ -57,11 +57,17 @@ public struct StockShipped: DomainEvent, Hashable {
 
 extension ProductEvent {
     public init?(_ event: RecordedEvent) throws {
-        if let e = try event.decode(ifA: ProductRegistered.self) { self = .registered(e) }
-        else if let e = try event.decode(ifA: StockReserved.self) { self = .reserved(e) }
-        else if let e = try event.decode(ifA: StockReleased.self) { self = .released(e) }
-        else if let e = try event.decode(ifA: StockShipped.self) { self = .shipped(e) }
-        else { return nil }
+        if let e = try event.decode(ifA: ProductRegistered.self) {
+            self = .registered(e)
+        } else if let e = try event.decode(ifA: StockReserved.self) {
+            self = .reserved(e)
+        } else if let e = try event.decode(ifA: StockReleased.self) {
+            self = .released(e)
+        } else if let e = try event.decode(ifA: StockShipped.self) {
+            self = .shipped(e)
+        } else {
+            return nil
+        }
     }
 
     public var body: any DomainEvent {

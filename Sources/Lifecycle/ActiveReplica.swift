@@ -45,8 +45,9 @@ public struct ActiveReplica: Service {
                 do {
                     // Bounded: a lock held on a server that froze must be let go, or two replicas
                     // would run the loop once a failover gives the other one the lock.
-                    let session = try await Connection.connect(to: url, applicationName: "emporium-lease",
-                                                               responseBound: .seconds(10), logger: logger)
+                    let session = try await Connection.connect(
+                        to: url, applicationName: "emporium-lease",
+                        responseBound: .seconds(10), logger: logger)
                     let ran: Bool
                     do {
                         ran = try await runIfFree(on: session)

@@ -36,9 +36,11 @@ public struct Restarting: Service {
                 if clock.now - started > .seconds(60) { backoff.reset() }
                 let count = restarts.record(name)
                 let pause = backoff.next()
-                logger.error("service failed; restarting it", metadata: [
-                    "service": "\(name)", "error": "\(error)", "restarts": "\(count)", "retryIn": "\(pause)",
-                ])
+                logger.error(
+                    "service failed; restarting it",
+                    metadata: [
+                        "service": "\(name)", "error": "\(error)", "restarts": "\(count)", "retryIn": "\(pause)",
+                    ])
                 do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
             }
         }

@@ -6,10 +6,12 @@ import Logging
 /// pause), `failed` runs, and after the backoff's next pause `stretch` runs again. Another
 /// error, or a `CancellationError`, ends the loop (rethrown, or returned on cancellation).
 /// `stretch` gets the backoff to `reset()` once it has made progress.
-public func retrying(_ what: String, backoff: Backoff = Backoff(), logger: Logger,
-                     retryable: (any Error) -> Bool = { _ in true },
-                     failed: (any Error) async -> Void = { _ in },
-                     _ stretch: (inout Backoff) async throws -> Void) async throws {
+public func retrying(
+    _ what: String, backoff: Backoff = Backoff(), logger: Logger,
+    retryable: (any Error) -> Bool = { _ in true },
+    failed: (any Error) async -> Void = { _ in },
+    _ stretch: (inout Backoff) async throws -> Void
+) async throws {
     var backoff = backoff
     while !Task.isCancelled {
         do {

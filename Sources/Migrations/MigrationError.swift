@@ -20,7 +20,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
         case .duplicateVersion(let version, let a, let b):
             return "migrations \(a) and \(b) share version \(version)"
         case .changedAfterApply(let fileName, let applied, let now):
-            return "migration \(fileName) was changed after it was applied (checksum \(applied.prefix(12))… applied, \(now.prefix(12))… now); add a new migration instead of editing an applied one"
+            return
+                "migration \(fileName) was changed after it was applied (checksum \(applied.prefix(12))… applied, \(now.prefix(12))… now); add a new migration instead of editing an applied one"
         case .failed(let fileName, let reason):
             return "migration \(fileName) failed and was rolled back: \(reason)"
         case .contractNotMarked(let fileName, let what):

@@ -14,8 +14,8 @@ public struct MigrationFile: Sendable, Equatable {
         for fileName in try SQLDirectory.sqlFileNames(in: directory) {
             let stem = fileName.dropLast(4)
             guard let underscore = stem.firstIndex(of: "_"),
-                  let version = Int(stem[..<underscore]), version > 0,
-                  stem.index(after: underscore) < stem.endIndex
+                let version = Int(stem[..<underscore]), version > 0,
+                stem.index(after: underscore) < stem.endIndex
             else {
                 throw MigrationError.badFileName(fileName)
             }

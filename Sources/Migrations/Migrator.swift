@@ -13,7 +13,7 @@ public struct Migrator: Sendable {
     public var logger: Logger
 
     /// Any fixed number works; it only has to be the same for every migrate run.
-    static let lockKey: Int64 = 0x656D_706F_7269_756D  // "emporium"
+    static let lockKey: Int64 = 0x656D_706F_7269_756D // "emporium"
 
     public init(migrationsDirectory: URL, sqlDirectory: URL, logger: Logger = Logger(label: "emporium.migrate")) {
         self.migrationsDirectory = migrationsDirectory
@@ -55,7 +55,8 @@ public struct Migrator: Sendable {
             for entry in status.objects where entry.state != .current {
                 let file = objects.first { $0.fileName == entry.fileName }!
                 try await apply(file.sql, fileName: file.fileName, on: connection) {
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO public.schema_objects (file_name, checksum) VALUES ($1, $2)
                         ON CONFLICT (file_name) DO UPDATE SET checksum = excluded.checksum, applied_at = now()
                         """, [file.fileName, entry.checksum])
@@ -90,7 +91,8 @@ public struct Migrator: Sendable {
     private func withMigrationLock<T>(on connection: Connection, _ body: () async throws -> T) async throws -> T {
         try await connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
         do {
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 CREATE TABLE IF NOT EXISTS public.schema_migrations (
                     version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
                     applied_at timestamptz NOT NULL DEFAULT now());
@@ -123,17 +125,23 @@ public struct Migrator: Sendable {
         for (file, sum) in zip(migrations, migrationSums) {
             let record = applied.removeValue(forKey: file.version)
             let state: MigrationStatus.State = record == nil ? .pending : (record!.checksum == sum ? .applied : .changed)
-            status.migrations.append(.init(version: file.version, fileName: file.fileName, checksum: sum,
-                                           appliedChecksum: record?.checksum, appliedAt: record?.at, state: state))
+            status.migrations.append(
+                .init(
+                    version: file.version, fileName: file.fileName, checksum: sum,
+                    appliedChecksum: record?.checksum, appliedAt: record?.at, state: state))
         }
         for (version, record) in applied.sorted(by: { $0.key < $1.key }) {
-            status.migrations.append(.init(version: version, fileName: "\(String(format: "%04d", version))_\(record.name).sql",
-                                           checksum: record.checksum, appliedChecksum: record.checksum, appliedAt: record.at, state: .missingFile))
+            status.migrations.append(
+                .init(
+                    version: version, fileName: "\(String(format: "%04d", version))_\(record.name).sql",
+                    checksum: record.checksum, appliedChecksum: record.checksum, appliedAt: record.at, state: .missingFile))
         }
         for (file, sum) in zip(objects, objectSums) {
             let appliedSum = appliedObjects[file.fileName]
-            status.objects.append(.init(fileName: file.fileName, checksum: sum,
-                                        state: appliedSum == nil ? .new : (appliedSum == sum ? .current : .changed)))
+            status.objects.append(
+                .init(
+                    fileName: file.fileName, checksum: sum,
+                    state: appliedSum == nil ? .new : (appliedSum == sum ? .current : .changed)))
         }
         return status
     }
@@ -141,7 +149,8 @@ public struct Migrator: Sendable {
     /// SHA-256 of each text, computed by the server so the tool needs no crypto library.
     private func checksums(of texts: [String], on connection: Connection) async throws -> [String] {
         guard !texts.isEmpty else { return [] }
-        let result = try await connection.query("""
+        let result = try await connection.query(
+            """
             SELECT encode(sha256(convert_to(t, 'UTF8')), 'hex') AS sum
               FROM unnest($1::text[]) WITH ORDINALITY AS x(t, n) ORDER BY n
             """, [PostgresArray(texts)])

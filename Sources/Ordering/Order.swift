@@ -54,7 +54,8 @@ public enum OrderRules {
     public static func mayChange(_ order: Order, orderId: String, action: String) -> Result<Void, Rejection> {
         guard order.exists else { return .failure(Rejection("unknown order \(orderId)")) }
         guard order.status == .completed, !order.deleting else {
-            return .failure(Rejection("order \(orderId) cannot be \(action) while its status is \(order.status?.rawValue ?? "-")\(order.deleting ? " and a delete is in flight" : "")"))
+            return .failure(
+                Rejection("order \(orderId) cannot be \(action) while its status is \(order.status?.rawValue ?? "-")\(order.deleting ? " and a delete is in flight" : "")"))
         }
         return .success(())
     }

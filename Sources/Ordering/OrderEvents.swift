@@ -22,7 +22,7 @@ public struct OrderPlaced: DomainEvent, Hashable {
     public static let upcasters = [
         Upcaster("v1 → v2: the currency named, KRW for orders placed before it was") { fields in
             if !fields.has("currency") { fields.set("currency", string: Currency.won) }
-        },
+        }
     ]
     public var orderId: String
     public var userId: String

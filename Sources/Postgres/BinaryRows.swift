@@ -109,7 +109,7 @@ extension Connection {
         try flush()
         return try runPrepared(sql, parameters.map { $0?.postgresText }, format: 1) { result in
             guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else {
-                _ = try consume(result, sql: sql)  // throws the server's error
+                _ = try consume(result, sql: sql) // throws the server's error
                 throw PostgresError.usage("\(sql.prefix(80)) returned no rows to read")
             }
             defer {

@@ -139,9 +139,10 @@ public actor Connection {
             let conn = try liveHandle()
             let name = try preparedName(for: sql, parameterCount: texts.count, conn)
             return try watch.awaitingServer {
-                try take(withOptionalCStrings(texts) { values in
-                    PQexecPrepared(conn, name, Int32(texts.count), values, nil, nil, format)
-                })
+                try take(
+                    withOptionalCStrings(texts) { values in
+                        PQexecPrepared(conn, name, Int32(texts.count), values, nil, nil, format)
+                    })
             }
         }
         do {

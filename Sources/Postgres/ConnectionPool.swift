@@ -21,8 +21,10 @@ public final class ConnectionPool: Sendable {
         /// Set on every connection it opens (`statement_timeout`, say).
         public var settings: [SessionSetting]
 
-        public init(url: String, maxConnections: Int, acquireTimeout: Duration = .seconds(30), applicationName: String = "emporium",
-                    settings: [SessionSetting] = []) {
+        public init(
+            url: String, maxConnections: Int, acquireTimeout: Duration = .seconds(30), applicationName: String = "emporium",
+            settings: [SessionSetting] = []
+        ) {
             self.url = url
             self.maxConnections = max(1, maxConnections)
             self.acquireTimeout = acquireTimeout
@@ -120,8 +122,7 @@ public final class ConnectionPool: Sendable {
             state.idle.append(connection)
             return nil
         }
-        if let handedTo { handedTo.resume(returning: connection) }
-        else if state.withLock({ $0.closed }) { await discard(connection) }
+        if let handedTo { handedTo.resume(returning: connection) } else if state.withLock({ $0.closed }) { await discard(connection) }
     }
 
     /// Closes a connection that may not be reused, and hands its slot on.
@@ -139,7 +140,7 @@ public final class ConnectionPool: Sendable {
                 state.opened -= stale.count
             }
             guard !state.closed, let waiter = state.nextWaiter() else { return (stale, nil) }
-            state.opened += 1  // the slot now belongs to that waiter
+            state.opened += 1 // the slot now belongs to that waiter
             return (stale, waiter)
         }
         for connection in stale { await connection.close() }
@@ -165,8 +166,9 @@ public final class ConnectionPool: Sendable {
     /// Opens a connection in a slot the caller has already counted in `opened`.
     private func openConnection() async throws -> Connection {
         do {
-            return try await Connection.connect(to: configuration.url, applicationName: configuration.applicationName,
-                                                settings: configuration.settings, logger: logger)
+            return try await Connection.connect(
+                to: configuration.url, applicationName: configuration.applicationName,
+                settings: configuration.settings, logger: logger)
         } catch {
             // Let the next waiter try for itself rather than wait forever.
             let waiter = state.withLock { state -> CheckedContinuation<Connection?, any Error>? in
@@ -188,8 +190,10 @@ public final class ConnectionPool: Sendable {
         let timeout = configuration.acquireTimeout
         let timer = Task { [weak self] in
             try await Task.sleep(for: timeout)
-            self?.abandon(id, because: PostgresError.busy(
-                "timed out after \(timeout) waiting for a database connection (pool of \(self?.configuration.maxConnections ?? 0) all in use)"))
+            self?.abandon(
+                id,
+                because: PostgresError.busy(
+                    "timed out after \(timeout) waiting for a database connection (pool of \(self?.configuration.maxConnections ?? 0) all in use)"))
         }
         defer { timer.cancel() }
         return try await withTaskCancellationHandler {

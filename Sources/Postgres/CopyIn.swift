@@ -79,8 +79,10 @@ extension Connection {
     /// encoding and the server's parsing overlap. Returns the rows copied; inside a transaction
     /// a failure aborts it, like any statement's.
     @discardableResult
-    public nonisolated func copyIn<Item: Sendable>(_ sql: String, columns: Int, _ items: [Item], chunk: Int = 20_000,
-                                                   _ encode: @escaping @Sendable (Item, inout CopyRows) -> Void) async throws -> Int {
+    public nonisolated func copyIn<Item: Sendable>(
+        _ sql: String, columns: Int, _ items: [Item], chunk: Int = 20_000,
+        _ encode: @escaping @Sendable (Item, inout CopyRows) -> Void
+    ) async throws -> Int {
         func build(from start: Int) -> Task<CopyRows, Never> {
             Task {
                 var rows = CopyRows(columns: columns, reservingCapacity: 256 * chunk)
@@ -114,7 +116,7 @@ extension Connection {
         let started = try watch.awaitingServer { PQexec(conn, sql) }
         defer { noteState() }
         guard let started, PQresultStatus(started) == PGRES_COPY_IN else {
-            _ = try consume(started, sql: sql)  // throws the server's error
+            _ = try consume(started, sql: sql) // throws the server's error
             throw PostgresError.usage("\(sql.prefix(80)) is not a COPY FROM STDIN")
         }
         PQclear(started)
@@ -127,17 +129,19 @@ extension Connection {
     /// In pieces of 1 MiB: libpq copies each before returning.
     private func send(_ bytes: [UInt8]) throws {
         let conn = try liveHandle()
-        try watch.awaitingServer { try bytes.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let length = min(1 << 20, buffer.count - offset)
-                let sent = buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: length) {
-                    PQputCopyData(conn, $0, Int32(length))
+        try watch.awaitingServer {
+            try bytes.withUnsafeBufferPointer { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let length = min(1 << 20, buffer.count - offset)
+                    let sent = buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: length) {
+                        PQputCopyData(conn, $0, Int32(length))
+                    }
+                    if sent != 1 { throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn))) }
+                    offset += length
                 }
-                if sent != 1 { throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn))) }
-                offset += length
             }
-        } }
+        }
     }
 
     /// Ends the COPY under way; returns the rows copied, or throws the server's error.

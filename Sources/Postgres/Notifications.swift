@@ -37,11 +37,12 @@ extension Connection {
     private func drainNotifications(_ conn: OpaquePointer) -> [Notification] {
         var received: [Notification] = []
         while let notify = PQnotifies(conn) {
-            received.append(Notification(
-                channel: String(cString: notify.pointee.relname),
-                payload: String(cString: notify.pointee.extra),
-                senderPID: notify.pointee.be_pid
-            ))
+            received.append(
+                Notification(
+                    channel: String(cString: notify.pointee.relname),
+                    payload: String(cString: notify.pointee.extra),
+                    senderPID: notify.pointee.be_pid
+                ))
             PQfreemem(notify)
         }
         return received

@@ -98,7 +98,7 @@ extension Connection {
                 guard PQconsumeInput(conn) == 1 else { throw PostgresError.from(result: nil, connection: conn) }
                 continue
             }
-            guard let result = PQgetResult(conn) else { continue }  // the end of one statement's results
+            guard let result = PQgetResult(conn) else { continue } // the end of one statement's results
             defer { PQclear(result) }
             let status = PQresultStatus(result)
             if status == PGRES_PIPELINE_SYNC {

@@ -42,8 +42,11 @@ extension UUID: PostgresDecodable {
             if let h = high { bytes.append(h << 4 | nibble); high = nil } else { high = nibble }
         }
         guard bytes.count == 16, high == nil, text.utf8.count == 36 else { return nil }
-        self.init(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                         bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        self.init(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 }
 extension Date: PostgresDecodable {
@@ -82,8 +85,11 @@ enum PostgresTimestamp {
         seconds -= days * 86_400
         let (y, m, d) = civil(fromDays: days)
         // By hand: `String(format:)` was most of a rebuild's cost of writing a row.
-        if y < 0 || y > 9999 { return String(format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
-                                             y, m, d, seconds / 3600, (seconds % 3600) / 60, seconds % 60, fraction) }
+        if y < 0 || y > 9999 {
+            return String(
+                format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
+                y, m, d, seconds / 3600, (seconds % 3600) / 60, seconds % 60, fraction)
+        }
         var out = [UInt8](repeating: 0, count: 29)
         func put(_ value: Int64, at end: Int, width: Int) {
             var v = value
@@ -108,7 +114,8 @@ enum PostgresTimestamp {
             return value
         }
         guard let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2),
-              let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2) else { return nil }
+            let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2)
+        else { return nil }
         var index = 19
         var micros: Int64 = 0
         if index < chars.count, chars[index] == UInt8(ascii: ".") {

@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 
 /// What the server said about a failed statement (its ErrorResponse fields).
 public struct ServerError: Sendable, Equatable, CustomStringConvertible {
@@ -113,8 +114,6 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible {
         return .server(error)
     }
 }
-
-import Foundation
 
 /// A statement of a batch (`Connection.batch`) failed; the ones after it were skipped.
 public struct BatchFailure: Error, CustomStringConvertible {

@@ -10,14 +10,18 @@ public protocol SQLSession: Sendable {
     func execute(_ sql: String) async throws -> QueryResult
     func batch(_ statements: [Statement]) async throws -> [QueryResult]
     @discardableResult
-    func copyIn<Item: Sendable>(_ sql: String, columns: Int, _ items: [Item], chunk: Int,
-                                _ encode: @escaping @Sendable (Item, inout CopyRows) -> Void) async throws -> Int
+    func copyIn<Item: Sendable>(
+        _ sql: String, columns: Int, _ items: [Item], chunk: Int,
+        _ encode: @escaping @Sendable (Item, inout CopyRows) -> Void
+    ) async throws -> Int
 }
 
 extension SQLSession {
     @discardableResult
-    public func copyIn<Item: Sendable>(_ sql: String, columns: Int, _ items: [Item],
-                                       _ encode: @escaping @Sendable (Item, inout CopyRows) -> Void) async throws -> Int {
+    public func copyIn<Item: Sendable>(
+        _ sql: String, columns: Int, _ items: [Item],
+        _ encode: @escaping @Sendable (Item, inout CopyRows) -> Void
+    ) async throws -> Int {
         try await copyIn(sql, columns: columns, items, chunk: 20_000, encode)
     }
 }

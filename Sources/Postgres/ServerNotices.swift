@@ -10,16 +10,18 @@ public enum ServerNotices {
     /// happened here and perhaps not on the standby. It is flagged on `watch` for the
     /// statement's caller, which must treat the outcome as unknown.
     static func receive(on conn: OpaquePointer, into watch: ServerWatch) {
-        PQsetNoticeReceiver(conn, { arg, result in
-            guard let arg, let result else { return }
-            let watch = Unmanaged<ServerWatch>.fromOpaque(arg).takeUnretainedValue()
-            func field(_ code: UInt8) -> String { PQresultErrorField(result, Int32(code)).map { String(cString: $0) } ?? "" }
-            if ServerNotices.isCommittedLocallyOnly(primary: field(UInt8(ascii: "M")), detail: field(UInt8(ascii: "D"))) {
-                watch.committedLocallyOnly.store(true, ordering: .releasing)
-            }
-            let text = PQresultErrorMessage(result).map { String(cString: $0) } ?? ""
-            if !text.hasPrefix("FATAL") { FileHandle.standardError.write(Data("postgres: \(text)".utf8)) }
-        }, Unmanaged.passUnretained(watch).toOpaque())
+        PQsetNoticeReceiver(
+            conn,
+            { arg, result in
+                guard let arg, let result else { return }
+                let watch = Unmanaged<ServerWatch>.fromOpaque(arg).takeUnretainedValue()
+                func field(_ code: UInt8) -> String { PQresultErrorField(result, Int32(code)).map { String(cString: $0) } ?? "" }
+                if ServerNotices.isCommittedLocallyOnly(primary: field(UInt8(ascii: "M")), detail: field(UInt8(ascii: "D"))) {
+                    watch.committedLocallyOnly.store(true, ordering: .releasing)
+                }
+                let text = PQresultErrorMessage(result).map { String(cString: $0) } ?? ""
+                if !text.hasPrefix("FATAL") { FileHandle.standardError.write(Data("postgres: \(text)".utf8)) }
+            }, Unmanaged.passUnretained(watch).toOpaque())
     }
 
     /// PostgreSQL's `SyncRepWaitForLSN` warns so when the wait is cancelled (a cancel

@@ -54,7 +54,8 @@ final class ServerWatch: @unchecked Sendable {
     /// from the outermost. A COMMIT that the server warned about (`committedLocallyOnly`)
     /// ends in `commitUnknown`: neither success nor failure.
     func awaitingServer<T>(_ body: () throws -> T) throws -> T {
-        let outermost = bound != nil
+        let outermost =
+            bound != nil
             && since.compareExchange(expected: 0, desired: Watchdog.now(), ordering: .acquiringAndReleasing).exchanged
         defer {
             if outermost {
@@ -72,7 +73,8 @@ final class ServerWatch: @unchecked Sendable {
             throw error
         }
         if committedLocallyOnly.exchange(false, ordering: .acquiringAndReleasing) {
-            throw PostgresError.commitUnknown("the COMMIT's wait for the synchronous standby was cancelled: committed on this server, perhaps not on the standby a failover would promote")
+            throw PostgresError.commitUnknown(
+                "the COMMIT's wait for the synchronous standby was cancelled: committed on this server, perhaps not on the standby a failover would promote")
         }
         return value
     }

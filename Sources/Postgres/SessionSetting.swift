@@ -19,9 +19,11 @@ public struct SessionSetting: Sendable, Equatable {
     /// at run time just as well), parsing and inlining the function's body on every call:
     /// measured, that was half of PostgreSQL's CPU per order (10.3 ms against 5.5 ms).
     public static func shopLimits(statementTimeout: Duration, idleInTransactionTimeout: Duration) -> [SessionSetting] {
-        [SessionSetting("statement_timeout", "\(statementTimeout.wholeMilliseconds)"),
-         SessionSetting("idle_in_transaction_session_timeout", "\(idleInTransactionTimeout.wholeMilliseconds)"),
-         SessionSetting("plan_cache_mode", "force_generic_plan")]
+        [
+            SessionSetting("statement_timeout", "\(statementTimeout.wholeMilliseconds)"),
+            SessionSetting("idle_in_transaction_session_timeout", "\(idleInTransactionTimeout.wholeMilliseconds)"),
+            SessionSetting("plan_cache_mode", "force_generic_plan"),
+        ]
     }
 
     /// The longest a call may wait for the server under `settings`: their

@@ -39,7 +39,11 @@ public final class Wakeup: Sendable {
     /// the last wait. Cancellation ends the wait early.
     @discardableResult
     public func wait(timeout: Duration) async -> Bool {
-        if state.withLock({ state in defer { state.rung = false }; return state.rung }) { return true }
+        if state.withLock({ state in
+            defer { state.rung = false }; return state.rung
+        }) {
+            return true
+        }
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask { await self.untilRung() }
             group.addTask {

@@ -53,7 +53,10 @@ struct AdminController: Sendable {
         for service in Partition.allCases {
             for command in try await InboxReads(service).parked(store: store) { parked[service.rawValue, default: [:]][command.state.rawValue, default: 0] += 1 }
         }
-        return try Envelope.response(.ok, "ok", Status(restarts: restarts.all, replicas: replicas.all.mapValues(\.rawValue), horizonHolders: try await store.horizonHolders(),
-                                                       parkedCommands: parked, projections: try await ProjectionStatus.all(store)))
+        return try Envelope.response(
+            .ok, "ok",
+            Status(
+                restarts: restarts.all, replicas: replicas.all.mapValues(\.rawValue), horizonHolders: try await store.horizonHolders(),
+                parkedCommands: parked, projections: try await ProjectionStatus.all(store)))
     }
 }

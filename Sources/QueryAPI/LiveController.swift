@@ -27,20 +27,25 @@ struct LiveController: Sendable {
             }
         }
         router.get("/api/v1/live/events") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: .init { writer in
-                let page = feed.connect()
-                // The stream never ends by itself: a graceful shutdown ends it, or the server would wait for it.
-                try await withGracefulShutdownHandler {
-                    for await message in page.messages { try await writer.write(ByteBuffer(string: message)) }
-                } onGracefulShutdown: {
-                    page.end()
-                }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                body: .init { writer in
+                    let page = feed.connect()
+                    // The stream never ends by itself: a graceful shutdown ends it, or the server would wait for it.
+                    try await withGracefulShutdownHandler {
+                        for await message in page.messages { try await writer.write(ByteBuffer(string: message)) }
+                    } onGracefulShutdown: {
+                        page.end()
+                    }
+                    try await writer.finish(nil)
+                })
         }
         router.get("/api/v1/live/state") { _, _ in
-            try Envelope.response(.ok, "ok", State(faultInjection: faultInjection, stock: try await queries.stocks(limit: 50),
-                                                   projections: try await ProjectionStatus.all(store)))
+            try Envelope.response(
+                .ok, "ok",
+                State(
+                    faultInjection: faultInjection, stock: try await queries.stocks(limit: 50),
+                    projections: try await ProjectionStatus.all(store)))
         }
     }
 }

@@ -44,7 +44,11 @@ package final class LiveFeed: Service, Sendable {
 
     package func run() async throws {
         // Finished outside the lock: finishing runs a page's onTermination, which takes it.
-        defer { pages.withLock { pages in defer { pages.removeAll() }; return Array(pages.values) }.forEach { $0.finish() } }
+        defer {
+            pages.withLock { pages in
+                defer { pages.removeAll() }; return Array(pages.values)
+            }.forEach { $0.finish() }
+        }
         try await cancelWhenGracefulShutdown { try await self.follow() }
     }
 

@@ -87,8 +87,9 @@ package struct OrderComposer: Sendable {
             let body = try await response.body.collect(upTo: 1 << 20)
             if response.status == .notFound { return .absent }
             guard response.status == .ok,
-                  let envelope = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
-                  let result = envelope["result"] else {
+                let envelope = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+                let result = envelope["result"]
+            else {
                 return .failed("\(service.rawValue) service answered \(response.status.code)")
             }
             return .found(.json(JSONValue(String(decoding: try JSONSerialization.data(withJSONObject: result), as: UTF8.self))))
@@ -101,12 +102,13 @@ package struct OrderComposer: Sendable {
     /// The view of a service in this process, read from its own streams.
     private func askHere(_ service: Partition, _ orderId: String) async -> Part {
         do {
-            let view: (any Encodable & Sendable)? = switch service {
-            case .order: try await local.order(orderId)
-            case .payment: try await local.payment(orderId)
-            case .delivery: try await local.delivery(orderId)
-            case .inventory: nil
-            }
+            let view: (any Encodable & Sendable)? =
+                switch service {
+                case .order: try await local.order(orderId)
+                case .payment: try await local.payment(orderId)
+                case .delivery: try await local.delivery(orderId)
+                case .inventory: nil
+                }
             guard let view else { return .absent }
             return .found(.local(view))
         } catch {

@@ -43,19 +43,22 @@ struct OrderHistory: Sendable {
             let event = ShopEvents.catalog.current(stored)
             let command = event.metadata.commandId.flatMap { commands[$0] }
             let step = command.flatMap(Self.step(of:))
-            return Entry(position: event.position.description, service: event.stream.partition.rawValue, stream: event.stream.id,
-                         version: event.version, type: event.type, recordedAt: event.recordedAt, command: command?.rawValue,
-                         step: step?.rawValue, compensation: command.map { Self.step(of: $0) == nil && $0 != .shipStock },
-                         saga: event.metadata.correlationId,
-                         payload: JSONValue(String(decoding: event.payload, as: UTF8.self)))
+            return Entry(
+                position: event.position.description, service: event.stream.partition.rawValue, stream: event.stream.id,
+                version: event.version, type: event.type, recordedAt: event.recordedAt, command: command?.rawValue,
+                step: step?.rawValue, compensation: command.map { Self.step(of: $0) == nil && $0 != .shipStock },
+                saga: event.metadata.correlationId,
+                payload: JSONValue(String(decoding: event.payload, as: UTF8.self)))
         }
     }
 
     /// The order's, payment's, delivery's and reservation's streams, and the stock
     /// movements in product streams that name the order, merged in commit order.
     private func events(of orderId: String) async throws -> [RecordedEvent] {
-        let own = try await store.readStreams([ShopIDs.order(orderId), ShopIDs.payment(forOrder: orderId),
-                                                ShopIDs.delivery(forOrder: orderId), ShopIDs.reservation(forOrder: orderId)])
+        let own = try await store.readStreams([
+            ShopIDs.order(orderId), ShopIDs.payment(forOrder: orderId),
+            ShopIDs.delivery(forOrder: orderId), ShopIDs.reservation(forOrder: orderId),
+        ])
         let stock = try await store.readMentions(in: .inventory, key: "orderId", value: orderId)
         var seen = Set<Position>()
         return (own + stock).filter { seen.insert($0.position).inserted }.sorted { $0.position < $1.position }

@@ -15,9 +15,11 @@ package struct QueryRoutes: Sendable {
     let live: LiveController?
 
     /// `readStore` serves the reports (a streaming standby, say); everything else reads `store`.
-    package init(store: EventStore, readStore: EventStore?, composer: OrderComposer, restarts: Restarts,
-                 replicas: ReplicaStates, waiters: Waiters, progress: ProjectionProgress? = nil, liveFeed: LiveFeed? = nil,
-                 faultInjection: Bool = false) {
+    package init(
+        store: EventStore, readStore: EventStore?, composer: OrderComposer, restarts: Restarts,
+        replicas: ReplicaStates, waiters: Waiters, progress: ProjectionProgress? = nil, liveFeed: LiveFeed? = nil,
+        faultInjection: Bool = false
+    ) {
         let reads = readStore ?? store
         let readYourWrites = ReadYourWrites(store: reads, standby: readStore != nil, waiters: waiters, progress: progress)
         reports = ReportController(queries: ReportQueries(store: reads), readYourWrites: readYourWrites)

@@ -36,8 +36,9 @@ struct ReportController: Sendable {
             throw ShopError.badRequest("limit must be a whole number from 1 to 500, not \(limitText)")
         }
         do {
-            let page = try await queries.orders(userId: try request.query("userId"), orderStatus: try request.query("orderStatus"),
-                                                limit: limit, cursor: try request.query("cursor"))
+            let page = try await queries.orders(
+                userId: try request.query("userId"), orderStatus: try request.query("orderStatus"),
+                limit: limit, cursor: try request.query("cursor"))
             return try Envelope.response(.ok, "ok", page, headers: headers)
         } catch ReportQueryError.badCursor {
             throw ShopError.badRequest("cursor is not one this API gave out")

@@ -35,16 +35,18 @@ struct ServiceViews: Sendable {
     func order(_ orderId: String) async throws -> OrderView? {
         let order: Order = try await store.load(from: ShopIDs.order(orderId))
         guard let placed = order.placed, let current = order.current, let status = order.status else { return nil }
-        return OrderView(orderId: orderId, userId: placed.userId, orderDatetime: placed.orderDatetime, currency: placed.currency, totalOrderAmt: current.total,
-                         orderStatus: status.rawValue,
-                         orderDetails: current.lines.map { OrderDetail(orderId: orderId, productId: $0.productId, qty: $0.qty, orderAmt: $0.orderAmt) })
+        return OrderView(
+            orderId: orderId, userId: placed.userId, orderDatetime: placed.orderDatetime, currency: placed.currency, totalOrderAmt: current.total,
+            orderStatus: status.rawValue,
+            orderDetails: current.lines.map { OrderDetail(orderId: orderId, productId: $0.productId, qty: $0.qty, orderAmt: $0.orderAmt) })
     }
 
     func payment(_ orderId: String) async throws -> PaymentView? {
         let payment: Payment = try await store.load(from: ShopIDs.payment(forOrder: orderId))
         guard let paymentId = payment.paymentId, let status = payment.status else { return nil }
-        return PaymentView(paymentId: paymentId, totalPaymentAmt: payment.total, paymentStatus: status.rawValue,
-                           paymentDetails: payment.details.map { PaymentDetailView(orderId: orderId, paymentId: paymentId, paymentKind: $0.paymentKind, paymentAmt: $0.paymentAmt) })
+        return PaymentView(
+            paymentId: paymentId, totalPaymentAmt: payment.total, paymentStatus: status.rawValue,
+            paymentDetails: payment.details.map { PaymentDetailView(orderId: orderId, paymentId: paymentId, paymentKind: $0.paymentKind, paymentAmt: $0.paymentAmt) })
     }
 
     func delivery(_ orderId: String) async throws -> DeliveryView? {

@@ -33,8 +33,10 @@ struct InventoryFold: ProjectionFold {
     }
 
     func write(on connection: some SQLSession) async throws {
-        try await connection.copyIn("COPY inventory (product_id, product_name, unit_price, on_hand, reserved, shipped) FROM STDIN (FORMAT binary)",
-                                    columns: 6, Array(rows)) { item, copy in
+        try await connection.copyIn(
+            "COPY inventory (product_id, product_name, unit_price, on_hand, reserved, shipped) FROM STDIN (FORMAT binary)",
+            columns: 6, Array(rows)
+        ) { item, copy in
             let row = item.value
             copy.add(item.key); copy.add(row.productName); copy.add(row.unitPrice); copy.add(row.onHand); copy.add(row.reserved); copy.add(row.shipped)
             copy.endRow()

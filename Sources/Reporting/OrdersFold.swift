@@ -94,10 +94,11 @@ struct OrdersFold: ProjectionFold {
         switch order {
         case .placed(let e):
             guard rows[e.orderId] == nil else { throw FoldError.duplicate("orders", e.orderId) }
-            rows[e.orderId] = Row(orderId: e.orderId, userId: e.userId, orderDatetime: e.orderDatetime, currency: e.currency,
-                                  orderStatus: OrderStatus.created.rawValue,
-                                  totalOrderAmt: e.order.total, orderDetails: e.order.lines,
-                                  sagaStep: event.type, lastPosition: event.position, updatedAt: event.recordedAt)
+            rows[e.orderId] = Row(
+                orderId: e.orderId, userId: e.userId, orderDatetime: e.orderDatetime, currency: e.currency,
+                orderStatus: OrderStatus.created.rawValue,
+                totalOrderAmt: e.order.total, orderDetails: e.order.lines,
+                sagaStep: event.type, lastPosition: event.position, updatedAt: event.recordedAt)
         case .completed(let e): update(e.orderId, event) { $0.orderStatus = OrderStatus.completed.rawValue }
         case .failed(let e): update(e.orderId, event) { $0.orderStatus = OrderStatus.failed.rawValue }
         case .updateRequested(let e):
@@ -180,11 +181,13 @@ struct OrdersFold: ProjectionFold {
         let ordered = all.indices.sorted { a, b in
             all[a].orderDatetime != all[b].orderDatetime ? all[a].orderDatetime < all[b].orderDatetime : all[a].orderId < all[b].orderId
         }
-        try await connection.copyIn("""
+        try await connection.copyIn(
+            """
             COPY orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, payment_id, total_payment_amt,
                          payment_status, payment_details, delivery_id, delivery_status, saga_step, previous_details, previous_total,
                          last_position, updated_at, currency) FROM STDIN (FORMAT binary)
-            """, columns: 18, ordered) { position, copy in
+            """, columns: 18, ordered
+        ) { position, copy in
             let row = all[position]
             copy.add(row.orderId); copy.add(row.userId); copy.add(row.orderDatetime); copy.add(row.orderStatus)
             copy.add(row.totalOrderAmt); copy.add(json: OrdersReport.details(row.orderId, row.orderDetails)); copy.add(row.paymentId)

@@ -19,7 +19,6 @@ public struct OrdersReport: Projection {
 
     public init() {}
 
-
     /// What every change to a row also records: the event's type as the saga's step, its
     /// position, its time.
     struct Stamp {
@@ -65,28 +64,35 @@ public struct OrdersReport: Projection {
 
     private func statement(for event: OrderEvent, _ stamp: Stamp) throws -> Statement {
         func set(_ assignments: String, _ orderId: String, _ values: [PostgresBind] = []) -> Statement {
-            Statement("UPDATE orders SET \(assignments)\(assignments.isEmpty ? "" : ", ")saga_step = $2, last_position = $3, updated_at = $4 WHERE order_id = $1",
-                      [orderId, stamp.step, stamp.position, stamp.at] + values)
+            Statement(
+                "UPDATE orders SET \(assignments)\(assignments.isEmpty ? "" : ", ")saga_step = $2, last_position = $3, updated_at = $4 WHERE order_id = $1",
+                [orderId, stamp.step, stamp.position, stamp.at] + values)
         }
         switch event {
         case .placed(let e):
-            return Statement("""
+            return Statement(
+                """
                 INSERT INTO orders (order_id, user_id, order_datetime, order_status, total_order_amt, order_details, saga_step, last_position, updated_at,
                                     currency)
                 VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)
-                """, [e.orderId, e.userId, e.orderDatetime, OrderStatus.created.rawValue, e.order.total,
-                      JSONText(Self.details(e.orderId, e.order.lines)), stamp.step, stamp.position, stamp.at, e.currency])
+                """,
+                [
+                    e.orderId, e.userId, e.orderDatetime, OrderStatus.created.rawValue, e.order.total,
+                    JSONText(Self.details(e.orderId, e.order.lines)), stamp.step, stamp.position, stamp.at, e.currency,
+                ])
         case .completed(let e): return set("order_status = $5", e.orderId, [OrderStatus.completed.rawValue])
         case .failed(let e): return set("order_status = $5", e.orderId, [OrderStatus.failed.rawValue])
         case .updateRequested(let e):
-            return set("""
+            return set(
+                """
                 previous_details = order_details, previous_total = total_order_amt,
                 order_details = $5::jsonb, total_order_amt = $6, order_status = $7
                 """, e.orderId, [JSONText(Self.details(e.orderId, e.order.lines)), e.order.total, OrderStatus.updated.rawValue])
         case .updateCompleted(let e):
             return set("order_status = $5, previous_details = NULL, previous_total = NULL", e.orderId, [OrderStatus.completed.rawValue])
         case .updateReverted(let e):
-            return set("""
+            return set(
+                """
                 order_details = coalesce(previous_details, order_details), total_order_amt = coalesce(previous_total, total_order_amt),
                 previous_details = NULL, previous_total = NULL, order_status = $5
                 """, e.orderId, [OrderStatus.completed.rawValue])
@@ -100,17 +106,25 @@ public struct OrdersReport: Projection {
     private func statement(for event: PaymentEvent, _ stamp: Stamp) throws -> Statement {
         switch event {
         case .created(let e):
-            return Statement("""
+            return Statement(
+                """
                 UPDATE orders SET payment_id = $2, total_payment_amt = $3, payment_details = $4::jsonb, payment_status = $5,
                        saga_step = $6, last_position = $7, updated_at = $8 WHERE order_id = $1
-                """, [e.orderId, e.paymentId, e.totalPaymentAmt, JSONText(Self.payments(e.orderId, e.paymentId, e.details)),
-                      PaymentStatus.created.rawValue, stamp.step, stamp.position, stamp.at])
+                """,
+                [
+                    e.orderId, e.paymentId, e.totalPaymentAmt, JSONText(Self.payments(e.orderId, e.paymentId, e.details)),
+                    PaymentStatus.created.rawValue, stamp.step, stamp.position, stamp.at,
+                ])
         case .updated(let e):
-            return Statement("""
+            return Statement(
+                """
                 UPDATE orders SET total_payment_amt = $2, payment_details = $3::jsonb,
                        saga_step = $4, last_position = $5, updated_at = $6 WHERE payment_id = $1
-                """, [e.paymentId, e.totalPaymentAmt, JSONText(Self.payments(ShopIDs.orderId(forPayment: e.paymentId), e.paymentId, e.details)),
-                      stamp.step, stamp.position, stamp.at])
+                """,
+                [
+                    e.paymentId, e.totalPaymentAmt, JSONText(Self.payments(ShopIDs.orderId(forPayment: e.paymentId), e.paymentId, e.details)),
+                    stamp.step, stamp.position, stamp.at,
+                ])
         case .cancelled(let e): return paymentStatus(e.paymentId, e.status.rawValue, stamp)
         case .restored(let e): return paymentStatus(e.paymentId, PaymentStatus.created.rawValue, stamp)
         case .rejected(let e): return paymentStatus(e.paymentId, nil, stamp)
@@ -120,7 +134,8 @@ public struct OrdersReport: Projection {
     private func paymentStatus(_ paymentId: String, _ status: String?, _ stamp: Stamp) -> Statement {
         // Found through the order id the payment id carries, so a payment that was never
         // created still finds its order row, to show the step.
-        Statement("""
+        Statement(
+            """
             UPDATE orders SET payment_status = CASE WHEN payment_id IS NULL THEN NULL ELSE coalesce($2::text, payment_status) END,
                    saga_step = $3, last_position = $4, updated_at = $5
              WHERE order_id = $1

@@ -46,12 +46,14 @@ public struct ProjectionRebuild: Sendable {
     /// and would have refused every rebuild after it.
     public static func isRunning(_ name: String, store: EventStore) async throws -> Bool {
         // An advisory lock on a bigint key is listed as its two halves, objsubid 1.
-        try await store.pool.query("""
+        try await store.pool.query(
+            """
             SELECT EXISTS (SELECT 1 FROM pg_locks
                             WHERE locktype = 'advisory' AND objsubid = 1 AND granted
                               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                               AND (classid::bigint << 32 | objid::bigint) = $1) AS busy
-            """, [lockKey(Projections.named(name)?.versionedName ?? name)]).first!.decode("busy")
+            """, [lockKey(Projections.named(name)?.versionedName ?? name)]
+        ).first!.decode("busy")
     }
 
     static func lockKey(_ versionedName: String) -> Int64 { StableHash.lockKey("rebuild:" + versionedName) }
@@ -198,10 +200,14 @@ public struct ProjectionRebuild: Sendable {
             }
         }
         spent.indexing = try await clock.measure { try await indexScratchTables() }
-        logger.info("rebuild folded", metadata: ["projection": "\(projection.name)", "events": "\(done)", "rows": "\(fold.rowCount)",
-                                                 "waitingForReadsAndDecoding": "\(spent.reading)",
-                                                 "folding": "\(spent.folding)", "copying": "\(spent.copying)",
-                                                 "indexing": "\(spent.indexing)"])
+        logger.info(
+            "rebuild folded",
+            metadata: [
+                "projection": "\(projection.name)", "events": "\(done)", "rows": "\(fold.rowCount)",
+                "waitingForReadsAndDecoding": "\(spent.reading)",
+                "folding": "\(spent.folding)", "copying": "\(spent.copying)",
+                "indexing": "\(spent.indexing)",
+            ])
         return (position, done)
     }
 
@@ -213,7 +219,8 @@ public struct ProjectionRebuild: Sendable {
     private func indexScratchTables() async throws {
         var indexes: [String] = [], keys: [String] = []
         for table in projection.tables {
-            let definitions = try await store.pool.query("""
+            let definitions = try await store.pool.query(
+                """
                 SELECT replace(pg_get_indexdef(i.indexrelid), ' ON ' || quote_ident($4::text) || '.', ' ON ' || quote_ident($1::text) || '.') AS ddl,
                        CASE WHEN c.oid IS NOT NULL THEN
                            format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s USING INDEX %I', $1::text, $2::text, c.conname,

@@ -36,21 +36,25 @@ public struct ProjectionRunner: Service {
         }
     }
 
-    private init(_ projection: any Projection, store: EventStore, logger: Logger,
-                 subscribe: (Subscription.Configuration, @escaping Subscription.Handler, Logger) -> Subscription) {
+    private init(
+        _ projection: any Projection, store: EventStore, logger: Logger,
+        subscribe: (Subscription.Configuration, @escaping Subscription.Handler, Logger) -> Subscription
+    ) {
         self.projection = projection
         self.store = store
         var logger = logger
         logger[metadataKey: "projection"] = "\(projection.versionedName)"
         self.logger = logger
         let configuration = Subscription.Configuration(subscriber: projection.versionedName, partitions: projection.partitions)
-        self.subscription = subscribe(configuration, { events, tx in
-            await tx.queue("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
-            await tx.queue("SET LOCAL search_path TO \(projection.schema)")
-            try await ProjectionRunner.apply(events, of: projection, in: tx)
-            // Requests reading their own writes (?minPosition=) look again once this commits.
-            tx.notifyAfterCommit(ProjectionProgress.channel)
-        }, logger)
+        self.subscription = subscribe(
+            configuration,
+            { events, tx in
+                await tx.queue("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
+                await tx.queue("SET LOCAL search_path TO \(projection.schema)")
+                try await ProjectionRunner.apply(events, of: projection, in: tx)
+                // Requests reading their own writes (?minPosition=) look again once this commits.
+                tx.notifyAfterCommit(ProjectionProgress.channel)
+            }, logger)
     }
 
     public func run() async throws {
@@ -97,7 +101,9 @@ public struct ProjectionRunner: Service {
     private func follow(swappingIn building: Bool) async throws {
         guard building else { return try await subscription.run() }
         try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask { try await subscription.run(); return true }
+            group.addTask {
+                try await subscription.run(); return true
+            }
             group.addTask {
                 while try await !ProjectionVersions.swapIfCaughtUp(projection, store: store) { try await Task.sleep(for: .milliseconds(200)) }
                 logger.notice("swapped in: this version is live", metadata: ["version": "\(projection.version)"])

@@ -56,8 +56,10 @@ public struct ProjectionStatus: Encodable, Sendable {
     /// It looks again whenever a projection commits (`progress`). A standby replays the
     /// projection's commit after its NOTIFY has come, so there, and without `progress`, it
     /// looks every 20 ms.
-    public static func waitUntil(_ projection: any Projection, hasPassed position: Position, store: EventStore,
-                                 timeout: Duration, standby: Bool = false, progress: ProjectionProgress? = nil) async throws -> Bool {
+    public static func waitUntil(
+        _ projection: any Projection, hasPassed position: Position, store: EventStore,
+        timeout: Duration, standby: Bool = false, progress: ProjectionProgress? = nil
+    ) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while true {
             let seen = progress?.rings

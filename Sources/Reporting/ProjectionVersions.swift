@@ -40,7 +40,8 @@ public enum ProjectionVersions {
 
     /// Records this build's version as being built (nothing if it is recorded already).
     static func register(_ projection: any Projection, on pool: ConnectionPool) async throws {
-        try await pool.query("""
+        try await pool.query(
+            """
             INSERT INTO report.projection_versions (name, version, state, schema_name, subscriber) VALUES ($1, $2, 'building', $3, $4)
             ON CONFLICT (name, version) DO NOTHING
             """, [projection.name, projection.version, projection.schema, projection.versionedName])
@@ -49,8 +50,9 @@ public enum ProjectionVersions {
     /// Points the live views at `projection`'s tables (it must be the live version), with
     /// its columns.
     static func showLive(_ projection: any Projection, on connection: some SQLSession) async throws {
-        try await connection.query("SELECT report.show_live($1::text[], $2, $3)",
-                                   [PostgresArray(projection.tables), projection.schema, projection.schema])
+        try await connection.query(
+            "SELECT report.show_live($1::text[], $2, $3)",
+            [PostgresArray(projection.tables), projection.schema, projection.schema])
     }
 
     /// Swaps `projection` (a version being built) in if its checkpoint has reached the live
@@ -60,9 +62,13 @@ public enum ProjectionVersions {
             let connection = tx
             // Our own batches paused, so our checkpoint is what our tables hold.
             try await connection.query("SELECT pg_advisory_xact_lock($1)", [projection.swapLockKey])
-            guard let live = try await connection.query("""
-                SELECT version, subscriber FROM report.projection_versions WHERE name = $1 AND state = 'live' FOR UPDATE
-                """, [projection.name]).first else { return false }
+            guard
+                let live = try await connection.query(
+                    """
+                    SELECT version, subscriber FROM report.projection_versions WHERE name = $1 AND state = 'live' FOR UPDATE
+                    """, [projection.name]
+                ).first
+            else { return false }
             let liveVersion = try live.decode("version", as: Int.self)
             guard liveVersion < projection.version else { return false }
             // The live version's batches (of any build: the lock's key is the one it has always
@@ -71,10 +77,12 @@ public enum ProjectionVersions {
             let theirs = try await tx.checkpoint(subscriber: try live.decode("subscriber"), partitions: projection.partitions)
             let ours = try await tx.checkpoint(subscriber: projection.versionedName, partitions: projection.partitions)
             guard ours >= theirs else { return false }
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE report.projection_versions SET state = 'retired' WHERE name = $1 AND state = 'live'
                 """, [projection.name])
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE report.projection_versions SET state = 'live', live_since = now() WHERE name = $1 AND version = $2
                 """, [projection.name, projection.version])
             try await showLive(projection, on: connection)
@@ -86,11 +94,13 @@ public enum ProjectionVersions {
     /// The live version's checkpoint, read in one statement with which version is live: a
     /// swap commits before it or after it, never between.
     static func liveCheckpoint(_ projection: any Projection, store: EventStore) async throws -> Position {
-        let row = try await store.pool.query("""
+        let row = try await store.pool.query(
+            """
             SELECT c.xact_id, c.global_position
               FROM report.projection_versions v CROSS JOIN LATERAL es.read_checkpoint(v.subscriber, $2) c
              WHERE v.name = $1 AND v.state = 'live'
-            """, [projection.name, EventStore.checkpointSource(projection.partitions)]).first
+            """, [projection.name, EventStore.checkpointSource(projection.partitions)]
+        ).first
         guard let row else { return try await store.checkpoint(subscriber: projection.name, partitions: projection.partitions) }
         return Position(transactionId: try row.decode("xact_id"), globalPosition: try row.decode("global_position"))
     }

@@ -90,13 +90,15 @@ public struct ReportQueries: Sendable {
             guard let (time, id) = Self.decodeCursor(cursor) else { throw ReportQueryError.badCursor }
             after = (time, id)
         }
-        let rows = try await store.pool.query("""
+        let rows = try await store.pool.query(
+            """
             SELECT \(Self.orderColumns) FROM report_live.orders
              WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR order_status = $2)
                AND (order_datetime, order_id) > ($3::timestamptz, $4::text)
              ORDER BY order_datetime, order_id
              LIMIT $5
-            """, [userId, orderStatus, after.0, after.1, limit + 1]).rows.map(Self.orderReport)
+            """, [userId, orderStatus, after.0, after.1, limit + 1]
+        ).rows.map(Self.orderReport)
         let page = Array(rows.prefix(limit))
         let next = rows.count > limit ? page.last.map { Self.encodeCursor($0.orderDatetime, $0.orderId) } : nil
         return Page(items: page, nextCursor: next)
@@ -104,29 +106,35 @@ public struct ReportQueries: Sendable {
 
     public func sales() async throws -> [ProductSales] {
         try await store.pool.query("SELECT product_id, units_ordered, units_shipped, revenue FROM report_live.product_sales ORDER BY product_id")
-            .rows.map { ProductSales(productId: try $0.decode("product_id"), unitsOrdered: try $0.decode("units_ordered"),
-                                     unitsShipped: try $0.decode("units_shipped"), revenue: try $0.decode("revenue")) }
+            .rows.map {
+                ProductSales(
+                    productId: try $0.decode("product_id"), unitsOrdered: try $0.decode("units_ordered"),
+                    unitsShipped: try $0.decode("units_shipped"), revenue: try $0.decode("revenue"))
+            }
     }
 
     public func stock(_ productId: String) async throws -> Stock? {
         try await store.pool.query(
-            "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report_live.inventory WHERE product_id = $1", [productId])
-            .first.map(Self.stock)
+            "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report_live.inventory WHERE product_id = $1", [productId]
+        )
+        .first.map(Self.stock)
     }
 
     /// The first `limit` products by id (the live page's stock panel).
     public func stocks(limit: Int) async throws -> [Stock] {
         try await store.pool.query(
-            "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report_live.inventory ORDER BY product_id LIMIT $1", [limit])
-            .rows.map(Self.stock)
+            "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report_live.inventory ORDER BY product_id LIMIT $1", [limit]
+        )
+        .rows.map(Self.stock)
     }
 
     static func stock(_ row: Row) throws -> Stock {
         let onHand: Int64 = try row.decode("on_hand")
         let reserved: Int64 = try row.decode("reserved")
-        return Stock(productId: try row.decode("product_id"), productName: try row.decode("product_name"),
-                     unitPrice: try row.decode("unit_price"), onHand: onHand, reserved: reserved,
-                     available: onHand - reserved, shipped: try row.decode("shipped"))
+        return Stock(
+            productId: try row.decode("product_id"), productName: try row.decode("product_name"),
+            unitPrice: try row.decode("unit_price"), onHand: onHand, reserved: reserved,
+            available: onHand - reserved, shipped: try row.decode("shipped"))
     }
 
     static func orderReport(_ row: Row) throws -> OrderReport {
@@ -147,7 +155,8 @@ public struct ReportQueries: Sendable {
 
     static func decodeCursor(_ cursor: String) -> (Date, String)? {
         guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
-              let bar = text.firstIndex(of: "|"), let micros = Int64(text[..<bar]) else { return nil }
+            let bar = text.firstIndex(of: "|"), let micros = Int64(text[..<bar])
+        else { return nil }
         // A forged cursor stays a 400: a time PostgreSQL can hold (years 1 to 9999), an id without NUL.
         let seconds = Double(micros) / 1_000_000
         let id = String(text[text.index(after: bar)...])

@@ -79,14 +79,18 @@ struct SalesFold: ProjectionFold {
     }
 
     func write(on connection: some SQLSession) async throws {
-        try await connection.copyIn("COPY product_sales (product_id, units_ordered, units_shipped, revenue) FROM STDIN (FORMAT binary)",
-                                    columns: 4, Array(products)) { item, copy in
+        try await connection.copyIn(
+            "COPY product_sales (product_id, units_ordered, units_shipped, revenue) FROM STDIN (FORMAT binary)",
+            columns: 4, Array(products)
+        ) { item, copy in
             copy.add(item.key); copy.add(item.value.unitsOrdered); copy.add(item.value.unitsShipped); copy.add(item.value.revenue)
             copy.endRow()
         }
         // In key order: the key's index then sorts input that is in order.
-        try await connection.copyIn("COPY sales_orders (order_id, lines, previous_lines, counted_lines) FROM STDIN (FORMAT binary)",
-                                    columns: 4, orders.sorted { $0.key < $1.key }) { item, copy in
+        try await connection.copyIn(
+            "COPY sales_orders (order_id, lines, previous_lines, counted_lines) FROM STDIN (FORMAT binary)",
+            columns: 4, orders.sorted { $0.key < $1.key }
+        ) { item, copy in
             copy.add(item.key)
             copy.add(json: SalesReport.json(item.value.lines))
             copy.add(json: item.value.previousLines.map(SalesReport.json))

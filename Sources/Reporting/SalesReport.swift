@@ -22,10 +22,13 @@ public struct SalesReport: Projection {
         switch try SalesFold.change(for: event) {
         case nil: return []
         case .shipped(let e):
-            return [Statement("""
-                INSERT INTO product_sales AS p (product_id, units_ordered, units_shipped, revenue) VALUES ($1, 0, $2, 0)
-                ON CONFLICT (product_id) DO UPDATE SET units_shipped = p.units_shipped + excluded.units_shipped
-                """, [event.stream.id, e.qty])]
+            return [
+                Statement(
+                    """
+                    INSERT INTO product_sales AS p (product_id, units_ordered, units_shipped, revenue) VALUES ($1, 0, $2, 0)
+                    ON CONFLICT (product_id) DO UPDATE SET units_shipped = p.units_shipped + excluded.units_shipped
+                    """, [event.stream.id, e.qty])
+            ]
         case .order(let order): return try statements(for: order)
         }
     }
@@ -35,11 +38,17 @@ public struct SalesReport: Projection {
         case .placed(let e):
             return [Statement("INSERT INTO sales_orders (order_id, lines) VALUES ($1, $2::jsonb)", [e.orderId, JSONText(Self.json(Self.lines(of: e.order)))])]
         case .updateRequested(let e):
-            return [Statement("UPDATE sales_orders SET previous_lines = lines, lines = $2::jsonb WHERE order_id = $1",
-                              [e.orderId, JSONText(Self.json(Self.lines(of: e.order)))])]
+            return [
+                Statement(
+                    "UPDATE sales_orders SET previous_lines = lines, lines = $2::jsonb WHERE order_id = $1",
+                    [e.orderId, JSONText(Self.json(Self.lines(of: e.order)))])
+            ]
         case .updateReverted(let e):
-            return [Statement("UPDATE sales_orders SET lines = coalesce(previous_lines, lines), previous_lines = NULL WHERE order_id = $1",
-                              [e.orderId])]
+            return [
+                Statement(
+                    "UPDATE sales_orders SET lines = coalesce(previous_lines, lines), previous_lines = NULL WHERE order_id = $1",
+                    [e.orderId])
+            ]
         case .completed(let e): return [recount(e.orderId, counting: true)]
         case .updateCompleted(let e): return [recount(e.orderId, counting: true)]
         case .cancelled(let e): return [recount(e.orderId, counting: false)]
@@ -52,7 +61,8 @@ public struct SalesReport: Projection {
     /// reads the row as it was before the statement (no FOR UPDATE: the final UPDATE, which
     /// runs first, would hide the row from it); one projector writes at a time anyway.
     func recount(_ orderId: String, counting: Bool) -> Statement {
-        Statement("""
+        Statement(
+            """
             WITH o AS (
                 SELECT lines, counted_lines FROM sales_orders WHERE order_id = $1
             ), moves AS (
@@ -76,6 +86,8 @@ public struct SalesReport: Projection {
     }
 
     static func json(_ lines: [Line]) -> String {
-        JSONLiteral.array(lines) { line, o in o.field("productId", line.productId); o.field("qty", line.qty); o.field("amount", line.amount) }
+        JSONLiteral.array(lines) { line, o in
+            o.field("productId", line.productId); o.field("qty", line.qty); o.field("amount", line.amount)
+        }
     }
 }

@@ -7,7 +7,8 @@ extension OrdersReport {
     /// its projection would write them for the events `EventStore.seedStreams` stored. The
     /// projection's own tables, written here so that `Reporting` stays their only writer.
     public func seedCompletedOrders(prefix: String, numbers: ClosedRange<Int>, product: String, currency: String, store: EventStore) async throws {
-        try await store.pool.query("""
+        try await store.pool.query(
+            """
             INSERT INTO \(schema).orders (order_id, user_id, order_datetime, currency, order_status, total_order_amt, order_details,
                                           saga_step, last_position, updated_at)
             SELECT $1 || n, 'seed', timestamptz '2026-01-01', $4, '30', 100,

@@ -16,8 +16,10 @@ package struct SagaData: Codable, Sendable, Hashable {
     /// The trace context of the request that began the flow, passed to every command.
     var traceparent: String? = Traceparent.current
 
-    package init(orderId: String, lines: [OrderLine], payments: [PaymentDetail],
-                 previousLines: [OrderLine]? = nil, previousPayments: [PaymentDetail]? = nil, failStep: SagaStep? = nil) {
+    package init(
+        orderId: String, lines: [OrderLine], payments: [PaymentDetail],
+        previousLines: [OrderLine]? = nil, previousPayments: [PaymentDetail]? = nil, failStep: SagaStep? = nil
+    ) {
         self.orderId = orderId
         self.lines = lines
         self.payments = payments

@@ -5,15 +5,19 @@ import OrderSaga
 enum SagaMetrics {
     /// A command sent: a step begun (`forward`) or a compensation (`compensating`).
     static func sent(_ command: SagaCommand, in state: SagaState) {
-        Counter(label: "emporium_saga_commands_total",
-                dimensions: [("flow", state.kind.rawValue), ("command", command.rawValue), ("phase", state.phase.rawValue)]).increment()
+        Counter(
+            label: "emporium_saga_commands_total",
+            dimensions: [("flow", state.kind.rawValue), ("command", command.rawValue), ("phase", state.phase.rawValue)]
+        ).increment()
     }
 
     /// A saga finished: `completed`, `failed` (compensated) or `stuck`, and at which step.
     static func finished(_ state: SagaState) {
         let steps = state.kind.steps
         let step = state.phase == .completed ? "all" : (steps.indices.contains(state.stepIndex) ? steps[state.stepIndex].step.rawValue : "none")
-        Counter(label: "emporium_saga_outcomes_total",
-                dimensions: [("flow", state.kind.rawValue), ("outcome", state.phase.rawValue), ("step", step)]).increment()
+        Counter(
+            label: "emporium_saga_outcomes_total",
+            dimensions: [("flow", state.kind.rawValue), ("outcome", state.phase.rawValue), ("step", step)]
+        ).increment()
     }
 }

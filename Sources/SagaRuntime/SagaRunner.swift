@@ -35,8 +35,10 @@ package struct SagaRunner: Sendable {
     /// The runner as a subscription to every service's events, fed by the process's `feed`.
     package func subscription(feed: EventFeed) -> Subscription {
         let configuration = Subscription.Configuration(subscriber: Self.subscriber, partitions: Partition.allCases)
-        return Subscription(store: sagas.store, feed: feed, configuration: configuration, logger: logger,
-                            skipping: { [takenInline] event in event.metadata.commandId.map(takenInline.contains) ?? false }) { events, tx in
+        return Subscription(
+            store: sagas.store, feed: feed, configuration: configuration, logger: logger,
+            skipping: { [takenInline] event in event.metadata.commandId.map(takenInline.contains) ?? false }
+        ) { events, tx in
             try await take(events, in: tx)
         }
     }

@@ -29,11 +29,13 @@ package struct SagaStore: Sendable {
         guard case .send(let command) = decision else { preconditionFailure("a flow starts with a command") }
         let message = data.serviceCommand(command, sagaId: sagaId, state: state)
         do {
-            try await tx.query("SELECT saga.start_saga($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11::jsonb)", [
-                sagaId, data.orderId, kind.rawValue, try json(state), try json(data),
-                try Self.historyEntry("started \(kind.rawValue)", sent: command.rawValue), Double(stepTimeout.wholeMilliseconds),
-                command.service.rawValue, message.commandId, command.rawValue, JSONText(try EventJSON.encoder.encode(message)),
-            ])
+            try await tx.query(
+                "SELECT saga.start_saga($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8, $9, $10, $11::jsonb)",
+                [
+                    sagaId, data.orderId, kind.rawValue, try json(state), try json(data),
+                    try Self.historyEntry("started \(kind.rawValue)", sent: command.rawValue), Double(stepTimeout.wholeMilliseconds),
+                    command.service.rawValue, message.commandId, command.rawValue, JSONText(try EventJSON.encoder.encode(message)),
+                ])
         } catch PostgresError.uniqueViolation(let error) where error.constraint == "order_sagas_one_running_idx" {
             throw SagaError.flowInProgress(orderId: data.orderId)
         }
@@ -87,7 +89,8 @@ package struct SagaStore: Sendable {
         }
         let at = Date().formatted(.iso8601)
         let entries = try rows.map { try Self.historyEntry($0.move.note, sent: $0.pending?.command.rawValue, at: at) }
-        await tx.queue("""
+        await tx.queue(
+            """
             UPDATE saga.order_sagas s
                SET state = u.state, status = u.status, pending_command_id = u.pending_id, pending_command = u.pending,
                    deadline = CASE WHEN u.timed THEN now() + make_interval(secs => $8::double precision / 1000) END,
@@ -96,11 +99,14 @@ package struct SagaStore: Sendable {
               FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::uuid[], $5::text[], $6::boolean[], $7::jsonb[])
                    AS u(saga_id, state, status, pending_id, pending, timed, entry)
              WHERE s.saga_id = u.saga_id
-            """, [PostgresArray(rows.map(\.move.sagaId)), PostgresArray(try rows.map { try json($0.move.state) }),
-                  PostgresArray(rows.map(\.status.rawValue)), PostgresArray(rows.map { $0.pending?.commandId }),
-                  PostgresArray(rows.map { $0.pending?.command.rawValue }),
-                  PostgresArray(rows.map { $0.pending != nil && $0.move.state.phase == .forward }), PostgresArray(entries),
-                  stepTimeout.wholeMilliseconds])
+            """,
+            [
+                PostgresArray(rows.map(\.move.sagaId)), PostgresArray(try rows.map { try json($0.move.state) }),
+                PostgresArray(rows.map(\.status.rawValue)), PostgresArray(rows.map { $0.pending?.commandId }),
+                PostgresArray(rows.map { $0.pending?.command.rawValue }),
+                PostgresArray(rows.map { $0.pending != nil && $0.move.state.phase == .forward }), PostgresArray(entries),
+                stepTimeout.wholeMilliseconds,
+            ])
     }
 
     struct Row: Sendable {
@@ -120,8 +126,9 @@ package struct SagaStore: Sendable {
 
     package func outcome(_ sagaId: UUID) async throws -> Outcome? {
         try await store.pool.query(
-            "SELECT order_id, status, state->>'failure' AS failure FROM saga.order_sagas WHERE saga_id = $1", [sagaId])
-            .first.map { Outcome(orderId: try $0.decode("order_id"), status: SagaStatus(rawValue: try $0.decode("status")) ?? .stuck, failure: try $0.decodeIfPresent("failure")) }
+            "SELECT order_id, status, state->>'failure' AS failure FROM saga.order_sagas WHERE saga_id = $1", [sagaId]
+        )
+        .first.map { Outcome(orderId: try $0.decode("order_id"), status: SagaStatus(rawValue: try $0.decode("status")) ?? .stuck, failure: try $0.decodeIfPresent("failure")) }
     }
 
     /// How many sagas are running: the shop's work in flight (admission control).
@@ -132,7 +139,8 @@ package struct SagaStore: Sendable {
     /// The kind of flow running on `orderId`, if one is.
     package func runningFlow(_ orderId: String, in tx: EventStoreTransaction) async throws -> String? {
         try await tx.query(
-            "SELECT kind FROM saga.order_sagas WHERE order_id = $1 AND status = 'running'", [orderId]).first?.decode("kind")
+            "SELECT kind FROM saga.order_sagas WHERE order_id = $1 AND status = 'running'", [orderId]
+        ).first?.decode("kind")
     }
 
     /// Those of `ids` that have finished.
@@ -140,18 +148,21 @@ package struct SagaStore: Sendable {
         guard !ids.isEmpty else { return [] }
         return try await store.pool.query(
             "SELECT saga_id FROM saga.order_sagas WHERE saga_id = ANY($1::uuid[]) AND status <> 'running'",
-            [PostgresArray(ids)]).rows.map { try $0.decode("saga_id") }
+            [PostgresArray(ids)]
+        ).rows.map { try $0.decode("saga_id") }
     }
 
     /// The sagas waiting on any of `commandIds`, locked, by the command they wait on.
     func waitingOn(_ commandIds: [UUID], in tx: EventStoreTransaction) async throws -> [UUID: Row] {
         guard !commandIds.isEmpty else { return [:] }
         var waiting: [UUID: Row] = [:]
-        for row in try await tx.query("""
+        for row in try await tx.query(
+            """
             SELECT saga_id, pending_command_id, state, data FROM saga.order_sagas
              WHERE pending_command_id = ANY($1::uuid[]) AND status = 'running'
              ORDER BY saga_id FOR UPDATE
-            """, [PostgresArray(commandIds)]).rows {
+            """, [PostgresArray(commandIds)]
+        ).rows {
             waiting[try row.decode("pending_command_id")] = try Self.row(row)
         }
         return waiting
@@ -160,18 +171,21 @@ package struct SagaStore: Sendable {
     /// Running sagas whose step is overdue, locked (others skip them), with the command
     /// each waits on.
     func overdue(limit: Int, in tx: EventStoreTransaction) async throws -> [(saga: Row, pending: UUID?)] {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT saga_id, pending_command_id, state, data FROM saga.order_sagas
              WHERE status = 'running' AND deadline < now()
              ORDER BY deadline LIMIT $1 FOR UPDATE SKIP LOCKED
-            """, [limit]).rows.map { (try Self.row($0), try $0.decode("pending_command_id")) }
+            """, [limit]
+        ).rows.map { (try Self.row($0), try $0.decode("pending_command_id")) }
     }
 
     /// Gives these sagas another step timeout: their answer is committed, and the runner
     /// has yet to read it (a reader held back by a slow appender, say).
     func extendDeadline(_ sagaIds: [UUID], in tx: EventStoreTransaction) async throws {
         guard !sagaIds.isEmpty else { return }
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE saga.order_sagas SET deadline = now() + make_interval(secs => $2::double precision / 1000)
              WHERE saga_id = ANY($1::uuid[])
             """, [PostgresArray(sagaIds), stepTimeout.wholeMilliseconds])
@@ -180,9 +194,10 @@ package struct SagaStore: Sendable {
     static func row(_ row: Postgres.Row) throws -> Row {
         let state: JSONText = try row.decode("state")
         let data: JSONText = try row.decode("data")
-        return Row(sagaId: try row.decode("saga_id"),
-                   state: try PayloadDecoder.decode(SagaState.self, from: Data(state.text.utf8)),
-                   data: try PayloadDecoder.decode(SagaData.self, from: Data(data.text.utf8)))
+        return Row(
+            sagaId: try row.decode("saga_id"),
+            state: try PayloadDecoder.decode(SagaState.self, from: Data(state.text.utf8)),
+            data: try PayloadDecoder.decode(SagaData.self, from: Data(data.text.utf8)))
     }
 }
 

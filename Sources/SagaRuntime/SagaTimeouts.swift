@@ -1,8 +1,8 @@
 import Lifecycle
 import Logging
 import OrderSaga
-import ShopServices
 import ServiceLifecycle
+import ShopServices
 
 /// Fails forward steps that got no answer within the step timeout (and compensates them).
 package struct SagaTimeouts: Service {

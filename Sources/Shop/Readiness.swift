@@ -36,11 +36,13 @@ struct Readiness: Sendable {
     }
 
     func check() async -> Report {
-        var report = Report(ready: false, database: "ok", migrations: "ok", loopsDown: restarts.down.sorted(),
-                            replicas: replicas.all.mapValues(\.rawValue))
+        var report = Report(
+            ready: false, database: "ok", migrations: "ok", loopsDown: restarts.down.sorted(),
+            replicas: replicas.all.mapValues(\.rawValue))
         do {
             let applied: Int64 = try await store.pool.query(
-                "SELECT coalesce(max(version), 0) AS v FROM public.schema_migrations").first!.decode("v")
+                "SELECT coalesce(max(version), 0) AS v FROM public.schema_migrations"
+            ).first!.decode("v")
             if applied < Shop.requiredMigration {
                 report.migrations = "at \(applied), this build needs \(Shop.requiredMigration): run emporium migrate"
             }

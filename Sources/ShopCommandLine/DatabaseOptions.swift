@@ -8,8 +8,9 @@ import Postgres
 public struct DatabaseOptions: ParsableArguments, Sendable {
     public init() {}
 
-    @Option(name: .customLong("database-url"),
-            help: "PostgreSQL URI or conninfo (default: $DATABASE_URL; scripts/run sets it for the private cluster).")
+    @Option(
+        name: .customLong("database-url"),
+        help: "PostgreSQL URI or conninfo (default: $DATABASE_URL; scripts/run sets it for the private cluster).")
     public var url: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")

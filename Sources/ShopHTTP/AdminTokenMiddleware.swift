@@ -16,7 +16,7 @@ public struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
             throw ShopError(.unauthorized, "the admin API is shut: start the server with EMPORIUM_ADMIN_TOKEN or --admin-token-file")
         }
         guard let given = request.headers[.authorization], given.hasPrefix("Bearer "),
-              Self.equalInConstantTime(Array(given.utf8.dropFirst(7)), Array(token.utf8))
+            Self.equalInConstantTime(Array(given.utf8.dropFirst(7)), Array(token.utf8))
         else {
             throw ShopError(.unauthorized, "the admin API needs Authorization: Bearer <admin token>")
         }

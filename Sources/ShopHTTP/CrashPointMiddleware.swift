@@ -7,8 +7,10 @@ import Postgres
 package struct CrashPointMiddleware<Context: RequestContext>: RouterMiddleware {
     package init() {}
 
-    package func handle(_ request: Request, context: Context,
-                        next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard CrashPoints.enabled, request.method != .get, request.method != .head else { return try await next(request, context) }
         return try await CrashPoints.$site.withValue("http") {
             do {

@@ -9,8 +9,10 @@ package struct Envelope<Result: Encodable & Sendable>: Encodable, Sendable {
     var result: Result?
 
     /// `returnCode` is false for a 4xx/5xx, and when `ok` says the business outcome failed.
-    package static func response(_ status: HTTPResponse.Status, _ message: String, _ result: Result?,
-                                 headers: HTTPFields = [:], ok: Bool = true) throws -> Response {
+    package static func response(
+        _ status: HTTPResponse.Status, _ message: String, _ result: Result?,
+        headers: HTTPFields = [:], ok: Bool = true
+    ) throws -> Response {
         let body = try JSONEncoder.envelope.encode(Envelope(returnCode: ok && status.code < 400, returnMessage: message, result: result))
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
@@ -21,8 +23,10 @@ package struct Envelope<Result: Encodable & Sendable>: Encodable, Sendable {
 extension Envelope where Result == NoResult {
     /// An answer whose `result` is JSON made elsewhere (by PostgreSQL, from a row), sent as it
     /// is: the same bytes `response` would write around it, keys in the same sorted order.
-    package static func response(_ status: HTTPResponse.Status, _ message: String, resultJSON: String,
-                                 headers: HTTPFields = [:]) throws -> Response {
+    package static func response(
+        _ status: HTTPResponse.Status, _ message: String, resultJSON: String,
+        headers: HTTPFields = [:]
+    ) throws -> Response {
         let message = String(decoding: try JSONEncoder.envelope.encode(message), as: UTF8.self)
         let body = #"{"result":"# + resultJSON + #","returnCode":\#(status.code < 400),"returnMessage":"# + message + "}"
         var headers = headers

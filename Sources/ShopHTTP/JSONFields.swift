@@ -35,7 +35,8 @@ package struct JSONFields: Sendable {
     @discardableResult
     package func takesOnly(_ keys: Set<String>) throws -> JSONFields {
         if let unknown = object.keys.sorted().first(where: { !keys.contains($0) }) {
-            throw ShopError.badRequest("\(name(unknown.isEmpty ? "\"\"" : TextInput.shown(unknown))) is not a field of this request (it takes \(keys.sorted().joined(separator: ", ")))")
+            throw ShopError.badRequest(
+                "\(name(unknown.isEmpty ? "\"\"" : TextInput.shown(unknown))) is not a field of this request (it takes \(keys.sorted().joined(separator: ", ")))")
         }
         return self
     }

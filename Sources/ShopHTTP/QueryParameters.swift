@@ -18,9 +18,11 @@ public struct QueryParameters<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path.split(separator: "/")
         let method = "\(request.method)".lowercased()
         if let route = routes.first(where: { $0.method == method && KnownRoutes.matches($0.segments, path) }),
-           let unknown = given.first(where: { !route.names.contains($0) }) {
+            let unknown = given.first(where: { !route.names.contains($0) })
+        {
             let takes = route.names.isEmpty ? "none" : route.names.sorted().joined(separator: ", ")
-            throw ShopError.badRequest("\(unknown.isEmpty ? "an empty name" : TextInput.shown(unknown)) is not a query parameter of \(request.method) \(request.uri.path) (it takes \(takes))")
+            throw ShopError.badRequest(
+                "\(unknown.isEmpty ? "an empty name" : TextInput.shown(unknown)) is not a query parameter of \(request.method) \(request.uri.path) (it takes \(takes))")
         }
         return try await next(request, context)
     }

@@ -15,8 +15,10 @@ package struct ShopErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         self.routes = routes
     }
 
-    package func handle(_ request: Request, context: Context,
-                        next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as ShopError {
@@ -39,10 +41,13 @@ package struct ShopErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // a retry with the same Idempotency-Key tells. A cancelled statement, a deadlock
             // or a busy pool rolled the transaction back: nothing of it is stored.
             if PostgresError.isCommitUnknown(error) {
-                throw ShopError.unavailable("the database's primary stored this but its standby did not confirm it in time, so a failover could lose it: send it again with the same Idempotency-Key, which applies it once", retryAfter: 1)
+                throw ShopError.unavailable(
+                    "the database's primary stored this but its standby did not confirm it in time, so a failover could lose it: send it again with the same Idempotency-Key, which applies it once",
+                    retryAfter: 1)
             }
             if PostgresError.isLostConnection(error) {
-                throw ShopError.unavailable("the connection to the database broke; the request may or may not have been applied: send it again with the same Idempotency-Key, which applies it once")
+                throw ShopError.unavailable(
+                    "the connection to the database broke; the request may or may not have been applied: send it again with the same Idempotency-Key, which applies it once")
             }
             // The server short of disk, memory or connection slots: its transaction rolled
             // back (or never began), and it may take more than a moment to come back.

@@ -20,8 +20,10 @@ extension ServiceCommand {
 
 /// Appends the command's one answer — the decided event, or the rejection event — to the
 /// aggregate's stream, and returns the outcome for the inbox row.
-func answer<A: Aggregate>(_ decision: Result<A.Event, Rejection>, orElse rejected: (CommandRejection) -> A.Event,
-                          to aggregate: inout Loaded<A>, for command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandOutcome {
+func answer<A: Aggregate>(
+    _ decision: Result<A.Event, Rejection>, orElse rejected: (CommandRejection) -> A.Event,
+    to aggregate: inout Loaded<A>, for command: ServiceCommand, in tx: EventStoreTransaction
+) async throws -> CommandOutcome {
     let reply: A.Event
     switch decision {
     case .success(let event): reply = event

@@ -29,9 +29,12 @@ package struct Inbox: Sendable {
     /// are woken after the commit.
     package func enqueue(_ commands: [ServiceCommand], in transaction: EventStoreTransaction) async throws {
         guard !commands.isEmpty else { return }
-        await transaction.queue("SELECT saga.send_commands($1, $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])",
-                                [service.rawValue, PostgresArray(commands.map(\.commandId)), PostgresArray(commands.map(\.sagaId)),
-                                 PostgresArray(commands.map(\.command.rawValue)), PostgresArray(try commands.map { JSONText(try EventJSON.encoder.encode($0)) })])
+        await transaction.queue(
+            "SELECT saga.send_commands($1, $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])",
+            [
+                service.rawValue, PostgresArray(commands.map(\.commandId)), PostgresArray(commands.map(\.sagaId)),
+                PostgresArray(commands.map(\.command.rawValue)), PostgresArray(try commands.map { JSONText(try EventJSON.encoder.encode($0)) }),
+            ])
         transaction.notifyAfterCommit(channel)
     }
 
@@ -39,8 +42,9 @@ package struct Inbox: Sendable {
     /// (the delivery role may send this one command, and write its inbox no other way).
     package static func shipStock(_ command: ServiceCommand, in transaction: EventStoreTransaction) async throws {
         precondition(command.command == .shipStock)
-        await transaction.queue("SELECT inventory_svc.ship_stock($1, $2, $3::jsonb)",
-                                           [command.commandId, command.sagaId, JSONText(try EventJSON.encoder.encode(command))])
+        await transaction.queue(
+            "SELECT inventory_svc.ship_stock($1, $2, $3::jsonb)",
+            [command.commandId, command.sagaId, JSONText(try EventJSON.encoder.encode(command))])
         transaction.notifyAfterCommit(Inbox(.inventory).channel)
     }
 
@@ -49,7 +53,8 @@ package struct Inbox: Sendable {
     /// in a batch; other workers skip them. Oldest first.
     package func claim(upTo limit: Int, in transaction: EventStoreTransaction) async throws -> [(seq: Int64, command: ServiceCommand)] {
         let schema = service.schema
-        return try await transaction.query("""
+        return try await transaction.query(
+            """
             SELECT i.seq, i.payload FROM \(schema).inbox i
              WHERE i.processed_at IS NULL AND i.parked_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM \(schema).inbox e
@@ -58,7 +63,8 @@ package struct Inbox: Sendable {
              ORDER BY i.seq
              LIMIT $1
              FOR UPDATE SKIP LOCKED
-            """, [limit]).rows.map { row in
+            """, [limit]
+        ).rows.map { row in
             let seq: Int64 = try row.decode("seq")
             let payload: JSONText = try row.decode("payload")
             do {
@@ -72,16 +78,19 @@ package struct Inbox: Sendable {
     /// Counts a failed attempt at the command, in a transaction of its own (the failed one
     /// rolled back); returns the attempts so far.
     package func recordFailure(_ seq: Int64, error: String, store: EventStore) async throws -> Int {
-        try await store.pool.query("""
+        try await store.pool.query(
+            """
             UPDATE \(service.schema).inbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1 RETURNING attempts
-            """, [seq, String(error.prefix(2000))]).first?.decode("attempts") ?? 0
+            """, [seq, String(error.prefix(2000))]
+        ).first?.decode("attempts") ?? 0
     }
 
     /// Parks the command: no worker claims it again. `answer` is the outcome when its
     /// rejection was appended in `transaction` (it then counts as processed); nil when it
     /// could not be answered and waits for an operator.
     package func park(_ seq: Int64, answer: CommandOutcome?, in transaction: EventStoreTransaction) async throws {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             UPDATE \(service.schema).inbox
                SET parked_at = now(), processed_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END, outcome = $2
              WHERE seq = $1
@@ -93,10 +102,12 @@ package struct Inbox: Sendable {
     /// such command.
     package func retry(_ seq: Int64, store: EventStore) async throws -> Bool {
         let moved = try await store.withTransaction(appends: false) { tx in
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 UPDATE \(service.schema).inbox SET parked_at = NULL, attempts = 0
                  WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL AND outcome IS NULL RETURNING seq
-                """, [seq]).rows
+                """, [seq]
+            ).rows
             if !rows.isEmpty { tx.notifyAfterCommit(channel) }
             return !rows.isEmpty
         }
@@ -107,17 +118,20 @@ package struct Inbox: Sendable {
     /// history) as dropped. Its saga, if still waiting, fails at its step timeout and
     /// compensates. False when `seq` is no such command.
     package func drop(_ seq: Int64, store: EventStore) async throws -> Bool {
-        !(try await store.pool.query("""
+        !(try await store.pool.query(
+            """
             UPDATE \(service.schema).inbox SET outcome = 'dropped'
              WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL AND outcome IS NULL RETURNING seq
-            """, [seq]).rows.isEmpty)
+            """, [seq]
+        ).rows.isEmpty)
     }
 
     /// Marks the commands processed, each with its outcome, in one statement that travels
     /// with the commit.
     package func markProcessed(_ outcomes: [(seq: Int64, outcome: CommandOutcome)], in transaction: EventStoreTransaction) async throws {
         guard !outcomes.isEmpty else { return }
-        await transaction.queue("""
+        await transaction.queue(
+            """
             UPDATE \(service.schema).inbox i SET processed_at = now(), outcome = u.outcome
               FROM unnest($1::bigint[], $2::text[]) AS u(seq, outcome)
              WHERE i.seq = u.seq

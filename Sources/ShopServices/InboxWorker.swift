@@ -31,8 +31,10 @@ package struct InboxWorker: Service {
     let beforeCommit: BeforeCommit?
     let takeAnswers: TakeAnswers?
 
-    package init(handler: any CommandHandling, store: EventStore, listener: Listener, pollInterval: Duration,
-                 batchSize: Int = 32, logger: Logger, beforeCommit: BeforeCommit? = nil, takeAnswers: TakeAnswers? = nil) {
+    package init(
+        handler: any CommandHandling, store: EventStore, listener: Listener, pollInterval: Duration,
+        batchSize: Int = 32, logger: Logger, beforeCommit: BeforeCommit? = nil, takeAnswers: TakeAnswers? = nil
+    ) {
         self.handler = handler
         self.inbox = Inbox(handler.service)
         self.store = store
@@ -49,17 +51,20 @@ package struct InboxWorker: Service {
     package func run() async throws {
         await cancelWhenGracefulShutdown {
             var batch = batchSize
-            try? await retrying("inbox worker", logger: logger, failed: { error in
-                // Alone in its batch, a command that failed with an error of its own (not a
-                // cancelled statement or a lost connection) counts an attempt; at
-                // `maxAttempts` it is parked, so it cannot hold the inbox up for ever.
-                if batch == 1, let failure = error as? CommandFailure, !Self.isTransient(failure.underlying) {
-                    try? await countAttempt(failure)
+            try? await retrying(
+                "inbox worker", logger: logger,
+                failed: { error in
+                    // Alone in its batch, a command that failed with an error of its own (not a
+                    // cancelled statement or a lost connection) counts an attempt; at
+                    // `maxAttempts` it is parked, so it cannot hold the inbox up for ever.
+                    if batch == 1, let failure = error as? CommandFailure, !Self.isTransient(failure.underlying) {
+                        try? await countAttempt(failure)
+                    }
+                    // One command at a time until a batch succeeds: a command that fails
+                    // does not hold back the others claimed with it.
+                    batch = 1
                 }
-                // One command at a time until a batch succeeds: a command that fails
-                // does not hold back the others claimed with it.
-                batch = 1
-            }) { backoff in
+            ) { backoff in
                 // Checked between batches: under steady load the inbox never empties, and a
                 // graceful shutdown (SIGTERM in a deploy) must not wait for it to.
                 while !Task.isCancelled, try await processBatch(upTo: batch) != .idle {}
@@ -133,8 +138,10 @@ package struct InboxWorker: Service {
         let attempts = try await inbox.recordFailure(failure.seq, error: "\(failure.underlying)", store: store)
         guard attempts >= Self.maxAttempts else { return }
         let reason = "parked after \(attempts) failed attempts: \(String("\(failure.underlying)".prefix(300)))"
-        var metadata: Logger.Metadata = ["seq": "\(failure.seq)", "command": "\(failure.command?.command.rawValue ?? "unreadable")",
-                                         "order": "\(failure.command?.orderId ?? "?")", "error": "\(failure.underlying)"]
+        var metadata: Logger.Metadata = [
+            "seq": "\(failure.seq)", "command": "\(failure.command?.command.rawValue ?? "unreadable")",
+            "order": "\(failure.command?.orderId ?? "?")", "error": "\(failure.underlying)",
+        ]
         do {
             guard var refused = failure.command else { throw failure }
             refused.refusal = reason

@@ -23,8 +23,10 @@ public struct ServiceCommand: Codable, Sendable, Hashable {
     /// The trace context of the request that began the flow, carried into the events.
     public var traceparent: String?
 
-    public init(commandId: UUID = UUID(), sagaId: UUID, command: SagaCommand, orderId: String,
-                lines: [OrderLine]? = nil, payments: [PaymentDetail]? = nil, reason: String? = nil, fault: SagaStep? = nil) {
+    public init(
+        commandId: UUID = UUID(), sagaId: UUID, command: SagaCommand, orderId: String,
+        lines: [OrderLine]? = nil, payments: [PaymentDetail]? = nil, reason: String? = nil, fault: SagaStep? = nil
+    ) {
         self.commandId = commandId
         self.sagaId = sagaId
         self.command = command

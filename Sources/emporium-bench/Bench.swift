@@ -54,8 +54,10 @@ struct EmporiumBench: AsyncParsableCommand {
             }
             let elapsed = clock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            print(String(format: "emporium append: %d clients, %d event(s)/append: %.0f appends/s (%d in %.1f s)",
-                         clients, batch, Double(counts) / seconds, counts, seconds))
+            print(
+                String(
+                    format: "emporium append: %d clients, %d event(s)/append: %.0f appends/s (%d in %.1f s)",
+                    clients, batch, Double(counts) / seconds, counts, seconds))
             print(String(format: "RESULT appends_per_s=%.0f events_per_s=%.0f", Double(counts) / seconds, Double(counts * batch) / seconds))
             await group.triggerGracefulShutdown()
             try await running

@@ -1,9 +1,9 @@
 import ArgumentParser
-import ShopCommandLine
 import EventStore
 import Foundation
 import Postgres
 import Reporting
+import ShopCommandLine
 
 /// Samples how far behind the projections are — the age of the oldest event each has yet
 /// to apply — every few milliseconds, and reports the percentiles of the worst of them.

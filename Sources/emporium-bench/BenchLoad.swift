@@ -1,8 +1,8 @@
 import ArgumentParser
-import ShopCommandLine
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import ShopCommandLine
 import Synchronization
 
 /// Places orders through faults (scripts/chaos): each order has an `Idempotency-Key`, and
@@ -50,8 +50,9 @@ struct BenchLoad: AsyncParsableCommand {
             return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         }
         let tally = Tally(output: try FileHandle(forWritingTo: URL(fileURLWithPath: accepted)), times: times)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton,
-                                configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(30))))
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(30))))
         let clock = ContinuousClock()
         let stopNew = clock.now + .seconds(seconds)
         let stopRetrying = stopNew + .seconds(grace)
@@ -116,8 +117,9 @@ struct BenchLoad: AsyncParsableCommand {
             switch response.status.code {
             case 202, 200:
                 guard let data = text.data(using: .utf8),
-                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                      let result = object["result"] as? [String: Any], let orderId = result["orderId"] as? String else { return .noAnswer }
+                    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                    let result = object["result"] as? [String: Any], let orderId = result["orderId"] as? String
+                else { return .noAnswer }
                 return .accepted(orderId)
             case 503: return .refused(atTheDoor: text.contains("capacity") || text.contains("is behind"))
             case 400..<500: return .rejected

@@ -1,8 +1,8 @@
 import ArgumentParser
-import ShopCommandLine
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import ShopCommandLine
 
 /// Places orders over HTTP as fast as `clients` callers can, each waiting for its saga
 /// (`?wait=`), and reports orders/s and round-trip latency: the whole write path.
@@ -22,8 +22,9 @@ struct BenchOrders: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton,
-                                configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: clients + 1)))
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: clients + 1)))
         defer { _ = client.shutdown() }
         let ids = try await productList(client)
         let clock = ContinuousClock()
@@ -57,11 +58,15 @@ struct BenchOrders: AsyncParsableCommand {
         let done = results.filter(\.completed)
         let latencies = results.map(\.latency.seconds).sorted()
         func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000 }
-        print(String(format: "orders: %d clients, %d product(s): %.1f orders/s completed, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (%d completed, %d not, in %.1f s)",
-                     clients, ids.count, Double(done.count) / elapsed, percentile(0.5), percentile(0.9), percentile(0.99),
-                     done.count, results.count - done.count, elapsed))
-        print(String(format: "RESULT orders_per_s=%.1f p50_ms=%.2f p99_ms=%.2f completed=%d failed=%d", Double(done.count) / elapsed,
-                     percentile(0.5), percentile(0.99), done.count, results.count - done.count))
+        print(
+            String(
+                format: "orders: %d clients, %d product(s): %.1f orders/s completed, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (%d completed, %d not, in %.1f s)",
+                clients, ids.count, Double(done.count) / elapsed, percentile(0.5), percentile(0.9), percentile(0.99),
+                done.count, results.count - done.count, elapsed))
+        print(
+            String(
+                format: "RESULT orders_per_s=%.1f p50_ms=%.2f p99_ms=%.2f completed=%d failed=%d", Double(done.count) / elapsed,
+                percentile(0.5), percentile(0.99), done.count, results.count - done.count))
     }
 
     struct Sample: Sendable {
@@ -75,8 +80,9 @@ struct BenchOrders: AsyncParsableCommand {
         var ids: [String] = []
         for n in 0..<products {
             let id = "BENCH_\(run)_\(n)"
-            _ = try await post(client, "/api/v1/register",
-                               #"{"productId":"\#(id)","productName":"bench","unitPrice":100,"inventoryQty":1000000000}"#)
+            _ = try await post(
+                client, "/api/v1/register",
+                #"{"productId":"\#(id)","productName":"bench","unitPrice":100,"inventoryQty":1000000000}"#)
             ids.append(id)
         }
         return ids

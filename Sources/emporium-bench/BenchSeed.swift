@@ -1,5 +1,4 @@
 import ArgumentParser
-import ShopCommandLine
 import EventSourcing
 import EventStore
 import Foundation
@@ -7,6 +6,7 @@ import Inventory
 import Ordering
 import Postgres
 import Reporting
+import ShopCommandLine
 
 /// Fixtures for the benchmarks: a product whose stream is long, or a history of many
 /// stored events (placed and completed orders, with their report rows).
@@ -53,11 +53,14 @@ struct BenchSeed: AsyncParsableCommand {
         let orders = OrdersReport()
         let start = try await orders.count(prefix: "SEED_", store: store)
         let template = [
-            NewEvent(type: "OrderPlaced", schemaVersion: OrderPlaced.schemaVersion, payload: Data("""
-                {"orderId":"{stream}","userId":"seed","orderDatetime":"2026-01-01T00:00:00.000Z","currency":"\(Currency.shop)",
-                 "order":{"total":100,"lines":[{"productId":"SEED_P","qty":1,"unitPrice":100,"orderAmt":100}],
-                          "payments":[{"paymentKind":"10","paymentRate":1,"paymentAmt":100}]}}
-                """.utf8)),
+            NewEvent(
+                type: "OrderPlaced", schemaVersion: OrderPlaced.schemaVersion,
+                payload: Data(
+                    """
+                    {"orderId":"{stream}","userId":"seed","orderDatetime":"2026-01-01T00:00:00.000Z","currency":"\(Currency.shop)",
+                     "order":{"total":100,"lines":[{"productId":"SEED_P","qty":1,"unitPrice":100,"orderAmt":100}],
+                              "payments":[{"paymentKind":"10","paymentRate":1,"paymentAmt":100}]}}
+                    """.utf8)),
             NewEvent(type: "OrderCompleted", schemaVersion: OrderCompleted.schemaVersion, payload: Data(#"{"orderId":"{stream}"}"#.utf8)),
         ]
         var done = 0

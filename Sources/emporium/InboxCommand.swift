@@ -1,10 +1,10 @@
 import ArgumentParser
-import InboxReads
-import ShopCommandLine
 import EventSourcing
 import EventStore
 import Foundation
+import InboxReads
 import Postgres
+import ShopCommandLine
 import ShopServices
 
 struct InboxCommand: AsyncParsableCommand {
@@ -29,10 +29,13 @@ struct InboxCommand: AsyncParsableCommand {
                 for parked in try await InboxReads(service).parked(store: store) {
                     if !any { print("service    seq      state     attempts  command               order                 last error") }
                     any = true
-                    print([parked.service.padding(toLength: 10, withPad: " ", startingAt: 0), String(parked.seq).padding(toLength: 8, withPad: " ", startingAt: 0),
-                           parked.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0), String(parked.attempts).padding(toLength: 9, withPad: " ", startingAt: 0),
-                           parked.command.padding(toLength: 21, withPad: " ", startingAt: 0), (parked.orderId ?? "?").padding(toLength: 21, withPad: " ", startingAt: 0),
-                           String((parked.lastError ?? "").prefix(200))].joined(separator: " "))
+                    print(
+                        [
+                            parked.service.padding(toLength: 10, withPad: " ", startingAt: 0), String(parked.seq).padding(toLength: 8, withPad: " ", startingAt: 0),
+                            parked.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0), String(parked.attempts).padding(toLength: 9, withPad: " ", startingAt: 0),
+                            parked.command.padding(toLength: 21, withPad: " ", startingAt: 0), (parked.orderId ?? "?").padding(toLength: 21, withPad: " ", startingAt: 0),
+                            String((parked.lastError ?? "").prefix(200)),
+                        ].joined(separator: " "))
                 }
             }
             if !any { print("no parked commands") }

@@ -1,8 +1,8 @@
 import ArgumentParser
-import ShopCommandLine
 import Foundation
 import Migrations
 import Postgres
+import ShopCommandLine
 import ShopVocabulary
 
 struct Migrate: AsyncParsableCommand {
@@ -20,8 +20,9 @@ struct Migrate: AsyncParsableCommand {
 
         /// The migrator for these folders, and a connection to the database it works on.
         func migrator(_ database: DatabaseOptions) async throws -> (Migrator, Connection) {
-            let migrator = Migrator(migrationsDirectory: URL(fileURLWithPath: migrations), sqlDirectory: URL(fileURLWithPath: sql),
-                                    logger: database.logger("emporium.migrate"))
+            let migrator = Migrator(
+                migrationsDirectory: URL(fileURLWithPath: migrations), sqlDirectory: URL(fileURLWithPath: sql),
+                logger: database.logger("emporium.migrate"))
             return (migrator, try await Connection.connect(to: try database.resolvedURL(), applicationName: "emporium-migrate"))
         }
     }
@@ -30,15 +31,17 @@ struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply what is pending (the default).")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var paths: Paths
-        @Flag(help: """
-            Then create (or bring up to date) one login role per process kind — emporium_order, _payment, _delivery, \
-            _inventory, _saga, _projector, _gateway — with rights only on what each owns (sql/roles/). Needs CREATEROLE. \
-            A role's password is set from EMPORIUM_<ROLE>_PASSWORD when given (e.g. EMPORIUM_ORDER_PASSWORD).
-            """)
+        @Flag(
+            help: """
+                Then create (or bring up to date) one login role per process kind — emporium_order, _payment, _delivery, \
+                _inventory, _saga, _projector, _gateway — with rights only on what each owns (sql/roles/). Needs CREATEROLE. \
+                A role's password is set from EMPORIUM_<ROLE>_PASSWORD when given (e.g. EMPORIUM_ORDER_PASSWORD).
+                """)
         var createRoles = false
-        @Flag(help: """
-            Also apply pending contract migrations (first line `-- contract`: they drop, rename or retype what older builds             use). Only once no older build runs; without it, migrate applies expand migrations only and stops at a contract one.
-            """)
+        @Flag(
+            help: """
+                Also apply pending contract migrations (first line `-- contract`: they drop, rename or retype what older builds             use). Only once no older build runs; without it, migrate applies expand migrations only and stops at a contract one.
+                """)
         var contract = false
 
         func run() async throws {

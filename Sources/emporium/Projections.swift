@@ -1,9 +1,9 @@
 import ArgumentParser
-import ShopCommandLine
 import EventStore
 import Foundation
 import Postgres
 import Reporting
+import ShopCommandLine
 
 struct ProjectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,9 +24,11 @@ struct ProjectionsCommand: AsyncParsableCommand {
                 let failure = status.failedEventType.map { "\($0) at \(status.failedPosition ?? "?"): \(status.lastError ?? "")" } ?? ""
                 func column(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
                 let building: String = status.buildingVersion.map { String($0) } ?? "-"
-                let columns: [String] = [column(status.name, 10), column(String(status.version), 8), column(String(status.liveVersion), 5),
-                                         column(building, 9), column(status.state.rawValue, 9), column(status.checkpoint, 21),
-                                         column(String(status.lagEvents), 13), column(String(status.lagMilliseconds), 9), failure]
+                let columns: [String] = [
+                    column(status.name, 10), column(String(status.version), 8), column(String(status.liveVersion), 5),
+                    column(building, 9), column(status.state.rawValue, 9), column(status.checkpoint, 21),
+                    column(String(status.lagEvents), 13), column(String(status.lagMilliseconds), 9), failure,
+                ]
                 print(columns.joined(separator: " "))
             }
             await store.close()

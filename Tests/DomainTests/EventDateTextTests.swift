@@ -1,6 +1,7 @@
-@testable import EventSourcing
 import Foundation
 import Testing
+
+@testable import EventSourcing
 
 /// The hand-read dates must be Foundation's, bit for bit, and anything else Foundation's to read.
 @Suite struct EventDateTextTests {
@@ -17,15 +18,18 @@ import Testing
         // The instants near the reference date, where a naive sum rounds differently.
         for milliseconds in stride(from: Int64(978_300_000_000), to: 978_320_000_000, by: 997) {
             let text = Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(EventJSON.dateStyle)
-            #expect(EventDateText.date(text)?.timeIntervalSinceReferenceDate.bitPattern
+            #expect(
+                EventDateText.date(text)?.timeIntervalSinceReferenceDate.bitPattern
                     == (try Date(text, strategy: EventJSON.dateStyle)).timeIntervalSinceReferenceDate.bitPattern, "\(text)")
         }
     }
 
     @Test func otherShapesAreLeftToFoundation() {
-        for text in ["2026-11-25T01:26:28Z", "2026-11-25T01:26:28.1234Z", "2026-11-25T01:26:28.123+01:00", "2026-02-29T00:00:00.000Z",
-                     "2026-13-01T00:00:00.000Z", "2026-11-25T24:00:00.000Z", "2026-11-25T01:60:00.000Z", "2026-11-25T01:26:60.000Z",
-                     "1582-10-15T00:00:00.000Z", "2026-11-25t01:26:28.123Z", "2026-11-25T01:26:28.123z", "2026-1a-25T01:26:28.123Z"] {
+        for text in [
+            "2026-11-25T01:26:28Z", "2026-11-25T01:26:28.1234Z", "2026-11-25T01:26:28.123+01:00", "2026-02-29T00:00:00.000Z",
+            "2026-13-01T00:00:00.000Z", "2026-11-25T24:00:00.000Z", "2026-11-25T01:60:00.000Z", "2026-11-25T01:26:60.000Z",
+            "1582-10-15T00:00:00.000Z", "2026-11-25t01:26:28.123Z", "2026-11-25T01:26:28.123z", "2026-1a-25T01:26:28.123Z",
+        ] {
             #expect(EventDateText.date(text) == nil, "\(text)")
         }
         #expect(EventDateText.date("2024-02-29T23:59:59.999Z") != nil)

@@ -1,11 +1,12 @@
-@testable import EventSourcing
 import Foundation
 import Inventory
-import Ordering
 import OrderSaga
+import Ordering
 import Payments
 import Shipping
 import Testing
+
+@testable import EventSourcing
 
 /// `PayloadDecoder` must decode exactly as `JSONDecoder` (with `EventJSON`'s date strategy)
 /// does: the same value, or an error where it errs.
@@ -19,14 +20,15 @@ import Testing
         // Through the fast path, not the fallback: the tree must take it.
         #expect(throws: Never.self) { try PayloadDecoder.fast(T.self, from: try EventJSON.encoder.encode(value)) }
         let json = try EventJSON.encoder.encode(value)
-        let foundation = try EventJSON.decoder.decode(T.self, from: json)  // dates keep milliseconds only
+        let foundation = try EventJSON.decoder.decode(T.self, from: json) // dates keep milliseconds only
         #expect(try PayloadDecoder.decode(T.self, from: json) == foundation, "\(String(decoding: json, as: UTF8.self))")
     }
 
     @Test func everyEventKindDecodesAsItWasEncoded() throws {
-        let order = PricedOrder(lines: [PricedLine(productId: "P\u{e9}\u{1F600}\"\\/\n", qty: 3, unitPrice: 1_000, orderAmt: 3_000)],
-                                payments: [PaymentShare(paymentKind: .card, paymentRate: 0.3, paymentAmt: 900), PaymentShare(paymentKind: .point, paymentRate: 0.7, paymentAmt: 2_100)],
-                                total: 3_000)
+        let order = PricedOrder(
+            lines: [PricedLine(productId: "P\u{e9}\u{1F600}\"\\/\n", qty: 3, unitPrice: 1_000, orderAmt: 3_000)],
+            payments: [PaymentShare(paymentKind: .card, paymentRate: 0.3, paymentAmt: 900), PaymentShare(paymentKind: .point, paymentRate: 0.7, paymentAmt: 2_100)],
+            total: 3_000)
         try roundTrip(OrderPlaced(orderId: "ORDER_1", userId: "u\t1", orderDatetime: Date(timeIntervalSince1970: 1_764_000_000.123), order: order))
         try roundTrip(OrderCompleted(orderId: "ORDER_1"))
         try roundTrip(OrderFailed(orderId: "ORDER_1", reason: "payment refused: \u{0}\u{1f}"))
@@ -42,19 +44,25 @@ import Testing
 
     @Test func whereJSONDecoderErrsOrBendsItDecides() {
         // Shapes the fast path does not take as they are: JSONDecoder's answer stands.
-        for json in [#"{"orderId": 1}"#, #"{"orderId": null}"#, #"{}"#, #"{"orderId": "a""#, #"{"orderId": "a"} x"#, #"["a"]"#,
-                     #"{"orderId": "a\x"}"#, #"{"orderId": "\ud83d"}"#, "{\"orderId\": \"a\u{1}\"}", #"{"orderId": "a", "orderId": "b"}"#,
-                     #" { "orderId" : "spaced" , "extra": [1, {"deep": true}] } "#] {
+        for json in [
+            #"{"orderId": 1}"#, #"{"orderId": null}"#, #"{}"#, #"{"orderId": "a""#, #"{"orderId": "a"} x"#, #"["a"]"#,
+            #"{"orderId": "a\x"}"#, #"{"orderId": "\ud83d"}"#, "{\"orderId\": \"a\u{1}\"}", #"{"orderId": "a", "orderId": "b"}"#,
+            #" { "orderId" : "spaced" , "extra": [1, {"deep": true}] } "#,
+        ] {
             let (fast, foundation) = both(OrderCompleted.self, json)
             #expect(fast == foundation, "\(json)")
         }
-        for json in [#"{"orderId": "o", "qty": 1.0}"#, #"{"orderId": "o", "qty": 1e2}"#, #"{"orderId": "o", "qty": -0}"#, #"{"orderId": "o", "qty": 01}"#,
-                     #"{"orderId": "o", "qty": 9223372036854775808}"#, #"{"orderId": "o", "qty": "1"}"#, #"{"orderId": "o", "qty": true}"#] {
+        for json in [
+            #"{"orderId": "o", "qty": 1.0}"#, #"{"orderId": "o", "qty": 1e2}"#, #"{"orderId": "o", "qty": -0}"#, #"{"orderId": "o", "qty": 01}"#,
+            #"{"orderId": "o", "qty": 9223372036854775808}"#, #"{"orderId": "o", "qty": "1"}"#, #"{"orderId": "o", "qty": true}"#,
+        ] {
             let (fast, foundation) = both(StockShipped.self, json)
             #expect(fast == foundation, "\(json)")
         }
-        for json in [#"{"paymentKind": "10", "paymentRate": 1, "paymentAmt": 5}"#, #"{"paymentKind": "30", "paymentRate": 1, "paymentAmt": 5}"#,
-                     #"{"paymentKind": "10", "paymentRate": 1e400, "paymentAmt": 5}"#, #"{"paymentKind": "10", "paymentRate": 0.1, "paymentAmt": 5}"#] {
+        for json in [
+            #"{"paymentKind": "10", "paymentRate": 1, "paymentAmt": 5}"#, #"{"paymentKind": "30", "paymentRate": 1, "paymentAmt": 5}"#,
+            #"{"paymentKind": "10", "paymentRate": 1e400, "paymentAmt": 5}"#, #"{"paymentKind": "10", "paymentRate": 0.1, "paymentAmt": 5}"#,
+        ] {
             let (fast, foundation) = both(PaymentShare.self, json)
             #expect(fast == foundation, "\(json)")
         }
@@ -71,9 +79,13 @@ import Testing
         case integer(Int64), number(Double), text(String)
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let n = try? container.decode(Int64.self) { self = .integer(n) }
-            else if let n = try? container.decode(Double.self) { self = .number(n) }
-            else { self = .text(try container.decode(String.self)) }
+            if let n = try? container.decode(Int64.self) {
+                self = .integer(n)
+            } else if let n = try? container.decode(Double.self) {
+                self = .number(n)
+            } else {
+                self = .text(try container.decode(String.self))
+            }
         }
     }
 

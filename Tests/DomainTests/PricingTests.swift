@@ -6,9 +6,11 @@ import Testing
     let prices: [String: Int64] = ["PROD_10041": 1000, "PROD_10042": 333]
 
     @Test func linesArePricedAndSharesAddUpExactlyToTheTotal() throws {
-        let priced = try Pricing.price([OrderLine(productId: "PROD_10041", qty: 10), OrderLine(productId: "PROD_10042", qty: 5)],
-                                       unitPrices: prices,
-                                       payments: [PaymentRequest(paymentKind: .card, paymentRate: 0.9), PaymentRequest(paymentKind: .point, paymentRate: 0.1)]).get()
+        let priced = try Pricing.price(
+            [OrderLine(productId: "PROD_10041", qty: 10), OrderLine(productId: "PROD_10042", qty: 5)],
+            unitPrices: prices,
+            payments: [PaymentRequest(paymentKind: .card, paymentRate: 0.9), PaymentRequest(paymentKind: .point, paymentRate: 0.1)]
+        ).get()
         #expect(priced.lines.map(\.orderAmt) == [10_000, 1_665])
         #expect(priced.total == 11_665)
         #expect(priced.payments.map(\.paymentAmt).reduce(0, +) == 11_665)
@@ -33,8 +35,10 @@ import Testing
             try Pricing.price([OrderLine(productId: "NOPE", qty: 1)], unitPrices: prices, payments: [PaymentRequest(paymentKind: .card, paymentRate: 1)]).get()
         }
         #expect(throws: Rejection.self) {
-            try Pricing.price([OrderLine(productId: "PROD_10041", qty: 1)], unitPrices: prices,
-                              payments: [PaymentRequest(paymentKind: .card, paymentRate: 0.5), PaymentRequest(paymentKind: .card, paymentRate: 0.5)]).get()
+            try Pricing.price(
+                [OrderLine(productId: "PROD_10041", qty: 1)], unitPrices: prices,
+                payments: [PaymentRequest(paymentKind: .card, paymentRate: 0.5), PaymentRequest(paymentKind: .card, paymentRate: 0.5)]
+            ).get()
         }
     }
 }

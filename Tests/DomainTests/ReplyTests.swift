@@ -30,13 +30,17 @@ import Testing
             let new = try event.newEvent(metadata: .init())
             return (new.type, String(decoding: new.payload, as: UTF8.self))
         }
-        #expect(try stored(PaymentEvent.rejected(PaymentRejected(subjectId: "PAY_1", command: "createPayment", reason: "r")))
+        #expect(
+            try stored(PaymentEvent.rejected(PaymentRejected(subjectId: "PAY_1", command: "createPayment", reason: "r")))
                 == ("PaymentRejected", #"{"command":"createPayment","paymentId":"PAY_1","reason":"r"}"#))
-        #expect(try stored(DeliveryEvent.rejected(DeliveryRejected(subjectId: "DLV_1", command: "c", reason: "r")))
+        #expect(
+            try stored(DeliveryEvent.rejected(DeliveryRejected(subjectId: "DLV_1", command: "c", reason: "r")))
                 == ("DeliveryRejected", #"{"command":"c","deliveryId":"DLV_1","reason":"r"}"#))
-        #expect(try stored(OrderEvent.stepRejected(OrderStepRejected(subjectId: "ORDER_1", command: "c", reason: "r")))
+        #expect(
+            try stored(OrderEvent.stepRejected(OrderStepRejected(subjectId: "ORDER_1", command: "c", reason: "r")))
                 == ("OrderStepRejected", #"{"command":"c","orderId":"ORDER_1","reason":"r"}"#))
-        #expect(try stored(ReservationEvent.rejected(StockCommandRejected(subjectId: "ORDER_1", command: "c", reason: "r")))
+        #expect(
+            try stored(ReservationEvent.rejected(StockCommandRejected(subjectId: "ORDER_1", command: "c", reason: "r")))
                 == ("StockCommandRejected", #"{"command":"c","orderId":"ORDER_1","reason":"r"}"#))
         let decoded = try EventJSON.decoder.decode(PaymentRejected.self, from: Data(#"{"command":"c","paymentId":"PAY_9","reason":"r"}"#.utf8))
         #expect(decoded.paymentId == "PAY_9" && decoded.reason == "r")

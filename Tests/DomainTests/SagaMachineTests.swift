@@ -24,20 +24,28 @@ import Testing
 
     @Test func aFailedStepUndoesTheStepsBeforeItInReverse() {
         #expect(run(.create, failingAt: .reserveStock) == ([.reserveStock, .failOrder], .failed))
-        #expect(run(.create, failingAt: .createDelivery)
+        #expect(
+            run(.create, failingAt: .createDelivery)
                 == ([.reserveStock, .createPayment, .createDelivery, .cancelPayment, .releaseStock, .failOrder], .failed))
-        #expect(run(.create, failingAt: .completeOrder)
+        #expect(
+            run(.create, failingAt: .completeOrder)
                 == ([.reserveStock, .createPayment, .createDelivery, .completeOrder, .cancelDelivery, .cancelPayment, .releaseStock, .failOrder], .failed))
-        #expect(run(.update, failingAt: .completeOrderUpdate)
+        #expect(
+            run(.update, failingAt: .completeOrderUpdate)
                 == ([.adjustStock, .updatePayment, .completeOrderUpdate, .revertPayment, .revertStock, .revertOrderUpdate], .failed))
-        #expect(run(.delete, failingAt: .completeOrderDelete)
-                == ([.cancelPaymentForDelete, .cancelDeliveryForDelete, .releaseStockForDelete, .completeOrderDelete,
-                     .reReserveStock, .restoreDelivery, .restorePayment, .revertOrderDelete], .failed))
+        #expect(
+            run(.delete, failingAt: .completeOrderDelete)
+                == (
+                    [
+                        .cancelPaymentForDelete, .cancelDeliveryForDelete, .releaseStockForDelete, .completeOrderDelete,
+                        .reReserveStock, .restoreDelivery, .restorePayment, .revertOrderDelete,
+                    ], .failed
+                ))
     }
 
     @Test func aTimedOutStepIsUndoneTooAndARefusedCompensationStopsTheSaga() {
         var (state, _) = SagaMachine.start(.create)
-        (state, _) = SagaMachine.replied(state, .done)  // stock reserved; payment in flight
+        (state, _) = SagaMachine.replied(state, .done) // stock reserved; payment in flight
         let (late, decision) = SagaMachine.timedOut(state)
         #expect(decision == .send(.cancelPayment))
         #expect(late.compensations == [.cancelPayment, .releaseStock, .failOrder])

@@ -31,10 +31,12 @@ import Testing
     }
 
     @Test func ordersChangeOnlyWhenCompletedAndRevertToWhatTheyWere() throws {
-        let first = PricedOrder(lines: [PricedLine(productId: "A", qty: 1, unitPrice: 10, orderAmt: 10)],
-                                payments: [PaymentShare(paymentKind: .card, paymentRate: 1, paymentAmt: 10)], total: 10)
-        let second = PricedOrder(lines: [PricedLine(productId: "A", qty: 2, unitPrice: 10, orderAmt: 20)],
-                                 payments: [PaymentShare(paymentKind: .card, paymentRate: 1, paymentAmt: 20)], total: 20)
+        let first = PricedOrder(
+            lines: [PricedLine(productId: "A", qty: 1, unitPrice: 10, orderAmt: 10)],
+            payments: [PaymentShare(paymentKind: .card, paymentRate: 1, paymentAmt: 10)], total: 10)
+        let second = PricedOrder(
+            lines: [PricedLine(productId: "A", qty: 2, unitPrice: 10, orderAmt: 20)],
+            payments: [PaymentShare(paymentKind: .card, paymentRate: 1, paymentAmt: 20)], total: 20)
         var order = Order.replay([.placed(OrderPlaced(orderId: "O", userId: "u", orderDatetime: .init(), order: first))])
         #expect(throws: Rejection.self) { try OrderRules.mayChange(order, orderId: "O", action: "updated").get() }
         order = order.evolve(try OrderRules.complete(order, orderId: "O").get())

@@ -10,16 +10,20 @@ import Testing
 /// bump it when the state changes, and every field of every aggregate is in it.
 @Suite struct SnapshotShapeTests {
     @Test func everyAggregatesShapeIsReadInFull() {
-        for (type, shape) in [("Product", StateShape.describe(Product.self)), ("Reservation", StateShape.describe(Reservation.self)),
-                              ("Order", StateShape.describe(Order.self)), ("Payment", StateShape.describe(Payment.self)),
-                              ("Delivery", StateShape.describe(Delivery.self))] {
+        for (type, shape) in [
+            ("Product", StateShape.describe(Product.self)), ("Reservation", StateShape.describe(Reservation.self)),
+            ("Order", StateShape.describe(Order.self)), ("Payment", StateShape.describe(Payment.self)),
+            ("Delivery", StateShape.describe(Delivery.self)),
+        ] {
             #expect(!shape.contains("cannot enter"), "\(type): \(shape)")
             #expect(shape.split(separator: "\n").count >= 3, "\(type): \(shape)")
         }
         // Nested types, optionals, arrays and dictionaries are entered: a change deep down counts.
         let order = StateShape.describe(Order.self)
-        for line in ["placed.currency: Swift.String", "current.payments[].paymentKind: Ordering.PaymentKind",
-                     "current.lines[].unitPrice: Swift.Int64", "status: Swift.Optional<Ordering.OrderStatus>"] {
+        for line in [
+            "placed.currency: Swift.String", "current.payments[].paymentKind: Ordering.PaymentKind",
+            "current.lines[].unitPrice: Swift.Int64", "status: Swift.Optional<Ordering.OrderStatus>",
+        ] {
             #expect(order.contains(line), "\(line) not in\n\(order)")
         }
         #expect(StateShape.describe(Reservation.self).contains("lines.*: Swift.Int64"))

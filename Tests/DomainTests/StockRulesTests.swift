@@ -11,13 +11,16 @@ import Testing
 
     @Test func reservesAllLinesOrNoneAndNamesTheShortProduct() throws {
         let products = ["A": product("A", 10), "B": product("B", 2)]
-        let ok = try StockRules.reserve(orderId: "O1", lines: [OrderLine(productId: "A", qty: 4), OrderLine(productId: "B", qty: 2)],
-                                        reservation: Reservation(), products: products).get()
+        let ok = try StockRules.reserve(
+            orderId: "O1", lines: [OrderLine(productId: "A", qty: 4), OrderLine(productId: "B", qty: 2)],
+            reservation: Reservation(), products: products
+        ).get()
         #expect(ok.movements["A"] == .reserved(StockReserved(orderId: "O1", qty: 4)))
         #expect(ok.movements["B"] == .reserved(StockReserved(orderId: "O1", qty: 2)))
 
-        let short = StockRules.reserve(orderId: "O2", lines: [OrderLine(productId: "A", qty: 4), OrderLine(productId: "B", qty: 3)],
-                                       reservation: Reservation(), products: products)
+        let short = StockRules.reserve(
+            orderId: "O2", lines: [OrderLine(productId: "A", qty: 4), OrderLine(productId: "B", qty: 3)],
+            reservation: Reservation(), products: products)
         #expect(throws: Rejection.self) { try short.get() }
         if case .failure(let rejection) = short { #expect(rejection.reason.contains("B")) }
         #expect(throws: Rejection.self) {

@@ -7,11 +7,13 @@ import Testing
 /// Stored payloads of older schema versions read in today's shape, through the one chain of
 /// upcasters, whether a reader decodes them or passes them on as JSON.
 @Suite struct UpcastingTests {
-    static let v1Placed = #"{"order":{"lines":[{"orderAmt":3000,"productId":"PROD_1","qty":3,"unitPrice":1000}],"payments":[{"paymentAmt":3000,"paymentKind":"10","paymentRate":1.0}],"total":3000},"orderDatetime":"2026-01-02T03:04:05.678Z","orderId":"ORDER_1","userId":"u\t1"}"#
+    static let v1Placed =
+        #"{"order":{"lines":[{"orderAmt":3000,"productId":"PROD_1","qty":3,"unitPrice":1000}],"payments":[{"paymentAmt":3000,"paymentKind":"10","paymentRate":1.0}],"total":3000},"orderDatetime":"2026-01-02T03:04:05.678Z","orderId":"ORDER_1","userId":"u\t1"}"#
 
     static func recorded(_ type: String, version: Int, _ payload: String) -> RecordedEvent {
-        RecordedEvent(stream: StreamID(.order, "ORDER_1"), version: 1, position: .start, eventId: UUID(), type: type,
-                      schemaVersion: version, payload: Data(payload.utf8), metadata: .init(), recordedAt: Date())
+        RecordedEvent(
+            stream: StreamID(.order, "ORDER_1"), version: 1, position: .start, eventId: UUID(), type: type,
+            schemaVersion: version, payload: Data(payload.utf8), metadata: .init(), recordedAt: Date())
     }
 
     @Test func anOrderPlacedOfVersion1ReadsAsVersion2InWon() throws {
@@ -28,8 +30,10 @@ import Testing
     }
 
     @Test func todaysVersionIsReadAsItIs() throws {
-        let today = try OrderPlaced(orderId: "ORDER_2", userId: "u", orderDatetime: Date(timeIntervalSince1970: 1_764_000_000),
-                                    currency: "EUR", order: PricedOrder(lines: [], payments: [], total: 0)).newEvent()
+        let today = try OrderPlaced(
+            orderId: "ORDER_2", userId: "u", orderDatetime: Date(timeIntervalSince1970: 1_764_000_000),
+            currency: "EUR", order: PricedOrder(lines: [], payments: [], total: 0)
+        ).newEvent()
         #expect(today.schemaVersion == 2)
         let event = Self.recorded(today.type, version: today.schemaVersion, String(decoding: today.payload, as: UTF8.self))
         #expect(try event.decode(OrderPlaced.self).currency == "EUR")
@@ -82,8 +86,9 @@ import Testing
         let once = try Upcasting.upcast(Data(#"{"qty":4,"note":"a\"b"}"#.utf8), type: "Renamed", from: 1, through: Renamed.upcasters)
         let again = try Upcasting.upcast(Data(#"{"qty":4,"note":"a\"b"}"#.utf8), type: "Renamed", from: 1, through: Renamed.upcasters)
         #expect(once == again)
-        #expect(String(decoding: once, as: UTF8.self) == #"{"note":"a\"b","quantity":4,"unit":"piece"}"# ||
-                String(decoding: once, as: UTF8.self) == #"{"quantity":4,"note":"a\"b","unit":"piece"}"#)
+        #expect(
+            String(decoding: once, as: UTF8.self) == #"{"note":"a\"b","quantity":4,"unit":"piece"}"#
+                || String(decoding: once, as: UTF8.self) == #"{"quantity":4,"note":"a\"b","unit":"piece"}"#)
         #expect(throws: EventUnreadable.self) { try Self.recorded("Renamed", version: 1, "[1]").decode(Renamed.self) }
         #expect(throws: EventUnreadable.self) { try Self.recorded("Renamed", version: 0, "{}").decode(Renamed.self) }
     }

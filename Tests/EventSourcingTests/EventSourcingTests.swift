@@ -14,7 +14,7 @@ import Testing
 
     @Test func positionsOrderByTransactionThenGlobalPosition() {
         let a = Position(transactionId: 10, globalPosition: 50)
-        let b = Position(transactionId: 11, globalPosition: 2)  // committed later, numbered earlier
+        let b = Position(transactionId: 11, globalPosition: 2) // committed later, numbered earlier
         let c = Position(transactionId: 11, globalPosition: 3)
         #expect([c, b, a].sorted() == [a, b, c])
         #expect(Position.start < a)
@@ -30,8 +30,9 @@ import Testing
         struct StockReserved: Codable, Equatable { var productId: String; var qty: Int }
         let event = try NewEvent(type: "StockReserved", body: StockReserved(productId: "PROD_1", qty: 3))
         #expect(String(decoding: event.payload, as: UTF8.self) == #"{"productId":"PROD_1","qty":3}"#)
-        let recorded = RecordedEvent(stream: StreamID(.inventory, "PROD_1"), version: 1, position: .start, eventId: event.eventId,
-                                     type: event.type, schemaVersion: 1, payload: event.payload, metadata: event.metadata, recordedAt: Date())
+        let recorded = RecordedEvent(
+            stream: StreamID(.inventory, "PROD_1"), version: 1, position: .start, eventId: event.eventId,
+            type: event.type, schemaVersion: 1, payload: event.payload, metadata: event.metadata, recordedAt: Date())
         #expect(try PayloadDecoder.decode(StockReserved.self, from: recorded.payload) == StockReserved(productId: "PROD_1", qty: 3))
     }
 
@@ -51,7 +52,11 @@ import Testing
     struct Added: DomainEvent { static let eventType = "Added"; var n: Int }
     enum CounterEvent: DomainEventSet {
         case added(Added)
-        var body: any DomainEvent { switch self { case .added(let e): return e } }
+        var body: any DomainEvent {
+            switch self {
+            case .added(let e): return e
+            }
+        }
         var reply: CommandReply? { nil }
     }
     struct Counter: Aggregate, Equatable {
@@ -59,7 +64,9 @@ import Testing
         var total = 0
         static let snapshotType = "Counter/1" // a type may still name its shape itself
         func evolve(_ event: CounterEvent) -> Counter {
-            switch event { case .added(let e): return Counter(total: total + e.n) }
+            switch event {
+            case .added(let e): return Counter(total: total + e.n)
+            }
         }
         static func event(from recorded: RecordedEvent) throws -> CounterEvent? {
             try recorded.decode(ifA: Added.self).map(CounterEvent.added)
@@ -74,8 +81,9 @@ import Testing
         #expect(state.total == 5)
         #expect(try state.add(-5).get().count == 1)
         #expect(throws: Counter.Refused(reason: "would go below zero")) { try state.add(-6).get() }
-        let recorded = RecordedEvent(stream: StreamID(.order, "c"), version: 1, position: .start, eventId: UUID(), type: "Added",
-                                     schemaVersion: 1, payload: try EventJSON.encoder.encode(Added(n: 4)), metadata: .init(), recordedAt: Date())
+        let recorded = RecordedEvent(
+            stream: StreamID(.order, "c"), version: 1, position: .start, eventId: UUID(), type: "Added",
+            schemaVersion: 1, payload: try EventJSON.encoder.encode(Added(n: 4)), metadata: .init(), recordedAt: Date())
         #expect(try Counter.event(from: recorded).map { state.evolve($0).total } == 9)
         #expect(try EventJSON.decoder.decode(Counter.self, from: EventJSON.encoder.encode(state)) == state)
     }

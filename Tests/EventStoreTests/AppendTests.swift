@@ -2,8 +2,8 @@ import EventSourcing
 import EventStore
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct AppendTests {
     @Test func appendedEventsReadBackInVersionOrder() async throws {
@@ -183,7 +183,8 @@ import TestSupport
             #expect(try stored.decode("doc", as: String.self) == "{}")
             #expect(try stored.decode("command_id", as: UUID.self) == metadata.commandId)
             // As an event appended before the columns existed was stored.
-            try await store.pool.query("""
+            try await store.pool.query(
+                """
                 INSERT INTO es.events (service, stream_id, version, event_id, event_type, payload, metadata)
                 VALUES ('order', 'META', 2, gen_random_uuid(), 'Old', '{}', jsonb_build_object('commandId', $1::text, 'correlationId', $2::text))
                 """, [metadata.commandId!.uuidString, metadata.correlationId!.uuidString])
@@ -204,8 +205,10 @@ import TestSupport
             let store = db.eventStore()
             try await store.append([sampleEvent()], to: StreamID(.order, "O"), expected: .noStream)
             let connection = try await db.connect()
-            for sql in ["UPDATE es.events SET event_type = 'Forged'", "DELETE FROM es.events", "TRUNCATE es.events",
-                        "UPDATE order_svc.events SET event_type = 'Forged'"] {
+            for sql in [
+                "UPDATE es.events SET event_type = 'Forged'", "DELETE FROM es.events", "TRUNCATE es.events",
+                "UPDATE order_svc.events SET event_type = 'Forged'",
+            ] {
                 await #expect(throws: PostgresError.self, "\(sql)") { try await connection.query(sql) }
             }
             #expect(try await store.readStream(StreamID(.order, "O")).map(\.type) == ["OrderPlaced"])

@@ -1,6 +1,7 @@
 import EventSourcing
 import Foundation
 import Testing
+
 @testable import EventStore
 
 /// The append's JSON is written by hand: it must carry exactly what the event says. Pure.
@@ -8,8 +9,9 @@ import Testing
     @Test func meansWhatJSONEncoderWouldWriteWhateverTheText() throws {
         let hostile = "quote \" backslash \\ newline \n tab \t bell \u{07} nul-free, slash / and ünïcødé 🛒"
         let events = [
-            NewEvent(type: hostile, schemaVersion: 3, payload: Data(#"{"a":[1,2.5,"x"]}"#.utf8),
-                     metadata: EventMetadata(correlationId: UUID(), causationId: UUID(), commandId: UUID(), traceparent: hostile)),
+            NewEvent(
+                type: hostile, schemaVersion: 3, payload: Data(#"{"a":[1,2.5,"x"]}"#.utf8),
+                metadata: EventMetadata(correlationId: UUID(), causationId: UUID(), commandId: UUID(), traceparent: hostile)),
             NewEvent(type: "Plain", payload: Data("{}".utf8)),
         ]
         let written = try JSONSerialization.jsonObject(with: Data(try EventRows.batchJSON(events).utf8)) as! [[String: Any]]
@@ -18,10 +20,11 @@ import Testing
             #expect(object["event_id"] as? String == event.eventId.uuidString.lowercased())
             #expect(object["event_type"] as? String == event.type)
             #expect(object["schema_version"] as? Int == event.schemaVersion)
-            let metadata = EventMetadata(correlationId: (object["correlation_id"] as? String).flatMap(UUID.init(uuidString:)),
-                                         causationId: (object["causation_id"] as? String).flatMap(UUID.init(uuidString:)),
-                                         commandId: (object["command_id"] as? String).flatMap(UUID.init(uuidString:)),
-                                         traceparent: object["traceparent"] as? String)
+            let metadata = EventMetadata(
+                correlationId: (object["correlation_id"] as? String).flatMap(UUID.init(uuidString:)),
+                causationId: (object["causation_id"] as? String).flatMap(UUID.init(uuidString:)),
+                commandId: (object["command_id"] as? String).flatMap(UUID.init(uuidString:)),
+                traceparent: object["traceparent"] as? String)
             #expect(metadata == event.metadata)
             let payload = try JSONSerialization.data(withJSONObject: object["payload"]!, options: .sortedKeys)
             let expected = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: event.payload), options: .sortedKeys)

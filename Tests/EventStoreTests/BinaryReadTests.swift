@@ -2,8 +2,8 @@ import EventSourcing
 import EventStore
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// `readBetween` reads in binary, the other reads in text: the same events must come back.
 @Suite struct BinaryReadTests {
@@ -12,15 +12,17 @@ import TestSupport
             let store = db.eventStore()
             var metadata = EventMetadata(correlationId: UUID(), causationId: UUID(), commandId: UUID())
             metadata.traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-            let odd = NewEvent(type: "Odd", schemaVersion: 3, payload: Data(#"{"text": "tab\tnew\nline \u00e9\ud83d\ude00", "n": -12345678901234, "x": 1.5, "none": null}"#.utf8),
-                               metadata: metadata)
+            let odd = NewEvent(
+                type: "Odd", schemaVersion: 3, payload: Data(#"{"text": "tab\tnew\nline \u00e9\ud83d\ude00", "n": -12345678901234, "x": 1.5, "none": null}"#.utf8),
+                metadata: metadata)
             try await store.append([sampleEvent("A", n: 1), odd], to: StreamID(.order, "ORDER_B"), expected: .noStream)
             try await store.append((0..<5_000).map { sampleEvent("Many", n: $0) }, to: StreamID(.payment, "PAY_B"), expected: .noStream)
             // An event of before migration 0008: its metadata in the document, the columns NULL.
             let old = EventMetadata(correlationId: UUID(), commandId: UUID())
             try await db.pool().withTransaction { connection in
                 try await connection.query("SELECT es.begin_append()")
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO es.events (service, stream_id, version, event_id, event_type, payload, metadata)
                     VALUES ('delivery', 'DLV_B', 1, gen_random_uuid(), 'Old', '{}', $1::jsonb)
                     """, [JSONText(try EventJSON.encoder.encode(old))])

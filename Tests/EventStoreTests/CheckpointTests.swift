@@ -1,8 +1,8 @@
 import EventSourcing
 import EventStore
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CheckpointTests {
     @Test func checkpointMovesOnlyFromWhereItWasAndWithTheEffect() async throws {

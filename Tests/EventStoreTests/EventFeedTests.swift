@@ -1,8 +1,8 @@
 import EventSourcing
 import EventStore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The process's one reader: its window, and what a follower before, in or past it gets.
 @Suite struct EventFeedTests {

@@ -3,8 +3,8 @@ import EventStore
 import Foundation
 import Lifecycle
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Followers (subscriptions) read below the snapshot's xmin and look at registrations only
 /// when an event stays held back (`HeldBackWatch`). Many writers here commit out of order —
@@ -64,8 +64,9 @@ import TestSupport
             let id = UUID()
             try await connection.execute("BEGIN")
             try await connection.query("SELECT es.begin_append()")
-            try await connection.query("SELECT * FROM es.append_events('inventory', $1, -1, $2::jsonb)",
-                                       ["W\(writer)-\(n % 4)", JSONText(#"[{"event_id":"\#(id.uuidString.lowercased())","event_type":"Moved","payload":{"n":\#(n)}}]"#)])
+            try await connection.query(
+                "SELECT * FROM es.append_events('inventory', $1, -1, $2::jsonb)",
+                ["W\(writer)-\(n % 4)", JSONText(#"[{"event_id":"\#(id.uuidString.lowercased())","event_type":"Moved","payload":{"n":\#(n)}}]"#)])
             try await connection.query("SELECT pg_sleep($1)", [Double.random(in: 0...0.015)])
             try await connection.execute("COMMIT")
             try await connection.query("SELECT pg_notify($1, '')", [Partition.inventory.channel])

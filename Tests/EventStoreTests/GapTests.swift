@@ -2,8 +2,8 @@ import EventSourcing
 import EventStore
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// No skipped events (docs/architecture.md): a reader never skips an event whose
 /// transaction commits after a later one was read.
@@ -15,8 +15,9 @@ import TestSupport
             let t1 = try await db.connect()
             try await t1.execute("BEGIN")
             let early = sampleEvent("Early")
-            try await t1.query("SELECT * FROM es.append_events('order', 'S1', 0, $1::jsonb)",
-                               [JSONText(#"[{"event_id":"\#(early.eventId.uuidString.lowercased())","event_type":"Early","payload":{}}]"#)])
+            try await t1.query(
+                "SELECT * FROM es.append_events('order', 'S1', 0, $1::jsonb)",
+                [JSONText(#"[{"event_id":"\#(early.eventId.uuidString.lowercased())","event_type":"Early","payload":{}}]"#)])
             // T2 appends later, to another stream, and commits.
             let late = try await store.append([sampleEvent("Late")], to: StreamID(.order, "S2"), expected: .noStream)
             #expect(late.outcome == .appended)
@@ -52,8 +53,9 @@ import TestSupport
             try await store.append([sampleEvent("First")], to: StreamID(.payment, "P0"), expected: .noStream)
             let t1 = try await db.connect()
             try await t1.execute("BEGIN")
-            try await t1.query("SELECT * FROM es.append_events('payment', 'P1', 0, $1::jsonb)",
-                               [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"Slow","payload":{}}]"#)])
+            try await t1.query(
+                "SELECT * FROM es.append_events('payment', 'P1', 0, $1::jsonb)",
+                [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"Slow","payload":{}}]"#)])
             try await store.append([sampleEvent("Fast")], to: StreamID(.payment, "P2"), expected: .noStream)
 
             // The reader advances as far as is safe: past First, not past the open T1.
@@ -150,15 +152,17 @@ import TestSupport
             #expect(steady.heldBack != nil && steady.heldBack! <= afterPosition)
             // Checked, it passes the stranger, which never registered to append. (A parallel
             // test's transaction may hold it back for a moment: read again until it passes.)
-            #expect(try await eventually {
-                try await store.follow([.order], after: .start, limit: 10, checkRegistrations: true).events.map(\.type) == ["Before", "After"]
-            })
+            #expect(
+                try await eventually {
+                    try await store.follow([.order], after: .start, limit: 10, checkRegistrations: true).events.map(\.type) == ["Before", "After"]
+                })
 
             // An appender open: what commits after it is held back by both reads.
             let appender = try await db.connect()
             try await appender.execute("BEGIN")
-            try await appender.query("SELECT * FROM es.append_events('order', 'S', 0, $1::jsonb)",
-                                     [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"Slow","payload":{}}]"#)])
+            try await appender.query(
+                "SELECT * FROM es.append_events('order', 'S', 0, $1::jsonb)",
+                [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"Slow","payload":{}}]"#)])
             try await store.append([sampleEvent("Fast")], to: StreamID(.order, "F"), expected: .noStream)
             let checkpoint = afterPosition
             let checked = try await store.follow([.order], after: checkpoint, limit: 10, checkRegistrations: true)
@@ -168,10 +172,11 @@ import TestSupport
             try await appender.execute("COMMIT")
             try await stranger.execute("ROLLBACK")
             var read: [String] = []
-            #expect(try await eventually {
-                read = try await store.follow([.order], after: checkpoint, limit: 10, checkRegistrations: true).events.map(\.type)
-                return read.count == 2
-            })
+            #expect(
+                try await eventually {
+                    read = try await store.follow([.order], after: checkpoint, limit: 10, checkRegistrations: true).events.map(\.type)
+                    return read.count == 2
+                })
             #expect(read == ["Slow", "Fast"])
         }
     }
@@ -185,8 +190,9 @@ import TestSupport
             try await connection.execute("BEGIN")
             try await connection.query("INSERT INTO scratch VALUES (1)")
             let refused = await #expect(throws: PostgresError.self) {
-                try await connection.query("SELECT * FROM es.append_events('order', 'R', 0, $1::jsonb)",
-                                           [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"Late","payload":{}}]"#)])
+                try await connection.query(
+                    "SELECT * FROM es.append_events('order', 'R', 0, $1::jsonb)",
+                    [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"Late","payload":{}}]"#)])
             }
             #expect(refused?.sqlState == "55000")
             try await connection.execute("ROLLBACK")
@@ -194,8 +200,9 @@ import TestSupport
             try await connection.execute("BEGIN")
             try await connection.query("SELECT es.begin_append()")
             try await connection.query("INSERT INTO scratch VALUES (2)")
-            try await connection.query("SELECT * FROM es.append_events('order', 'R', 0, $1::jsonb)",
-                                       [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"OnTime","payload":{}}]"#)])
+            try await connection.query(
+                "SELECT * FROM es.append_events('order', 'R', 0, $1::jsonb)",
+                [JSONText(#"[{"event_id":"\#(UUID().uuidString.lowercased())","event_type":"OnTime","payload":{}}]"#)])
             try await connection.execute("COMMIT")
         }
     }

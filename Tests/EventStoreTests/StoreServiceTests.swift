@@ -3,8 +3,8 @@ import EventStore
 import Logging
 import Postgres
 import ServiceLifecycle
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct StoreServiceTests {
     @Test func runAsAServiceTheStoreNotifiesAfterCommitsAndClosesItsPoolAtShutdown() async throws {

@@ -3,13 +3,15 @@ import EventStore
 import Foundation
 import Lifecycle
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SubscriptionTests {
     /// A subscription that records what it got, and also writes it in its own transaction.
-    func recordingSubscription(_ store: EventStore, _ listener: Listener, _ name: String, pollInterval: Duration = .seconds(60),
-                               into seen: Locked<[RecordedEvent]>) -> Subscription {
+    func recordingSubscription(
+        _ store: EventStore, _ listener: Listener, _ name: String, pollInterval: Duration = .seconds(60),
+        into seen: Locked<[RecordedEvent]>
+    ) -> Subscription {
         var configuration = Subscription.Configuration(subscriber: name, partitions: [.order, .payment])
         configuration.pollInterval = pollInterval
         configuration.batchSize = 10
@@ -78,10 +80,11 @@ import TestSupport
 
             #expect(try await eventually(timeout: .seconds(20)) { try await effectCount(store) == 3 })
             // A new listener connection, the killed one gone.
-            #expect(try await eventually(timeout: .seconds(20)) {
-                let now = try await listenerPIDs()
-                return now.count == 1 && now[0] != killed
-            })
+            #expect(
+                try await eventually(timeout: .seconds(20)) {
+                    let now = try await listenerPIDs()
+                    return now.count == 1 && now[0] != killed
+                })
             // Delivered once each (the effects table's key would refuse a second apply).
             #expect(Set(seen.value.map(\.eventId)).count == 3)
 
@@ -118,8 +121,10 @@ import TestSupport
             let store = db.eventStore()
             try await store.append([sampleEvent("Poison")], to: StreamID(.order, "O"), expected: .noStream)
             struct Refused: Error {}
-            let subscription = Subscription(store: store, listener: db.listener(),
-                                            configuration: .init(subscriber: "fragile", partitions: [.order])) { _, _ in
+            let subscription = Subscription(
+                store: store, listener: db.listener(),
+                configuration: .init(subscriber: "fragile", partitions: [.order])
+            ) { _, _ in
                 throw Refused()
             }
             do {

@@ -25,7 +25,8 @@ import Testing
     }
 
     @Test func theCheckReadsRoleNamesAndNothingElse() {
-        #expect(Self.rolesNamed(in: "GRANT SELECT ON x TO emporium_gateway, emporium_spy; pg_temp.emporium_set_password; emporium.roles")
+        #expect(
+            Self.rolesNamed(in: "GRANT SELECT ON x TO emporium_gateway, emporium_spy; pg_temp.emporium_set_password; emporium.roles")
                 == ["emporium_gateway", "emporium_spy"])
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Migrations
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Least privilege is PostgreSQL's to enforce: each role connected as itself, refused (42501)
 /// what is not its own. Roles are per cluster, so one test creates them and checks them all.
@@ -49,7 +49,10 @@ import TestSupport
             #expect(await Self.refusal(order, "UPDATE inventory_svc.inbox SET attempts = 0") == "42501")
             #expect(await Self.refusal(order, Self.append("inventory", "PRODUCT_1")) == "42501")
             #expect(await Self.refusal(order, "SELECT es.save_snapshot('payment', 'PAY_1', 1, 'Payment', '{}')") == "42501")
-            #expect(await Self.refusal(order, "INSERT INTO es.events (service, stream_id, version, event_id, event_type, payload) VALUES ('order', 'ORDER_2', 1, gen_random_uuid(), 'X', '{}')") == "42501")
+            #expect(
+                await Self.refusal(
+                    order, "INSERT INTO es.events (service, stream_id, version, event_id, event_type, payload) VALUES ('order', 'ORDER_2', 1, gen_random_uuid(), 'X', '{}')")
+                    == "42501")
             #expect(await Self.refusal(order, "UPDATE es.events SET payload = '{}'") == "42501")
             #expect(await Self.refusal(order, "DELETE FROM es.events") == "42501")
             #expect(await Self.refusal(order, "TRUNCATE es.events") == "42501")
@@ -60,7 +63,8 @@ import TestSupport
 
             // The saga may send commands to any inbox, and append to no stream.
             let saga = try await Connection.connect(to: try Self.url(database, as: "emporium_saga"))
-            _ = try await saga.query("""
+            _ = try await saga.query(
+                """
                 INSERT INTO payment_svc.inbox (command_id, correlation_id, command, payload)
                 VALUES (gen_random_uuid(), gen_random_uuid(), 'createPayment', '{}')
                 """)
@@ -72,13 +76,18 @@ import TestSupport
             // Delivery may ask inventory to ship stock, through its one function, and write its inbox no other way.
             let delivery = try await Connection.connect(to: try Self.url(database, as: "emporium_delivery"))
             _ = try await delivery.query("SELECT inventory_svc.ship_stock(gen_random_uuid(), gen_random_uuid(), '{}')")
-            #expect(await Self.refusal(delivery, "INSERT INTO inventory_svc.inbox (command_id, correlation_id, command, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'releaseStock', '{}')") == "42501")
+            #expect(
+                await Self.refusal(
+                    delivery, "INSERT INTO inventory_svc.inbox (command_id, correlation_id, command, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'releaseStock', '{}')")
+                    == "42501")
             await delivery.close()
 
             // The projector writes reports only; the gateway reads and writes nothing.
             let projector = try await Connection.connect(to: try Self.url(database, as: "emporium_projector"))
             _ = try await projector.query("INSERT INTO report.inventory (product_id, product_name, unit_price, on_hand) VALUES ('p', 'p', 1, 1)")
-            #expect(await Self.refusal(projector, "INSERT INTO order_svc.inbox (command_id, correlation_id, command, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'x', '{}')") == "42501")
+            #expect(
+                await Self.refusal(projector, "INSERT INTO order_svc.inbox (command_id, correlation_id, command, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'x', '{}')")
+                    == "42501")
             #expect(await Self.refusal(projector, Self.append("order", "ORDER_3")) == "42501")
             // It swaps a version in: records it, points the live views at its tables.
             _ = try await projector.query("UPDATE report.projection_versions SET live_since = now() WHERE name = 'orders'")

@@ -1,19 +1,22 @@
 import Foundation
 import Migrations
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Old and new builds share the database during a rolling deploy, so `migrate` applies only
 /// expand migrations unless told: one that removes what older builds use must say so.
 extension MigratorTests {
     @Test func statementsThatRemoveAreNamedAndThoseThatAddAreNot() {
-        #expect(ExpandContract.contractStatements(in: """
-            CREATE TABLE report.x (a int);  -- DROP TABLE in a comment is not one
-            ALTER TABLE report.x ADD COLUMN b text;
-            CREATE INDEX x_b ON report.x (b);
-            ALTER TABLE report.projection_status DROP CONSTRAINT c;
-            """).isEmpty)
+        #expect(
+            ExpandContract.contractStatements(
+                in: """
+                    CREATE TABLE report.x (a int);  -- DROP TABLE in a comment is not one
+                    ALTER TABLE report.x ADD COLUMN b text;
+                    CREATE INDEX x_b ON report.x (b);
+                    ALTER TABLE report.projection_status DROP CONSTRAINT c;
+                    """
+            ).isEmpty)
         #expect(ExpandContract.contractStatements(in: "alter table report.x   drop\n  column b;") == ["drops a column"])
         #expect(ExpandContract.contractStatements(in: "DROP TABLE report.orders;") == ["drops an object"])
         #expect(ExpandContract.contractStatements(in: "ALTER TABLE t RENAME COLUMN a TO b;") == ["renames something"])

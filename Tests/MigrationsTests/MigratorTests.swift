@@ -1,8 +1,8 @@
 import Foundation
 import Migrations
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MigratorTests {
     /// A copy of the project's migrations/ and sql/ that a test may edit.
@@ -10,8 +10,9 @@ import TestSupport
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-migrate-\(UUID().uuidString)")
         for folder in ["migrations", "sql"] {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: TestDatabase.repositoryRoot.appendingPathComponent(folder),
-                                             to: root.appendingPathComponent(folder))
+            try FileManager.default.copyItem(
+                at: TestDatabase.repositoryRoot.appendingPathComponent(folder),
+                to: root.appendingPathComponent(folder))
         }
         return (Migrator(migrationsDirectory: root.appendingPathComponent("migrations"), sqlDirectory: root.appendingPathComponent("sql")), root)
     }
@@ -49,10 +50,12 @@ import TestSupport
             #expect(status.pending.isEmpty)
             #expect(status.objects.allSatisfy { $0.state == .current })
             // The event store is there, empty, with one partition per service.
-            let partitions = try await connection.query("""
+            let partitions = try await connection.query(
+                """
                 SELECT c.relnamespace::regnamespace::text AS schema FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                  WHERE i.inhparent = 'es.events'::regclass ORDER BY 1
-                """).rows.map { try $0.decode("schema", as: String.self) }
+                """
+            ).rows.map { try $0.decode("schema", as: String.self) }
             #expect(partitions == ["delivery_svc", "inventory_svc", "order_svc", "payment_svc"])
             #expect(try await connection.query("SELECT count(*) AS n FROM es.events").first!.decode("n") == 0)
         }

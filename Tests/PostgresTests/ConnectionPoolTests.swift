@@ -1,6 +1,6 @@
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ConnectionPoolTests {
     @Test func neverLendsOneConnectionToTwoTasksAndStaysWithinItsBound() async throws {

@@ -1,16 +1,18 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ConnectionTests {
     @Test func parametersRoundTripAsTypedValues() async throws {
         try await TestDatabase.with(migrated: false) { db in
             let connection = try await db.connect()
             let id = UUID()
-            let row = try #require(try await connection.query(
-                "SELECT $1::int AS i, $2::text AS t, $3::uuid AS u, $4::boolean AS b, $5::text AS n, $6::jsonb AS j, '{1,2,3}'::bigint[] AS a",
-                [42, "it's \"quoted\"", id, true, nil, JSONText(#"{"k": [1, 2]}"#)]).first)
+            let row = try #require(
+                try await connection.query(
+                    "SELECT $1::int AS i, $2::text AS t, $3::uuid AS u, $4::boolean AS b, $5::text AS n, $6::jsonb AS j, '{1,2,3}'::bigint[] AS a",
+                    [42, "it's \"quoted\"", id, true, nil, JSONText(#"{"k": [1, 2]}"#)]
+                ).first)
             #expect(try row.decode("i") == 42)
             #expect(try row.decode("t") == "it's \"quoted\"")
             #expect(try row.decode("u") == id)

@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Binary COPY must store what the same values sent as parameters store.
 @Suite struct CopyTests {

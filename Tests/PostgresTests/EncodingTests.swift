@@ -1,11 +1,13 @@
 import Foundation
-@testable import Postgres
 import Testing
+
+@testable import Postgres
 
 /// Value encoding that needs no server.
 @Suite struct EncodingTests {
     @Test func arrayLiteralsQuoteEveryElement() {
-        #expect(PostgresArray(["a", "b c", "q\"uote", "back\\slash", "{,}"]).postgresText
+        #expect(
+            PostgresArray(["a", "b c", "q\"uote", "back\\slash", "{,}"]).postgresText
                 == #"{"a","b c","q\"uote","back\\slash","{,}"}"#)
         #expect(PostgresArray([Int]()).postgresText == "{}")
     }
@@ -40,8 +42,10 @@ import Testing
             #expect(UUID(postgresText: id.uuidString.lowercased()) == id)
             #expect(UUID(postgresText: id.uuidString) == id)
         }
-        for bad in ["", "0190b1c2-3d4e-7f00-8a9b-0c1d2e3f40", "0190b1c2-3d4e-7f00-8a9b-0c1d2e3f405g", "0190b1c23d4e-7f00-8a9b-0c1d2e3f40511",
-                    "0190b1c2-3d4e-7f00-8a9b-0c1d2e3f40512", "{0190b1c2-3d4e-7f00-8a9b-0c1d2e3f4051}"] {
+        for bad in [
+            "", "0190b1c2-3d4e-7f00-8a9b-0c1d2e3f40", "0190b1c2-3d4e-7f00-8a9b-0c1d2e3f405g", "0190b1c23d4e-7f00-8a9b-0c1d2e3f40511",
+            "0190b1c2-3d4e-7f00-8a9b-0c1d2e3f40512", "{0190b1c2-3d4e-7f00-8a9b-0c1d2e3f4051}",
+        ] {
             #expect(UUID(postgresText: bad) == nil, "\(bad)")
         }
     }

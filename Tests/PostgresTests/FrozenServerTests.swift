@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// A server that stops answering without closing its socket (a frozen process; on loopback
 /// the kernel still acknowledges for it) must not hold a connection, or a pool slot, forever.
@@ -58,12 +58,14 @@ import TestSupport
 
 @Suite struct CommittedLocallyNoticeTests {
     @Test func theSynchronousStandbyWarningIsRecognisedAndOthersAreNot() {
-        #expect(ServerNotices.isCommittedLocallyOnly(
-            primary: "canceling wait for synchronous replication due to user request",
-            detail: "The transaction has already committed locally, but might not have been replicated to the standby."))
-        #expect(ServerNotices.isCommittedLocallyOnly(
-            primary: "canceling the wait for synchronous replication and terminating connection due to administrator command",
-            detail: "The transaction has already committed locally, but might not have been replicated to the standby."))
+        #expect(
+            ServerNotices.isCommittedLocallyOnly(
+                primary: "canceling wait for synchronous replication due to user request",
+                detail: "The transaction has already committed locally, but might not have been replicated to the standby."))
+        #expect(
+            ServerNotices.isCommittedLocallyOnly(
+                primary: "canceling the wait for synchronous replication and terminating connection due to administrator command",
+                detail: "The transaction has already committed locally, but might not have been replicated to the standby."))
         #expect(!ServerNotices.isCommittedLocallyOnly(primary: "there is no transaction in progress", detail: ""))
     }
 }

@@ -1,6 +1,6 @@
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ListenTests {
     @Test func notificationsArriveInTheOrderSent() async throws {

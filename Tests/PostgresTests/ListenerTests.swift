@@ -1,7 +1,7 @@
 import Lifecycle
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ListenerTests {
     func notify(_ db: TestDatabase, _ channel: String) async throws {
@@ -47,7 +47,8 @@ import TestSupport
 
             let admin = try await db.connect()
             let connections: Int = try await admin.query(
-                "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'emporium-listen:shared'").first!.decode("n")
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'emporium-listen:shared'"
+            ).first!.decode("n")
             #expect(connections == 1)
             await admin.close()
             running.cancel()
@@ -70,10 +71,11 @@ import TestSupport
             // A NOTIFY sent while nobody listens is lost; the reconnect's ring stands for it.
             try await notify(db, "c")
             #expect(await wakeup.wait(timeout: .seconds(10)))
-            #expect(try await eventually {
-                let now = try await pids()
-                return now.count == 1 && now.first != killed
-            })
+            #expect(
+                try await eventually {
+                    let now = try await pids()
+                    return now.count == 1 && now.first != killed
+                })
             try await notify(db, "c")
             #expect(await wakeup.wait(timeout: .seconds(10)))
             await admin.close()

@@ -1,6 +1,6 @@
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct NULParameterTests {
     /// libpq passes parameters as C strings: a NUL would cut `A\0B` to `A` without a word.

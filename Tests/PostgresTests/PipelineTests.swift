@@ -1,6 +1,6 @@
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct PipelineTests {
     @Test func manyStatementsInOneRoundTripInOrder() async throws {
@@ -60,7 +60,7 @@ import TestSupport
             await #expect(throws: PostgresError.self) {
                 try await connection.withTransaction { connection in
                     await connection.queue("INSERT INTO t VALUES ($1)", [1])
-                    await connection.queue("INSERT INTO t VALUES ($1)", [1])  // fails at the commit
+                    await connection.queue("INSERT INTO t VALUES ($1)", [1]) // fails at the commit
                 }
             }
             #expect(try await connection.query("SELECT count(*) AS n FROM t").first!.decode("n") == 0)

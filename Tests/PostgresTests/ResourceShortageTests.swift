@@ -1,5 +1,6 @@
-@testable import Postgres
 import Testing
+
+@testable import Postgres
 
 /// A server short of disk, memory or slots is named as such, and remembered for readiness.
 @Suite struct ResourceShortageTests {

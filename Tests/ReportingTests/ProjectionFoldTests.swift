@@ -4,11 +4,12 @@ import Inventory
 import Ordering
 import Payments
 import Postgres
-@testable import Reporting
 import Shipping
 import ShopVocabulary
 import TestSupport
 import Testing
+
+@testable import Reporting
 
 /// Every projection's fold (the rebuild's implementation) against its statements (the live
 /// one), on the same events in a real PostgreSQL: random histories, plausible and not
@@ -47,9 +48,11 @@ import Testing
         func add(_ event: some DomainEventSet, _ stream: StreamID) throws {
             let new = try event.newEvent(metadata: .init())
             global += 1
-            events.append(RecordedEvent(stream: stream, version: global, position: Position(transactionId: 1_000 + UInt64(global / 3), globalPosition: global),
-                                        eventId: new.eventId, type: new.type, schemaVersion: new.schemaVersion, payload: new.payload,
-                                        metadata: .init(), recordedAt: Date(timeIntervalSince1970: 1_764_000_000 + Double(global) * 0.001_237)))
+            events.append(
+                RecordedEvent(
+                    stream: stream, version: global, position: Position(transactionId: 1_000 + UInt64(global / 3), globalPosition: global),
+                    eventId: new.eventId, type: new.type, schemaVersion: new.schemaVersion, payload: new.payload,
+                    metadata: .init(), recordedAt: Date(timeIntervalSince1970: 1_764_000_000 + Double(global) * 0.001_237)))
         }
         for _ in 0..<count {
             let order = orders.randomElement(using: &random)!
@@ -59,7 +62,10 @@ import Testing
             switch Int.random(in: 0..<26, using: &random) {
             case 0...3 where !placed.contains(order):
                 placed.insert(order)
-                try add(OrderEvent.placed(OrderPlaced(orderId: order, userId: "u\(order.suffix(1))", orderDatetime: Date(timeIntervalSince1970: 1_764_000_000.123 + Double(global)), order: lines())), ShopIDs.order(order))
+                try add(
+                    OrderEvent.placed(
+                        OrderPlaced(orderId: order, userId: "u\(order.suffix(1))", orderDatetime: Date(timeIntervalSince1970: 1_764_000_000.123 + Double(global)), order: lines())),
+                    ShopIDs.order(order))
             case 0...3, 4: try add(OrderEvent.completed(OrderCompleted(orderId: order)), ShopIDs.order(order))
             case 5: try add(OrderEvent.failed(OrderFailed(orderId: order, reason: "no")), ShopIDs.order(order))
             case 6: try add(OrderEvent.updateRequested(OrderUpdateRequested(orderId: order, order: lines())), ShopIDs.order(order))
@@ -71,25 +77,37 @@ import Testing
             case 12: try add(OrderEvent.stepRejected(OrderStepRejected(subjectId: order, command: "x", reason: "no")), ShopIDs.order(order))
             case 13:
                 let amount = Int64.random(in: 1...900, using: &random)
-                try add(PaymentEvent.created(PaymentCreated(paymentId: payment, orderId: order, totalPaymentAmt: amount,
-                                                            details: [PaymentDetail(paymentKind: "10", paymentAmt: amount)])), ShopIDs.payment(forOrder: order))
+                try add(
+                    PaymentEvent.created(
+                        PaymentCreated(
+                            paymentId: payment, orderId: order, totalPaymentAmt: amount,
+                            details: [PaymentDetail(paymentKind: "10", paymentAmt: amount)])), ShopIDs.payment(forOrder: order))
             case 14:
-                try add(PaymentEvent.updated(PaymentUpdated(paymentId: payment, totalPaymentAmt: qty * 7, details: [PaymentDetail(paymentKind: "20", paymentAmt: qty * 7)])),
-                        ShopIDs.payment(forOrder: order))
-            case 15: try add(PaymentEvent.cancelled(PaymentCancelled(paymentId: payment, status: Bool.random(using: &random) ? .cancelled : .orderCancelled)), ShopIDs.payment(forOrder: order))
+                try add(
+                    PaymentEvent.updated(PaymentUpdated(paymentId: payment, totalPaymentAmt: qty * 7, details: [PaymentDetail(paymentKind: "20", paymentAmt: qty * 7)])),
+                    ShopIDs.payment(forOrder: order))
+            case 15:
+                try add(
+                    PaymentEvent.cancelled(PaymentCancelled(paymentId: payment, status: Bool.random(using: &random) ? .cancelled : .orderCancelled)),
+                    ShopIDs.payment(forOrder: order))
             case 16: try add(PaymentEvent.restored(PaymentRestored(paymentId: payment)), ShopIDs.payment(forOrder: order))
             case 17: try add(PaymentEvent.rejected(PaymentRejected(subjectId: payment, command: "x", reason: "no")), ShopIDs.payment(forOrder: order))
             case 18:
                 // Now and then a delivery made for another order: the later events find it by its id.
                 let target = Int.random(in: 0..<8, using: &random) == 0 ? orders.randomElement(using: &random)! : order
                 try add(DeliveryEvent.created(DeliveryCreated(deliveryId: delivery, orderId: target)), ShopIDs.delivery(forOrder: order))
-            case 19: try add(DeliveryEvent.statusChanged(DeliveryStatusChanged(deliveryId: delivery, status: Bool.random(using: &random) ? .delivering : .completed)), ShopIDs.delivery(forOrder: order))
+            case 19:
+                try add(
+                    DeliveryEvent.statusChanged(DeliveryStatusChanged(deliveryId: delivery, status: Bool.random(using: &random) ? .delivering : .completed)),
+                    ShopIDs.delivery(forOrder: order))
             case 20: try add(DeliveryEvent.cancelled(DeliveryCancelled(deliveryId: delivery, status: .cancelled)), ShopIDs.delivery(forOrder: order))
             case 21: try add(DeliveryEvent.restored(DeliveryRestored(deliveryId: delivery)), ShopIDs.delivery(forOrder: order))
             case 22: try add(DeliveryEvent.rejected(DeliveryRejected(subjectId: delivery, command: "x", reason: "no")), ShopIDs.delivery(forOrder: order))
             case 23 where !registered.contains(product):
                 registered.insert(product)
-                try add(ProductEvent.registered(ProductRegistered(productId: product, productName: "name \t\\ \(product)", unitPrice: 100, inventoryQty: 1_000)), ShopIDs.product(product))
+                try add(
+                    ProductEvent.registered(ProductRegistered(productId: product, productName: "name \t\\ \(product)", unitPrice: 100, inventoryQty: 1_000)),
+                    ShopIDs.product(product))
             case 23: try add(ProductEvent.reserved(StockReserved(orderId: order, qty: qty)), ShopIDs.product(product))
             case 24: try add(ProductEvent.released(StockReleased(orderId: order, qty: qty)), ShopIDs.product(product))
             default: try add(ProductEvent.shipped(StockShipped(orderId: order, qty: qty)), ShopIDs.product(product))
@@ -103,7 +121,8 @@ import Testing
         var out: [String: String] = [:]
         for table in projection.tables {
             out[table] = try await connection.query(
-                "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') AS rows FROM \(schema).\(table) t").first!.decode("rows")
+                "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') AS rows FROM \(schema).\(table) t"
+            ).first!.decode("rows")
         }
         return out
     }
@@ -148,8 +167,9 @@ import Testing
     @Test func aFoldRefusesWhatItsStatementWouldRefuse() throws {
         let placed = try OrderEvent.placed(OrderPlaced(orderId: "ORDER_1", userId: "u", orderDatetime: Date(), order: PricedOrder(lines: [], payments: [], total: 0)))
             .newEvent(metadata: .init())
-        let event = RecordedEvent(stream: ShopIDs.order("ORDER_1"), version: 1, position: Position(transactionId: 5, globalPosition: 1), eventId: placed.eventId,
-                                  type: placed.type, schemaVersion: placed.schemaVersion, payload: placed.payload, metadata: .init(), recordedAt: Date())
+        let event = RecordedEvent(
+            stream: ShopIDs.order("ORDER_1"), version: 1, position: Position(transactionId: 5, globalPosition: 1), eventId: placed.eventId,
+            type: placed.type, schemaVersion: placed.schemaVersion, payload: placed.payload, metadata: .init(), recordedAt: Date())
         var fold = OrdersFold()
         try fold.apply(try #require(try OrdersFold.change(for: event)), of: event)
         #expect(throws: FoldError.self) { try fold.apply(try #require(try OrdersFold.change(for: event)), of: event) }

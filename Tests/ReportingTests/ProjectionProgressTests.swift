@@ -17,7 +17,9 @@ import Testing
             #expect(progress.rings > start)
 
             let seen = progress.rings
-            let waiting = Task { await progress.wait(after: seen, timeout: .seconds(600)); return progress.rings }
+            let waiting = Task {
+                await progress.wait(after: seen, timeout: .seconds(600)); return progress.rings
+            }
             try await Task.sleep(for: .milliseconds(100))
             let sender = try await db.connect()
             try await sender.query("SELECT pg_notify($1, '')", [ProjectionProgress.channel])

@@ -1,9 +1,10 @@
 import EventStore
 import Logging
 import Postgres
-@testable import Reporting
 import TestSupport
 import Testing
+
+@testable import Reporting
 
 /// A rebuild is running while its lock is held, whatever scratch tables lie about.
 @Suite struct RebuildLockTests {

@@ -3,8 +3,8 @@ import Logging
 import Postgres
 import ServiceLifecycle
 import ShopServices
-import Testing
 import TestSupport
+import Testing
 
 /// One replica at a time runs the loop; when it dies another takes over, and when its lock's
 /// session is cut it stops at once rather than run unguarded.
@@ -14,14 +14,18 @@ import TestSupport
         let name: String
         let tally: Locked<(running: Int, most: Int, starts: [String])>
         func run() async throws {
-            tally.withLock { $0.running += 1; $0.most = max($0.most, $0.running); $0.starts.append(name) }
+            tally.withLock {
+                $0.running += 1; $0.most = max($0.most, $0.running); $0.starts.append(name)
+            }
             defer { tally.withLock { $0.running -= 1 } }
             while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(20)) }
         }
     }
 
-    static func replica(_ name: String, _ database: TestDatabase, _ tally: Locked<(running: Int, most: Int, starts: [String])>,
-                        states: ReplicaStates) -> ActiveReplica {
+    static func replica(
+        _ name: String, _ database: TestDatabase, _ tally: Locked<(running: Int, most: Int, starts: [String])>,
+        states: ReplicaStates
+    ) -> ActiveReplica {
         var logger = Logger(label: "replica-test")
         logger.logLevel = .error
         var replica = ActiveReplica("work", url: database.url, service: Work(name: name, tally: tally), states: states, logger: logger)
@@ -40,7 +44,7 @@ import TestSupport
             #expect(statesB.all["work"] == .standby)
             #expect(tally.value.starts == ["a"])
 
-            a.cancel()  // its session closes, and with it the lock
+            a.cancel() // its session closes, and with it the lock
             await a.value
             // Within a retry here; deploy/local/test measures the takeover between processes.
             #expect(try await eventually(timeout: .seconds(20)) { statesB.all["work"] == .active })
@@ -59,7 +63,8 @@ import TestSupport
             let a = runInBackground([Self.replica("a", database, tally, states: states)])
             #expect(try await eventually { states.all["work"] == .active })
             let admin = try await database.connect()
-            _ = try await admin.query("""
+            _ = try await admin.query(
+                """
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                  WHERE datname = current_database() AND application_name = 'emporium-lease'
                 """)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension ShopFlowTests {
     /// Run alone: `swift test --filter AdmissionTests` (on the shared serialized suite's turn-taking).
@@ -12,7 +12,9 @@ extension ShopFlowTests.AdmissionTests {
     /// (503, Retry-After) and stores nothing; every accepted order completes — none fails
     /// for the shop being busy.
     @Test func aBurstPastCapacityIsRefusedAtTheDoorAndEveryAcceptedOrderCompletes() async throws {
-        try await ShopHarness.run(configure: { $0.maxRunningSagas = 10; $0.stepTimeout = .seconds(5) }) { shop in
+        try await ShopHarness.run(configure: {
+            $0.maxRunningSagas = 10; $0.stepTimeout = .seconds(5)
+        }) { shop in
             try await shop.register("PROD_B", qty: 100_000)
             let replies = try await withThrowingTaskGroup(of: ShopHarness.Reply.self) { group in
                 for _ in 0..<40 { group.addTask { try await shop.request(.post, "/api/v1/orders", ShopHarness.orderBody([("PROD_B", 1)])) } }
@@ -30,14 +32,17 @@ extension ShopFlowTests.AdmissionTests {
                 #expect(try await eventually(timeout: .seconds(30)) { try await shop.order(orderId).status?.rawValue == "30" }, "order \(orderId)")
             }
             // Every saga ends (the saga row moves just after the order's last event).
-            #expect(try await eventually {
-                try await shop.store.pool.query("SELECT count(*) AS n FROM saga.order_sagas WHERE status <> 'completed'").first!.decode("n", as: Int.self) == 0
-            })
+            #expect(
+                try await eventually {
+                    try await shop.store.pool.query("SELECT count(*) AS n FROM saga.order_sagas WHERE status <> 'completed'").first!.decode("n", as: Int.self) == 0
+                })
             // The refused stored nothing: one order stream and one saga per accepted order.
-            let stored = try await shop.store.pool.query("""
+            let stored = try await shop.store.pool.query(
+                """
                 SELECT (SELECT count(DISTINCT stream_id) FROM es.events WHERE service = 'order') AS orders,
                        (SELECT count(*) FROM saga.order_sagas) AS sagas
-                """).first!
+                """
+            ).first!
             #expect(try stored.decode("orders", as: Int.self) == accepted.count)
             #expect(try stored.decode("sagas", as: Int.self) == accepted.count)
             #expect(try await shop.product("PROD_B").reserved == Int64(accepted.count))

@@ -21,13 +21,32 @@ extension ShopFlowTests.BadInputTests {
                 ("POST", "/api/v1/orders", "{not json", 400, "not valid JSON"),
                 ("POST", "/api/v1/orders", "[1,2]", 400, "JSON object"),
                 ("POST", "/api/v1/orders", #"{"orderReqDetails":[{"productId":"PROD_1","qty":1}],"paymentReqDetails":[\#(good)]}"#, 400, "userId is missing"),
-                ("POST", "/api/v1/orders", #"{"userId":"u","orderReqDetails":[{"productId":"PROD_1","qty":"3"}],"paymentReqDetails":[\#(good)]}"#, 400, "orderReqDetails[0].qty must be a whole number"),
-                ("POST", "/api/v1/orders", #"{"userId":"u","orderReqDetails":[{"productId":"PROD_1","qty":0}],"paymentReqDetails":[\#(good)]}"#, 400, "orderReqDetails[0].qty must be between 1"),
+                (
+                    "POST", "/api/v1/orders", #"{"userId":"u","orderReqDetails":[{"productId":"PROD_1","qty":"3"}],"paymentReqDetails":[\#(good)]}"#, 400,
+                    "orderReqDetails[0].qty must be a whole number"
+                ),
+                (
+                    "POST", "/api/v1/orders", #"{"userId":"u","orderReqDetails":[{"productId":"PROD_1","qty":0}],"paymentReqDetails":[\#(good)]}"#, 400,
+                    "orderReqDetails[0].qty must be between 1"
+                ),
                 ("POST", "/api/v1/orders", #"{"userId":"u","orderReqDetails":[],"paymentReqDetails":[\#(good)]}"#, 400, "orderReqDetails must not be empty"),
-                ("POST", "/api/v1/orders", #"{"userId":"u","orderReqDetails":[{"productId":"PROD_NOPE","qty":1}],"paymentReqDetails":[\#(good)]}"#, 400, "PROD_NOPE is not a registered product"),
-                ("POST", "/api/v1/orders", #"{"userId":"u","orderReqDetails":[{"productId":"PROD_1","qty":1}],"paymentReqDetails":[{"paymentKind":"10","paymentRate":0.5},{"paymentKind":"20","paymentRate":0.4}]}"#, 400, "sum to 1"),
-                ("POST", "/api/v1/orders", #"{"userId":"u","orderReqDetails":[{"productId":"PROD_1","qty":1}],"paymentReqDetails":[{"paymentKind":"30","paymentRate":1}]}"#, 400, "paymentReqDetails[0].paymentKind must be"),
-                ("PUT", "/api/v1/orders", #"{"orderId":"ORDER_NOPE","orderReqDetails":[{"productId":"PROD_1","qty":1}],"paymentReqDetails":[\#(good)]}"#, 404, "unknown order ORDER_NOPE"),
+                (
+                    "POST", "/api/v1/orders", #"{"userId":"u","orderReqDetails":[{"productId":"PROD_NOPE","qty":1}],"paymentReqDetails":[\#(good)]}"#, 400,
+                    "PROD_NOPE is not a registered product"
+                ),
+                (
+                    "POST", "/api/v1/orders",
+                    #"{"userId":"u","orderReqDetails":[{"productId":"PROD_1","qty":1}],"paymentReqDetails":[{"paymentKind":"10","paymentRate":0.5},{"paymentKind":"20","paymentRate":0.4}]}"#,
+                    400, "sum to 1"
+                ),
+                (
+                    "POST", "/api/v1/orders", #"{"userId":"u","orderReqDetails":[{"productId":"PROD_1","qty":1}],"paymentReqDetails":[{"paymentKind":"30","paymentRate":1}]}"#, 400,
+                    "paymentReqDetails[0].paymentKind must be"
+                ),
+                (
+                    "PUT", "/api/v1/orders", #"{"orderId":"ORDER_NOPE","orderReqDetails":[{"productId":"PROD_1","qty":1}],"paymentReqDetails":[\#(good)]}"#, 404,
+                    "unknown order ORDER_NOPE"
+                ),
                 ("DELETE", "/api/v1/orders/ORDER_NOPE", "", 404, "unknown order ORDER_NOPE"),
                 ("PUT", "/api/v1/delivery", #"{"deliveryId":"DLV_X","orderId":"\#(orderId)","deliveryStatus":"30"}"#, 400, "is not the delivery of order"),
                 ("PUT", "/api/v1/delivery", #"{"deliveryId":"DLV_X","orderId":"\#(orderId)","deliveryStatus":"20"}"#, 400, "deliveryStatus must be"),

@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 extension ShopFlowTests {
     /// Run alone: `swift test --filter CancelledStatementTests` (on the shared serialized suite's turn-taking).
@@ -21,10 +21,12 @@ extension ShopFlowTests.CancelledStatementTests {
             let cancelling = Task {
                 var cancelled = 0
                 while !done.value {
-                    cancelled += try await canceller.query("""
+                    cancelled += try await canceller.query(
+                        """
                         SELECT count(*) FILTER (WHERE pg_cancel_backend(pid)) AS n FROM pg_stat_activity
                          WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'
-                        """).first!.decode("n", as: Int.self)
+                        """
+                    ).first!.decode("n", as: Int.self)
                     try await Task.sleep(for: .milliseconds(3))
                 }
                 return cancelled
@@ -48,7 +50,9 @@ extension ShopFlowTests.CancelledStatementTests {
                         return (accepted, refused)
                     }
                 }
-                return try await group.reduce(into: (accepted: [String](), refused: 0)) { $0.accepted += $1.accepted; $0.refused += $1.refused }
+                return try await group.reduce(into: (accepted: [String](), refused: 0)) {
+                    $0.accepted += $1.accepted; $0.refused += $1.refused
+                }
             }
             try await Task.sleep(for: .milliseconds(500))
             done.withLock { $0 = true }

@@ -1,7 +1,7 @@
 import Foundation
 import Ordering
-import Testing
 import TestSupport
+import Testing
 
 extension ShopFlowTests {
     /// Run alone: `swift test --filter ChangeFlowTests` (on the shared serialized suite's turn-taking).
@@ -33,11 +33,12 @@ extension ShopFlowTests.ChangeFlowTests {
     func snapshot(_ shop: ShopHarness, _ orderId: String) async throws -> Snapshot {
         let order = try await shop.order(orderId)
         let payment = try await shop.payment(orderId)
-        return Snapshot(order: order.current, orderStatus: order.status?.rawValue,
-                        heldA: try await shop.held(orderId, "PROD_A"),
-                        heldB: try await shop.held(orderId, "PROD_B"),
-                        paymentTotal: payment.total, paymentLive: payment.isLive,
-                        deliveryStatus: try await shop.delivery(orderId).status?.rawValue)
+        return Snapshot(
+            order: order.current, orderStatus: order.status?.rawValue,
+            heldA: try await shop.held(orderId, "PROD_A"),
+            heldB: try await shop.held(orderId, "PROD_B"),
+            paymentTotal: payment.total, paymentLive: payment.isLive,
+            deliveryStatus: try await shop.delivery(orderId).status?.rawValue)
     }
 
     @Test func anUpdateMovesStockAndPaymentToTheNewLines() async throws {

@@ -4,15 +4,17 @@ import Postgres
 import ServiceLifecycle
 import Shop
 import ShopServices
-import Testing
 import TestSupport
+import Testing
 
 /// A loop that fails, failing `times` times before it runs to its end.
 private struct Flaky: Service {
     let runs: Locked<Int>
     let times: Int
     func run() async throws {
-        let run = runs.withLock { $0 += 1; return $0 }
+        let run = runs.withLock {
+            $0 += 1; return $0
+        }
         if run <= times { throw PostgresError.usage("boom \(run)") }
     }
 }
@@ -39,14 +41,16 @@ extension ShopFlowTests.ContainmentTests {
     /// path of a saga runner in a process of its own: here the workers would hand it their
     /// answers in their own transactions, which the next test shows.)
     @Test func aStepAnsweredButNotYetReadIsNotFailedAtItsTimeout() async throws {
-        try await ShopHarness.run(configure: { $0.stepTimeout = .milliseconds(800); $0.answersInline = false }) { shop in
+        try await ShopHarness.run(configure: {
+            $0.stepTimeout = .milliseconds(800); $0.answersInline = false
+        }) { shop in
             try await shop.register("PROD_1", qty: 10)
             let slow = try await shop.openAppender()
             let placed = try await shop.request(.post, "/api/v1/orders", ShopHarness.orderBody([("PROD_1", 1)]))
             let orderId = try #require(placed.result("orderId"))
             // The reservation is applied and answered at once; the runner cannot read the answer.
             #expect(try await eventually { try await shop.held(orderId, "PROD_1") == 1 })
-            try await Task.sleep(for: .seconds(2))  // more than two step timeouts
+            try await Task.sleep(for: .seconds(2)) // more than two step timeouts
             #expect(try await shop.order(orderId).status?.rawValue == "10", "still placed, not failed")
             // The admin status names what readers wait for.
             let status = try await shop.request(.get, "/api/admin/status")
@@ -72,16 +76,20 @@ extension ShopFlowTests.ContainmentTests {
             let history = try await shop.request(.get, "/api/v1/orders/\(orderId)/history")
             #expect(history.status == 200)
             let moves: Int = try await shop.store.pool.query(
-                "SELECT jsonb_array_length(history) AS n FROM saga.order_sagas WHERE order_id = $1", [orderId]).first!.decode("n")
+                "SELECT jsonb_array_length(history) AS n FROM saga.order_sagas WHERE order_id = $1", [orderId]
+            ).first!.decode("n")
             #expect(moves >= 5, "placed, four answers")
             // Quiet again, every subscriber's checkpoint — the saga runner's, which passed over
             // the answers, too — comes to the end of the log.
-            #expect(try await eventually {
-                try await shop.store.pool.query("""
-                    SELECT coalesce(sum(b.events), 0)::int AS left FROM es.checkpoints c
-                    CROSS JOIN LATERAL es.backlog(string_to_array(c.source, '+'), c.transaction_id, c.global_position) b
-                    """).first!.decode("left", as: Int.self) == 0
-            })
+            #expect(
+                try await eventually {
+                    try await shop.store.pool.query(
+                        """
+                        SELECT coalesce(sum(b.events), 0)::int AS left FROM es.checkpoints c
+                        CROSS JOIN LATERAL es.backlog(string_to_array(c.source, '+'), c.transaction_id, c.global_position) b
+                        """
+                    ).first!.decode("left", as: Int.self) == 0
+                })
         }
     }
 }
@@ -111,7 +119,8 @@ extension ShopFlowTests.ContainmentTests {
             #expect(other.result("orderStatus") == "30", "the inbox went on: \(other.json)")
             #expect(try await eventually { try await shop.order(orderId).status?.rawValue == "20" })
             let row = try await shop.store.pool.query(
-                "SELECT attempts, last_error, outcome FROM inventory_svc.inbox WHERE parked_at IS NOT NULL AND processed_at IS NOT NULL").rows
+                "SELECT attempts, last_error, outcome FROM inventory_svc.inbox WHERE parked_at IS NOT NULL AND processed_at IS NOT NULL"
+            ).rows
             try #require(row.count == 1)
             #expect(try row[0].decode("attempts", as: Int.self) == InboxWorker.maxAttempts)
             #expect(try row[0].decode("last_error", as: String.self).contains("poisons"))
@@ -142,7 +151,7 @@ extension ShopFlowTests.ContainmentTests {
             }
             try await Task.sleep(for: .seconds(1))
             #expect(try await shop.footprint()[1] == 4, "four sagas under way")
-            withExtendedLifetime(slow) {}  // open until the shutdown begins
+            withExtendedLifetime(slow) {} // open until the shutdown begins
             shutdownBegan.withLock { $0 = clock.now }
         }
         let took = clock.now - (try #require(shutdownBegan.value))

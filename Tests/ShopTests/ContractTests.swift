@@ -1,8 +1,8 @@
 import Foundation
 import Lifecycle
 import Shop
-import Testing
 import TestSupport
+import Testing
 
 /// The published contract: the binary serves docs/openapi.yaml as /openapi.json, and the
 /// answers keep to it where a generic client would look first (methods, unknown paths).
@@ -40,7 +40,7 @@ import TestSupport
             let extra = try await shop.request(.post, "/api/v1/register", #"{"productId":"P9","productName":"x","unitPrice":1,"inventoryQty":1,"colour":"red"}"#)
             #expect(extra.status == 400)
             #expect(extra.message.contains("colour"))
-            #expect(try await shop.request(.get, "/api/v1/inventory/P9").status == 404)  // nothing registered
+            #expect(try await shop.request(.get, "/api/v1/inventory/P9").status == 404) // nothing registered
         }
     }
 }

@@ -7,8 +7,8 @@ import Ordering
 import Postgres
 import Reporting
 import ShopVocabulary
-import Testing
 import TestSupport
+import Testing
 
 /// Changing an event or an aggregate's shape under a store that keeps every event: older
 /// payloads read in today's shape everywhere, newer ones stop their consumer, and snapshots
@@ -21,17 +21,21 @@ extension ShopFlowTests {
 extension ShopFlowTests.EventChangeTests {
     /// `OrderPlaced` as a build before version 2 stored it: no currency, schema version 1.
     static func v1Placed(_ orderId: String) -> NewEvent {
-        NewEvent(type: "OrderPlaced", schemaVersion: 1, payload: Data("""
-            {"order":{"lines":[{"orderAmt":2000,"productId":"PROD_A","qty":2,"unitPrice":1000}],"payments":[{"paymentAmt":2000,"paymentKind":"10","paymentRate":1}],"total":2000},"orderDatetime":"2026-01-02T03:04:05.678Z","orderId":"\(orderId)","userId":"old"}
-            """.utf8))
+        NewEvent(
+            type: "OrderPlaced", schemaVersion: 1,
+            payload: Data(
+                """
+                {"order":{"lines":[{"orderAmt":2000,"productId":"PROD_A","qty":2,"unitPrice":1000}],"payments":[{"paymentAmt":2000,"paymentKind":"10","paymentRate":1}],"total":2000},"orderDatetime":"2026-01-02T03:04:05.678Z","orderId":"\(orderId)","userId":"old"}
+                """.utf8))
     }
 
     @Test func olderEventsReadInTodaysShapeWhereverTheyAreRead() async throws {
         try await ShopHarness.run { shop in
             try await shop.register("PROD_A")
             let stream = ShopIDs.order("ORDER_OLD")
-            try await shop.store.append([Self.v1Placed("ORDER_OLD"), try OrderEvent.completed(OrderCompleted(orderId: "ORDER_OLD")).newEvent(metadata: .init())],
-                                        to: stream, expected: .noStream)
+            try await shop.store.append(
+                [Self.v1Placed("ORDER_OLD"), try OrderEvent.completed(OrderCompleted(orderId: "ORDER_OLD")).newEvent(metadata: .init())],
+                to: stream, expected: .noStream)
             // A stream load (a command's decision, the service's own view).
             #expect(try await shop.order("ORDER_OLD").placed?.currency == "KRW")
             #expect(try await shop.request(.get, "/api/v1/services/order/ORDER_OLD").result("currency") == "KRW")
@@ -48,10 +52,12 @@ extension ShopFlowTests.EventChangeTests {
             // SQL that reads payload fields upcasts them the same way as Swift does.
             let mentions = try await shop.store.readMentions(in: .order, key: "currency", value: "KRW")
             #expect(mentions.map(\.stream) == [stream])
-            let row = try await shop.store.pool.query("""
+            let row = try await shop.store.pool.query(
+                """
                 SELECT es.payload_today(event_type, schema_version, payload)::text AS today FROM es.events
                  WHERE service = 'order' AND stream_id = 'ORDER_OLD' AND version = 1
-                """).first!
+                """
+            ).first!
             let today: String = try row.decode("today")
             let swift = try Upcasting.upcast(Self.v1Placed("ORDER_OLD").payload, type: "OrderPlaced", from: 1, through: OrderPlaced.upcasters)
             #expect(try JSONSerialization.jsonObject(with: Data(today.utf8)) as? NSDictionary == JSONSerialization.jsonObject(with: swift) as? NSDictionary)
@@ -74,9 +80,10 @@ extension ShopFlowTests.EventChangeTests {
             future.schemaVersion = 3
             try await shop.store.append([future], to: ShopIDs.order("ORDER_NEW"), expected: .noStream)
             // The orders projection stops at it and says why; it never writes a guess.
-            #expect(try await eventually {
-                try await ProjectionStatus.all(shop.store).contains { $0.name == "orders" && $0.state == .failed }
-            })
+            #expect(
+                try await eventually {
+                    try await ProjectionStatus.all(shop.store).contains { $0.name == "orders" && $0.state == .failed }
+                })
             let orders = try #require(try await ProjectionStatus.all(shop.store).first { $0.name == "orders" })
             #expect(orders.failedEventType == "OrderPlaced")
             #expect(orders.lastError?.contains("newer than this build reads") == true, "\(orders.lastError ?? "")")
@@ -95,11 +102,15 @@ extension ShopFlowTests.EventChangeTests {
     func productWithSnapshot(_ db: TestDatabase, _ id: String, type: String, state: String) async throws -> (EventStore, StreamID) {
         let store = db.eventStore(maxConnections: 2)
         let stream = StreamID(.inventory, id)
-        try await store.append([ProductEvent.registered(ProductRegistered(productId: id, productName: id, unitPrice: 10, inventoryQty: 50)).newEvent(metadata: .init()),
-                                ProductEvent.reserved(StockReserved(orderId: "O1", qty: 4)).newEvent(metadata: .init()),
-                                ProductEvent.reserved(StockReserved(orderId: "O2", qty: 5)).newEvent(metadata: .init())],
-                               to: stream, expected: .noStream)
-        try await store.pool.query("""
+        try await store.append(
+            [
+                ProductEvent.registered(ProductRegistered(productId: id, productName: id, unitPrice: 10, inventoryQty: 50)).newEvent(metadata: .init()),
+                ProductEvent.reserved(StockReserved(orderId: "O1", qty: 4)).newEvent(metadata: .init()),
+                ProductEvent.reserved(StockReserved(orderId: "O2", qty: 5)).newEvent(metadata: .init()),
+            ],
+            to: stream, expected: .noStream)
+        try await store.pool.query(
+            """
             INSERT INTO es.snapshots (service, stream_id, version, snapshot_type, state) VALUES ('inventory', $1, 3, $2, $3::jsonb)
             """, [id, type, state])
         return (store, stream)

@@ -20,15 +20,21 @@ extension ShopFlowTests.HostileInputTests {
     static func requests(orderId: String) -> [(method: String, path: String, body: [String: Any], fields: [[String]])] {
         let lines: [[String: Any]] = [["productId": "PROD_1", "qty": 1]]
         let payments: [[String: Any]] = [["paymentKind": "10", "paymentRate": 1]]
-        let orderFields = [["orderReqDetails"], ["orderReqDetails", "0", "productId"], ["orderReqDetails", "0", "qty"],
-                           ["paymentReqDetails"], ["paymentReqDetails", "0", "paymentKind"], ["paymentReqDetails", "0", "paymentRate"]]
+        let orderFields = [
+            ["orderReqDetails"], ["orderReqDetails", "0", "productId"], ["orderReqDetails", "0", "qty"],
+            ["paymentReqDetails"], ["paymentReqDetails", "0", "paymentKind"], ["paymentReqDetails", "0", "paymentRate"],
+        ]
         return [
             ("POST", "/api/v1/orders", ["userId": "u", "orderReqDetails": lines, "paymentReqDetails": payments], [["userId"]] + orderFields),
             ("PUT", "/api/v1/orders", ["orderId": orderId, "orderReqDetails": lines, "paymentReqDetails": payments], [["orderId"]] + orderFields),
-            ("PUT", "/api/v1/delivery", ["deliveryId": "DLV_X", "orderId": orderId, "deliveryStatus": "30"],
-             [["deliveryId"], ["orderId"], ["deliveryStatus"]]),
-            ("POST", "/api/v1/register", ["productId": "PROD_NEW", "productName": "n", "unitPrice": 1, "inventoryQty": 1],
-             [["productId"], ["productName"], ["unitPrice"], ["inventoryQty"]]),
+            (
+                "PUT", "/api/v1/delivery", ["deliveryId": "DLV_X", "orderId": orderId, "deliveryStatus": "30"],
+                [["deliveryId"], ["orderId"], ["deliveryStatus"]]
+            ),
+            (
+                "POST", "/api/v1/register", ["productId": "PROD_NEW", "productName": "n", "unitPrice": 1, "inventoryQty": 1],
+                [["productId"], ["productName"], ["unitPrice"], ["inventoryQty"]]
+            ),
         ]
     }
 
@@ -71,10 +77,12 @@ extension ShopFlowTests.HostileInputTests {
                 #expect(reply.status == 400, "\(body.prefix(40)): \(reply.json)")
             }
             // Path segments, query parameters and headers are client text too.
-            for path in ["/api/v1/reports/a%00b", "/api/v1/orders/a%00b", "/api/v1/orders/a%00b/history", "/api/v1/inventory/a%00b",
-                         "/api/v1/services/order/a%00b", "/api/v1/reports/%FF%FE",
-                         "/api/v1/reports?cursor=\(Data("9000000000000000000|x".utf8).base64EncodedString())",
-                         "/api/v1/reports/\(String(repeating: "x", count: 500))", "/api/v1/reports/x?minPosition=99999999999999999999:1"] {
+            for path in [
+                "/api/v1/reports/a%00b", "/api/v1/orders/a%00b", "/api/v1/orders/a%00b/history", "/api/v1/inventory/a%00b",
+                "/api/v1/services/order/a%00b", "/api/v1/reports/%FF%FE",
+                "/api/v1/reports?cursor=\(Data("9000000000000000000|x".utf8).base64EncodedString())",
+                "/api/v1/reports/\(String(repeating: "x", count: 500))", "/api/v1/reports/x?minPosition=99999999999999999999:1",
+            ] {
                 let reply = try await shop.request(.get, path)
                 #expect(reply.status == 400, "GET \(path.prefix(60)): \(reply.status) \(reply.json.prefix(200))")
             }
@@ -82,19 +90,23 @@ extension ShopFlowTests.HostileInputTests {
             let filtered = try await shop.request(.get, "/api/v1/reports?userId=a%00b&orderStatus=%F0%9F%92%A5")
             #expect(filtered.status == 200 || filtered.status == 400, "\(filtered.json)")
             // Query parameters that steer a request, and the fault header.
-            for (method, path) in [("POST", "/api/v1/orders?wait=nan"), ("POST", "/api/v1/orders?wait=1e400"), ("POST", "/api/v1/orders?wait=-1"),
-                                   ("GET", "/api/v1/reports?limit=99999999999999999999"), ("GET", "/api/v1/reports?limit=-1"),
-                                   ("GET", "/api/v1/reports?limit=1.5"), ("GET", "/api/v1/reports/x?minPosition=-1:-1")] {
+            for (method, path) in [
+                ("POST", "/api/v1/orders?wait=nan"), ("POST", "/api/v1/orders?wait=1e400"), ("POST", "/api/v1/orders?wait=-1"),
+                ("GET", "/api/v1/reports?limit=99999999999999999999"), ("GET", "/api/v1/reports?limit=-1"),
+                ("GET", "/api/v1/reports?limit=1.5"), ("GET", "/api/v1/reports/x?minPosition=-1:-1"),
+            ] {
                 let reply = try await shop.request(.init(method)!, path, method == "POST" ? ShopHarness.orderBody([("PROD_1", 1)]) : nil)
                 #expect(reply.status == 400, "\(method) \(path): \(reply.status) \(reply.json.prefix(200))")
             }
-            let fault = try await shop.request(.post, "/api/v1/orders", ShopHarness.orderBody([("PROD_1", 1)]),
-                                               headers: ["X-Emporium-Fail": String(repeating: "x", count: 5_000)])
+            let fault = try await shop.request(
+                .post, "/api/v1/orders", ShopHarness.orderBody([("PROD_1", 1)]),
+                headers: ["X-Emporium-Fail": String(repeating: "x", count: 5_000)])
             #expect(fault.status == 400 && fault.message.contains("X-Emporium-Fail"), "\(fault.json.prefix(200))")
             let deleted = try await shop.request(.delete, "/api/v1/orders/a%00b")
             #expect(deleted.status == 400, "\(deleted.json)")
-            let key = try await shop.request(.post, "/api/v1/orders", ShopHarness.orderBody([("PROD_1", 1)]),
-                                             headers: ["Idempotency-Key": String(repeating: "k", count: 300)])
+            let key = try await shop.request(
+                .post, "/api/v1/orders", ShopHarness.orderBody([("PROD_1", 1)]),
+                headers: ["Idempotency-Key": String(repeating: "k", count: 300)])
             #expect(key.status == 400 && key.message.contains("Idempotency-Key"), "\(key.json)")
             #expect(try await shop.footprint() == before)
         }

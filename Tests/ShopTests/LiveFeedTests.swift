@@ -2,8 +2,8 @@ import EventSourcing
 import EventStore
 import Logging
 import QueryAPI
-import Testing
 import TestSupport
+import Testing
 
 /// The live page's feed ends cleanly: stopping it ends every connected page's stream (a
 /// page's stream, finished, deregisters itself under the same lock the stop holds).

@@ -3,8 +3,8 @@ import EventStore
 import Foundation
 import Inventory
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 extension ShopFlowTests {
     /// Run alone: `swift test --filter LongStreamTests` (on the shared serialized suite's turn-taking).
@@ -31,7 +31,8 @@ extension ShopFlowTests.LongStreamTests {
             try await shop.register("PROD_LONG", price: 10, qty: 1_000)
             try await seedChurn("PROD_LONG", pairs: 49_999, store: shop.store)
             let length: Int64 = try await shop.store.pool.query(
-                "SELECT max(version) AS v FROM es.events WHERE service = 'inventory' AND stream_id = 'PROD_LONG'").first!.decode("v")
+                "SELECT max(version) AS v FROM es.events WHERE service = 'inventory' AND stream_id = 'PROD_LONG'"
+            ).first!.decode("v")
             #expect(length == 99_999)
 
             // Reserve: the first load reads every event (paged) and leaves a snapshot behind.
@@ -41,7 +42,8 @@ extension ShopFlowTests.LongStreamTests {
             var product = try await shop.product("PROD_LONG")
             #expect(product.reserved == 7 && product.available == 993 && product.onHand == 1_000)
             let snapshot: Int64 = try await shop.store.pool.query(
-                "SELECT version FROM es.snapshots WHERE service = 'inventory' AND stream_id = 'PROD_LONG'").first!.decode("version")
+                "SELECT version FROM es.snapshots WHERE service = 'inventory' AND stream_id = 'PROD_LONG'"
+            ).first!.decode("version")
             // The first load (the order desk pricing the order) replayed the stream and kept it.
             #expect(snapshot >= length)
 

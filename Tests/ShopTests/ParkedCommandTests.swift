@@ -3,8 +3,8 @@ import Foundation
 import InboxReads
 import ShopServices
 import ShopVocabulary
-import Testing
 import TestSupport
+import Testing
 
 extension ShopFlowTests {
     /// Run alone: `swift test --filter ParkedCommandTests` (on the shared serialized suite's turn-taking).

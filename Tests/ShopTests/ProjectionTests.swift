@@ -8,8 +8,8 @@ import Reporting
 import Shop
 import ShopServices
 import ShopVocabulary
-import Testing
 import TestSupport
+import Testing
 
 /// Kills its own database connection once, in the middle of a batch.
 struct DiesOnce: Projection {
@@ -23,7 +23,9 @@ struct DiesOnce: Projection {
     func emptyFold() -> any ProjectionFold { inner.emptyFold() }
 
     func statements(for event: RecordedEvent) throws -> [Statement] {
-        let n = seen.withLock { $0 += 1; return $0 }
+        let n = seen.withLock {
+            $0 += 1; return $0
+        }
         var statements = try inner.statements(for: event)
         if n == atEvent && !died.value {
             died.withLock { $0 = true }
@@ -40,8 +42,9 @@ extension ShopFlowTests {
 
 extension ShopFlowTests.ProjectionTests {
     func register(_ store: EventStore, _ id: String, qty: Int64) async throws {
-        try await store.append([ProductEvent.registered(ProductRegistered(productId: id, productName: id, unitPrice: 10, inventoryQty: qty)).newEvent(metadata: .init())],
-                               to: StreamID(.inventory, id), expected: .noStream)
+        try await store.append(
+            [ProductEvent.registered(ProductRegistered(productId: id, productName: id, unitPrice: 10, inventoryQty: qty)).newEvent(metadata: .init())],
+            to: StreamID(.inventory, id), expected: .noStream)
     }
 
     func inventoryRows(_ store: EventStore) async throws -> String {
@@ -54,18 +57,21 @@ extension ShopFlowTests.ProjectionTests {
             let store = db.eventStore()
             for n in 0..<20 {
                 try await register(store, "P\(n)", qty: 10)
-                try await store.append([ProductEvent.reserved(StockReserved(orderId: "O\(n)", qty: 3)).newEvent(metadata: .init())],
-                                       to: StreamID(.inventory, "P\(n)"), expected: .exact(1))
+                try await store.append(
+                    [ProductEvent.reserved(StockReserved(orderId: "O\(n)", qty: 3)).newEvent(metadata: .init())],
+                    to: StreamID(.inventory, "P\(n)"), expected: .exact(1))
             }
             let died = Locked(false)
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            let runner = ProjectionRunner(DiesOnce(inner: InventoryReport(), died: died, atEvent: 7), store: store, listener: db.listener(),
-                                          pollInterval: .milliseconds(100), logger: logger)
+            let runner = ProjectionRunner(
+                DiesOnce(inner: InventoryReport(), died: died, atEvent: 7), store: store, listener: db.listener(),
+                pollInterval: .milliseconds(100), logger: logger)
             let task = Task { try await runner.run() }
-            #expect(try await eventually {
-                try await store.pool.query("SELECT count(*) AS n FROM report.inventory WHERE reserved = 3").first!.decode("n", as: Int.self) == 20
-            })
+            #expect(
+                try await eventually {
+                    try await store.pool.query("SELECT count(*) AS n FROM report.inventory WHERE reserved = 3").first!.decode("n", as: Int.self) == 20
+                })
             task.cancel()
             _ = try? await task.value
             #expect(died.value)
@@ -84,17 +90,23 @@ extension ShopFlowTests.ProjectionTests {
             let early = try await db.connect()
             try await early.execute("BEGIN")
             let event = try ProductEvent.registered(ProductRegistered(productId: "EARLY", productName: "e", unitPrice: 1, inventoryQty: 1)).newEvent(metadata: .init())
-            try await early.query("SELECT * FROM es.append_events('inventory', 'EARLY', 0, $1::jsonb)",
-                                  [JSONText(#"[{"event_id":"\#(event.eventId.uuidString.lowercased())","event_type":"ProductRegistered","payload":\#(String(decoding: event.payload, as: UTF8.self))}]"#)])
+            try await early.query(
+                "SELECT * FROM es.append_events('inventory', 'EARLY', 0, $1::jsonb)",
+                [
+                    JSONText(
+                        #"[{"event_id":"\#(event.eventId.uuidString.lowercased())","event_type":"ProductRegistered","payload":\#(String(decoding: event.payload, as: UTF8.self))}]"#
+                    )
+                ])
             try await register(store, "LATE", qty: 1)
             try await Task.sleep(for: .milliseconds(500))
             // LATE committed, but EARLY's transaction began first and is open: nothing passes it.
             #expect(try await inventoryRows(store) == "[]")
             try await early.execute("COMMIT")
-            #expect(try await eventually {
-                let rows = try await inventoryRows(store)
-                return rows.contains("EARLY") && rows.contains("LATE")
-            })
+            #expect(
+                try await eventually {
+                    let rows = try await inventoryRows(store)
+                    return rows.contains("EARLY") && rows.contains("LATE")
+                })
             task.cancel()
             _ = try? await task.value
         }
@@ -105,7 +117,8 @@ extension ShopFlowTests.ProjectionTests {
         var out: [String: String] = [:]
         for table in Projections.all.flatMap(\.tables) {
             out[table] = try await store.pool.query(
-                "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') AS rows FROM report_live.\(table) t").first!.decode("rows")
+                "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') AS rows FROM report_live.\(table) t"
+            ).first!.decode("rows")
         }
         return out
     }
@@ -120,11 +133,12 @@ extension ShopFlowTests.ProjectionTests {
             _ = try await shop.updateOrder(orders[0], [("PROD_B", 3)])
             _ = try await shop.deleteOrder(orders[1])
             _ = try await shop.changeDelivery(orders[2], to: "30")
-            #expect(try await eventually {
-                let caughtUp = try await ProjectionStatus.all(shop.store).allSatisfy { $0.lagEvents == 0 }
-                let shipped = try await shop.product("PROD_A").shipped
-                return caughtUp && shipped == 3
-            })
+            #expect(
+                try await eventually {
+                    let caughtUp = try await ProjectionStatus.all(shop.store).allSatisfy { $0.lagEvents == 0 }
+                    let shipped = try await shop.product("PROD_A").shipped
+                    return caughtUp && shipped == 3
+                })
             try await Task.sleep(for: .milliseconds(300))
             let before = try await reportTables(shop.store)
 

@@ -6,8 +6,8 @@ import Lifecycle
 import Logging
 import Postgres
 import Reporting
-import Testing
 import TestSupport
+import Testing
 
 /// A projection of another version: same events, same statements, its own tables.
 struct Bumped: Projection {
@@ -48,8 +48,9 @@ extension ShopFlowTests.ProjectionVersionTests {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let v3 = Bumped(inner: OrdersReport(), version: 3)
-            let runner = ProjectionRunner(v3, store: shop.store, listener: Listener(.init(url: pool.configuration.url)),
-                                          pollInterval: .milliseconds(50), logger: logger)
+            let runner = ProjectionRunner(
+                v3, store: shop.store, listener: Listener(.init(url: pool.configuration.url)),
+                pollInterval: .milliseconds(50), logger: logger)
             let projector = Task { try await runner.run() }
             // Orders keep coming while it builds and swaps; each is read with its position.
             for _ in 1...6 {

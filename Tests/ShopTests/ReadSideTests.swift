@@ -5,8 +5,8 @@ import Postgres
 import Shop
 import ShopServices
 import ShopVocabulary
-import Testing
 import TestSupport
+import Testing
 
 extension ShopFlowTests {
     /// Run alone: `swift test --filter ReadSideTests` (on the shared serialized suite's turn-taking).
@@ -120,8 +120,9 @@ extension ShopFlowTests.ReadSideTests {
     @Test func aPoisonEventStopsItsProjectionAndNamesItWhileTheOthersGoOn() async throws {
         try await ShopHarness.run { shop in
             // A PaymentCreated whose body the orders projection cannot read.
-            try await shop.store.append([NewEvent(type: "PaymentCreated", payload: Data(#"{"garbage":true}"#.utf8))],
-                                        to: StreamID(.payment, "PAY_POISON"), expected: .noStream)
+            try await shop.store.append(
+                [NewEvent(type: "PaymentCreated", payload: Data(#"{"garbage":true}"#.utf8))],
+                to: StreamID(.payment, "PAY_POISON"), expected: .noStream)
             try await shop.register("PROD_A", qty: 10)
             var statuses = try await shop.request(.get, "/api/admin/projections")
             _ = try await eventually {

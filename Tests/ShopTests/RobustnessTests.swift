@@ -5,8 +5,8 @@ import Postgres
 import Shop
 import ShopServices
 import ShopVocabulary
-import Testing
 import TestSupport
+import Testing
 
 extension ShopFlowTests {
     /// Run alone: `swift test --filter RobustnessTests` (on the shared serialized suite's turn-taking).
@@ -75,7 +75,8 @@ extension ShopFlowTests.RobustnessTests {
             let answers = try await shop.store.readStream(ShopIDs.reservation(forOrder: orderId)).map(\.type)
             #expect(answers == ["StockReservationMade"])
             let processed: Int = try await shop.store.pool.query(
-                "SELECT count(*) AS n FROM inventory_svc.inbox WHERE processed_at IS NOT NULL").first!.decode("n")
+                "SELECT count(*) AS n FROM inventory_svc.inbox WHERE processed_at IS NOT NULL"
+            ).first!.decode("n")
             #expect(processed == 1)
         }
     }
@@ -85,7 +86,7 @@ extension ShopFlowTests.RobustnessTests {
         let hooks = Shop.Hooks { service, command, _ in
             guard service == .payment, command.command == .createPayment, !slowed.value else { return }
             slowed.withLock { $0 = true }
-            try await Task.sleep(for: .seconds(5))  // past the step timeout, then it commits after all
+            try await Task.sleep(for: .seconds(5)) // past the step timeout, then it commits after all
         }
         try await ShopHarness.run(configure: { $0.stepTimeout = .seconds(2) }, hooks: hooks) { shop in
             try await shop.register("PROD_1", qty: 100)

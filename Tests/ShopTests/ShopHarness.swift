@@ -10,12 +10,12 @@ import NIOCore
 import Ordering
 import Payments
 import Postgres
+import Shipping
 import Shop
 import ShopServices
 import ShopVocabulary
-import Shipping
-import Testing
 import TestSupport
+import Testing
 
 /// The whole shop on a fresh database, served over real HTTP on a free port.
 struct ShopHarness: Sendable {
@@ -24,8 +24,10 @@ struct ShopHarness: Sendable {
     /// The harness's admin token; `request` sends it to `/api/admin/*` unless told otherwise.
     static let adminToken = "test-admin-token-0123456789"
 
-    static func run(configure: (inout ShopConfiguration) -> Void = { _ in }, hooks: Shop.Hooks = Shop.Hooks(),
-                    _ body: @Sendable (ShopHarness) async throws -> Void) async throws {
+    static func run(
+        configure: (inout ShopConfiguration) -> Void = { _ in }, hooks: Shop.Hooks = Shop.Hooks(),
+        _ body: @Sendable (ShopHarness) async throws -> Void
+    ) async throws {
         try await TestDatabase.with { db in
             let store = db.eventStore(maxConnections: 6)
             var configuration = ShopConfiguration()
@@ -53,7 +55,8 @@ struct ShopHarness: Sendable {
         /// `result.<key>` of the envelope, as text.
         func result(_ key: String) -> String? {
             guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-                  let result = object["result"] as? [String: Any], let value = result[key] else { return nil }
+                let result = object["result"] as? [String: Any], let value = result[key]
+            else { return nil }
             return "\(value)"
         }
 
@@ -74,8 +77,10 @@ struct ShopHarness: Sendable {
         if path.hasPrefix("/api/admin") { fields[.authorization] = "Bearer \(Self.adminToken)" }
         for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
         do {
-            let response = try await client.execute(TestClient.Request(path, method: method, authority: "localhost", headers: fields,
-                                                                         body: body.map { ByteBuffer(string: $0) }))
+            let response = try await client.execute(
+                TestClient.Request(
+                    path, method: method, authority: "localhost", headers: fields,
+                    body: body.map { ByteBuffer(string: $0) }))
             try await client.shutdown()
             return Reply(status: response.status.code, json: response.body.map { String(buffer: $0) } ?? "", headers: response.headers)
         } catch {
@@ -88,8 +93,9 @@ struct ShopHarness: Sendable {
 
     @discardableResult
     func register(_ productId: String, price: Int64 = 1000, qty: Int64 = 100) async throws -> Reply {
-        try await request(.post, "/api/v1/register",
-                          #"{"productId":"\#(productId)","productName":"\#(productId) name","unitPrice":\#(price),"inventoryQty":\#(qty)}"#)
+        try await request(
+            .post, "/api/v1/register",
+            #"{"productId":"\#(productId)","productName":"\#(productId) name","unitPrice":\#(price),"inventoryQty":\#(qty)}"#)
     }
 
     static func orderBody(_ lines: [(String, Int)], card: Double = 1, point: Double = 0) -> String {
@@ -100,15 +106,17 @@ struct ShopHarness: Sendable {
     }
 
     func placeOrder(_ lines: [(String, Int)], card: Double = 1, point: Double = 0, fail: String? = nil) async throws -> Reply {
-        try await request(.post, "/api/v1/orders?wait=20", Self.orderBody(lines, card: card, point: point),
-                          headers: fail.map { ["X-Emporium-Fail": $0] } ?? [:])
+        try await request(
+            .post, "/api/v1/orders?wait=20", Self.orderBody(lines, card: card, point: point),
+            headers: fail.map { ["X-Emporium-Fail": $0] } ?? [:])
     }
 
     func updateOrder(_ orderId: String, _ lines: [(String, Int)], fail: String? = nil) async throws -> Reply {
         let details = lines.map { #"{"productId":"\#($0.0)","qty":\#($0.1)}"# }.joined(separator: ",")
-        return try await request(.put, "/api/v1/orders?wait=20",
-                                 #"{"orderId":"\#(orderId)","orderReqDetails":[\#(details)],"paymentReqDetails":[{"paymentKind":"10","paymentRate":1}]}"#,
-                                 headers: fail.map { ["X-Emporium-Fail": $0] } ?? [:])
+        return try await request(
+            .put, "/api/v1/orders?wait=20",
+            #"{"orderId":"\#(orderId)","orderReqDetails":[\#(details)],"paymentReqDetails":[{"paymentKind":"10","paymentRate":1}]}"#,
+            headers: fail.map { ["X-Emporium-Fail": $0] } ?? [:])
     }
 
     func deleteOrder(_ orderId: String, fail: String? = nil) async throws -> Reply {
@@ -116,8 +124,9 @@ struct ShopHarness: Sendable {
     }
 
     func changeDelivery(_ orderId: String, to status: String) async throws -> Reply {
-        try await request(.put, "/api/v1/delivery",
-                          #"{"deliveryId":"\#(ShopIDs.deliveryId(for: orderId))","orderId":"\#(orderId)","deliveryStatus":"\#(status)"}"#)
+        try await request(
+            .put, "/api/v1/delivery",
+            #"{"deliveryId":"\#(ShopIDs.deliveryId(for: orderId))","orderId":"\#(orderId)","deliveryStatus":"\#(status)"}"#)
     }
 
     /// Reads the first page of the orders report over and over until stopped.
@@ -136,11 +145,13 @@ struct ShopHarness: Sendable {
 
     /// Rows of the tables a refused request must not have touched.
     func footprint() async throws -> [Int] {
-        let row = try await store.pool.query("""
+        let row = try await store.pool.query(
+            """
             SELECT (SELECT count(*) FROM es.events) AS events, (SELECT count(*) FROM saga.order_sagas) AS sagas,
                    (SELECT count(*) FROM inventory_svc.inbox) + (SELECT count(*) FROM payment_svc.inbox)
                  + (SELECT count(*) FROM delivery_svc.inbox) + (SELECT count(*) FROM order_svc.inbox) AS inbox
-            """).first!
+            """
+        ).first!
         return [try row.decode("events"), try row.decode("sagas"), try row.decode("inbox")]
     }
 }

@@ -2,8 +2,8 @@ import EventSourcing
 import Foundation
 import Shop
 import ShopVocabulary
-import Testing
 import TestSupport
+import Testing
 
 /// A process serves only its roles' routes; health, metrics, the admin token and the trace
 /// context work in every one.
@@ -50,10 +50,11 @@ import TestSupport
         try await ShopHarness.run { shop async throws in
             #expect(try await shop.request(.get, "/health/live").status == 200)
             // The loops take their locks just after the server starts; on a busy machine a moment later.
-            #expect(try await eventually {
-                let ready = try await shop.request(.get, "/health/ready")
-                return ready.status == 200 && ready.json.contains(#""saga runner":"active""#)
-            })
+            #expect(
+                try await eventually {
+                    let ready = try await shop.request(.get, "/health/ready")
+                    return ready.status == 200 && ready.json.contains(#""saga runner":"active""#)
+                })
             _ = try await shop.store.pool.query("DELETE FROM public.schema_migrations WHERE version = $1", [Int64(Shop.requiredMigration)])
             let behind = try await shop.request(.get, "/health/ready")
             #expect(behind.status == 503)
@@ -77,9 +78,10 @@ import TestSupport
             #expect(placed.headers[.init("traceparent")!] == trace)
             let orderId = try #require(placed.result("orderId"))
             let traces: [String?] = try await shop.store.pool.query(
-                "SELECT traceparent AS t FROM es.events WHERE correlation_id IS NOT NULL ORDER BY global_position")
-                .rows.map { try $0.decodeIfPresent("t") }
-            #expect(traces.count >= 5)  // placed, reserved, paid, delivery made, completed
+                "SELECT traceparent AS t FROM es.events WHERE correlation_id IS NOT NULL ORDER BY global_position"
+            )
+            .rows.map { try $0.decodeIfPresent("t") }
+            #expect(traces.count >= 5) // placed, reserved, paid, delivery made, completed
             #expect(traces.allSatisfy { $0 == trace })
             // A malformed traceparent is replaced by a new trace, not stored.
             let other = try await shop.request(.get, "/api/v1/orders/\(orderId)", headers: ["traceparent": "00-zz-1-01"])
@@ -87,9 +89,11 @@ import TestSupport
 
             let metrics = try await shop.request(.get, "/metrics")
             #expect(metrics.status == 200)
-            for name in [#"emporium_events_appended_total{service="order"}"#, #"emporium_saga_outcomes_total{flow="create",outcome="completed",step="all"}"#,
-                         #"http_route="/api/v1/orders""#, "emporium_pool_waiters", #"emporium_inbox_waiting{service="payment"}"#,
-                         #"emporium_projection_lag_events{projection="orders"}"#, "emporium_read_horizon_holder_age_ms"] {
+            for name in [
+                #"emporium_events_appended_total{service="order"}"#, #"emporium_saga_outcomes_total{flow="create",outcome="completed",step="all"}"#,
+                #"http_route="/api/v1/orders""#, "emporium_pool_waiters", #"emporium_inbox_waiting{service="payment"}"#,
+                #"emporium_projection_lag_events{projection="orders"}"#, "emporium_read_horizon_holder_age_ms",
+            ] {
                 #expect(metrics.json.contains(name), "no \(name) in /metrics")
             }
         }

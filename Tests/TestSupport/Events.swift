@@ -5,8 +5,9 @@ import Postgres
 
 /// Small event fixtures.
 public func sampleEvent(_ type: String = "OrderPlaced", n: Int = 0, id: UUID = UUID()) -> NewEvent {
-    NewEvent(eventId: id, type: type, payload: Data(#"{"n":\#(n)}"#.utf8),
-             metadata: EventMetadata(correlationId: UUID(), commandId: UUID()))
+    NewEvent(
+        eventId: id, type: type, payload: Data(#"{"n":\#(n)}"#.utf8),
+        metadata: EventMetadata(correlationId: UUID(), commandId: UUID()))
 }
 
 /// Waits until `condition` holds, checking every 20 ms, for at most `timeout`.

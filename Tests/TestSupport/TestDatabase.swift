@@ -23,9 +23,10 @@ public struct TestDatabase: Sendable {
 
     public static var migrator: Migrator {
         var quiet = Logger(label: "emporium.migrate")
-        quiet.logLevel = .warning  // every test migrates; their "applied" lines would drown the results
-        return Migrator(migrationsDirectory: repositoryRoot.appendingPathComponent("migrations"),
-                        sqlDirectory: repositoryRoot.appendingPathComponent("sql"), logger: quiet)
+        quiet.logLevel = .warning // every test migrates; their "applied" lines would drown the results
+        return Migrator(
+            migrationsDirectory: repositoryRoot.appendingPathComponent("migrations"),
+            sqlDirectory: repositoryRoot.appendingPathComponent("sql"), logger: quiet)
     }
 
     /// Creates an empty database; with `migrated`, runs the project's migrations on it.

@@ -10,9 +10,10 @@ import Testing
 @Suite struct ProjectionStatementTests {
     func recorded(_ event: DeliveryEvent, version: Int64) throws -> RecordedEvent {
         let new = try event.newEvent(metadata: .init())
-        return RecordedEvent(stream: StreamID(.delivery, "DLV_1"), version: version, position: Position(transactionId: 7, globalPosition: version),
-                             eventId: new.eventId, type: new.type, schemaVersion: new.schemaVersion, payload: new.payload,
-                             metadata: new.metadata, recordedAt: Date(timeIntervalSince1970: 0))
+        return RecordedEvent(
+            stream: StreamID(.delivery, "DLV_1"), version: version, position: Position(transactionId: 7, globalPosition: version),
+            eventId: new.eventId, type: new.type, schemaVersion: new.schemaVersion, payload: new.payload,
+            metadata: new.metadata, recordedAt: Date(timeIntervalSince1970: 0))
     }
 
     @Test func aCreatedDeliveryIsFoundByItsOrderALaterOneByItsOwnId() throws {
@@ -27,9 +28,10 @@ import Testing
     }
 
     @Test func anEventTheReportDoesNotKeepMakesNoStatement() throws {
-        let other = RecordedEvent(stream: StreamID(.order, "ORDER_1"), version: 1, position: Position(transactionId: 7, globalPosition: 1),
-                                  eventId: UUID(), type: "SomethingElse", schemaVersion: 1, payload: Data("{}".utf8), metadata: .init(),
-                                  recordedAt: Date())
+        let other = RecordedEvent(
+            stream: StreamID(.order, "ORDER_1"), version: 1, position: Position(transactionId: 7, globalPosition: 1),
+            eventId: UUID(), type: "SomethingElse", schemaVersion: 1, payload: Data("{}".utf8), metadata: .init(),
+            recordedAt: Date())
         #expect(try OrdersReport().statements(for: other).isEmpty)
     }
 }

@@ -7,9 +7,10 @@ import Testing
 
 /// What each saga command carries to its service (`SagaData.serviceCommand`), without I/O.
 @Suite struct SagaCommandTests {
-    let data = SagaData(orderId: "ORDER_1", lines: [OrderLine(productId: "P1", qty: 3)], payments: [PaymentDetail(paymentKind: "10", paymentAmt: 300)],
-                        previousLines: [OrderLine(productId: "P1", qty: 1)], previousPayments: [PaymentDetail(paymentKind: "10", paymentAmt: 100)],
-                        failStep: .paymentCreate)
+    let data = SagaData(
+        orderId: "ORDER_1", lines: [OrderLine(productId: "P1", qty: 3)], payments: [PaymentDetail(paymentKind: "10", paymentAmt: 300)],
+        previousLines: [OrderLine(productId: "P1", qty: 1)], previousPayments: [PaymentDetail(paymentKind: "10", paymentAmt: 100)],
+        failStep: .paymentCreate)
     let saga = UUID()
 
     @Test func forwardStepsCarryTheNewLinesAndPayments() {
