@@ -13,14 +13,14 @@ import ShopHTTP
 /// validation, idempotency, `?wait=` and fault injection stay with the service.
 package struct CommandForwarding: Sendable {
     let endpoints: ServiceEndpoints
-    /// How long the service may take: the longest `?wait=` it allows, and some.
-    let timeout: Duration
+    /// The longest `?wait=` a service allows.
+    let maxWait: Duration
     let maxBodyBytes: Int
     let logger: Logger
 
-    package init(endpoints: ServiceEndpoints, timeout: Duration, maxBodyBytes: Int, logger: Logger) {
+    package init(endpoints: ServiceEndpoints, maxWait: Duration, maxBodyBytes: Int, logger: Logger) {
         self.endpoints = endpoints
-        self.timeout = timeout
+        self.maxWait = maxWait
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
     }
@@ -45,6 +45,14 @@ package struct CommandForwarding: Sendable {
     static let requestHeaders: [HTTPField.Name] = [.contentType, HTTPField.Name("Idempotency-Key")!, HTTPField.Name("X-Emporium-Fail")!]
     static let answerHeaders: [HTTPField.Name] = [.contentType, .location, .retryAfter]
 
+    /// The request's own `?wait=` (at most the longest allowed), and 5 s for the rest. The
+    /// client retries a refused connection until then, so a service that is down is a 503
+    /// after 5 s, not after the longest wait.
+    func timeout(for request: Request) -> Duration {
+        let wait = request.uri.queryParameters.get("wait", as: Double.self).map { Duration.milliseconds(Int64(max(0, $0) * 1000)) } ?? .zero
+        return min(wait, maxWait) + .seconds(5)
+    }
+
     func forward(_ request: Request, to service: Partition) async throws -> Response {
         guard let base = endpoints.configured(service) else { throw ShopError.unavailable("no \(service.rawValue) service is configured") }
         // One byte over the limit is enough for the service to answer 413 itself.
@@ -58,13 +66,14 @@ package struct CommandForwarding: Sendable {
         let answer: HTTPClientResponse
         let answerBody: ByteBuffer
         do {
-            answer = try await HTTPClient.shared.execute(outgoing, timeout: TimeAmount(timeout))
+            answer = try await HTTPClient.shared.execute(outgoing, timeout: TimeAmount(timeout(for: request)))
             answerBody = try await answer.body.collect(upTo: 1 << 20)
         } catch {
             // The command may or may not have been taken: the caller retries with its
             // Idempotency-Key, which makes that safe.
-            logger.warning("a service did not answer a command the gateway passed on",
-                           metadata: ["service": "\(service.rawValue)", "path": "\(request.uri.path)", "error": "\(error)"])
+            logger.warning(
+                "a service did not answer a command the gateway passed on",
+                metadata: ["service": "\(service.rawValue)", "path": "\(request.uri.path)", "error": "\(error)"])
             throw ShopError.unavailable("the \(service.rawValue) service did not answer; try again (with the same Idempotency-Key)")
         }
         var headers = HTTPFields()

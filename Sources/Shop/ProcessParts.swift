@@ -47,24 +47,30 @@ struct ProcessParts {
         services = Set(roles.compactMap(\.service))
         sagas = SagaStore(store: store, stepTimeout: configuration.stepTimeout)
         waiters = Waiters(limit: configuration.maxWaiters)
-        projections = roles.contains(.projector)
+        projections =
+            roles.contains(.projector)
             ? Projections.all.filter { configuration.projections.isEmpty || configuration.projections.contains($0.name) } : []
-        feed = EventFeed(store: store, listener: listener,
-                         configuration: Shop.feedConfiguration(roles: roles, projections: projections, pollInterval: configuration.pollInterval),
-                         logger: logger)
+        feed = EventFeed(
+            store: store, listener: listener,
+            configuration: Shop.feedConfiguration(roles: roles, projections: projections, pollInterval: configuration.pollInterval),
+            logger: logger)
         liveFeed = roles.contains(.gateway) ? LiveFeed(store: store, feed: feed, logger: logger) : nil
         sagaRunner = roles.contains(.saga) ? SagaRunner(sagas: sagas, logger: logger) : nil
         projectionProgress = roles.contains(.gateway) ? ProjectionProgress(listener: listener) : nil
-        let endpoints = ServiceEndpoints(Dictionary(uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
-            Partition(rawValue: key).map { ($0, url) }
-        }))
-        // Commands sent to the gateway go on to their services, as long as their ?wait= may last.
-        forwarding = CommandForwarding(endpoints: endpoints, timeout: .seconds(configuration.maxWaitSeconds + 5),
-                                       maxBodyBytes: configuration.maxBodyBytes, logger: logger)
-        queries = QueryRoutes(store: store, readStore: readStore,
-                              composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
-                              restarts: restarts, replicas: replicas, waiters: waiters, progress: projectionProgress,
-                              liveFeed: liveFeed, faultInjection: configuration.allowFaultInjection)
+        let endpoints = ServiceEndpoints(
+            Dictionary(
+                uniqueKeysWithValues: configuration.serviceURLs.compactMap { key, url in
+                    Partition(rawValue: key).map { ($0, url) }
+                }))
+        // Commands sent to the gateway go on to their services.
+        forwarding = CommandForwarding(
+            endpoints: endpoints, maxWait: .seconds(configuration.maxWaitSeconds),
+            maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+        queries = QueryRoutes(
+            store: store, readStore: readStore,
+            composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
+            restarts: restarts, replicas: replicas, waiters: waiters, progress: projectionProgress,
+            liveFeed: liveFeed, faultInjection: configuration.allowFaultInjection)
     }
 
     /// A loop only one replica in the shop may run at a time.

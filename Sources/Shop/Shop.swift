@@ -33,8 +33,10 @@ public enum Shop {
     /// The shop's roles in `configuration.roles`, in one application: HTTP routes, loops
     /// and health. `readStore` serves the reports when given (a streaming standby). Each role
     /// adds its own routes and loops below; a process builds only what its roles run.
-    public static func application(store: EventStore, readStore: EventStore? = nil, listener: Listener, configuration: ShopConfiguration,
-                                   logger: Logger, hooks: Hooks = Hooks()) -> some ApplicationProtocol {
+    public static func application(
+        store: EventStore, readStore: EventStore? = nil, listener: Listener, configuration: ShopConfiguration,
+        logger: Logger, hooks: Hooks = Hooks()
+    ) -> some ApplicationProtocol {
         let process = ProcessParts(store: store, readStore: readStore, listener: listener, configuration: configuration, logger: logger)
         let router = buildRouter(process)
         var loops = commandLoops(process, router: router)
@@ -53,9 +55,10 @@ public enum Shop {
         if let readStore { running.append(readStore) }
         running += loops.map { Restarting($0, $1, restarts: process.restarts, logger: logger) }
         let idle = configuration.idleTimeout.components
-        return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(idle.seconds))),
-                           configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
-                           services: running, logger: logger)
+        return Application(
+            router: router, server: .http1(configuration: .init(idleTimeout: .seconds(idle.seconds))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+            services: running, logger: logger)
     }
 
     /// Every route a process of `configuration.roles` serves, as (OpenAPI path template,
@@ -117,8 +120,10 @@ public enum Shop {
     /// timeouts (claimed row by row with SKIP LOCKED: every replica may look).
     static func sagaLoops(_ process: ProcessParts) -> [(String, any Service)] {
         guard let sagaRunner = process.sagaRunner else { return [] }
-        return [process.oneActive("saga runner", sagaRunner.subscription(feed: process.feed)),
-                ("saga timeouts", SagaTimeouts(sagas: process.sagas, logger: process.logger))]
+        return [
+            process.oneActive("saga runner", sagaRunner.subscription(feed: process.feed)),
+            ("saga timeouts", SagaTimeouts(sagas: process.sagas, logger: process.logger)),
+        ]
     }
 
     /// The projector role: each projection kept here (one replica active each, named with
@@ -158,9 +163,13 @@ public enum Shop {
             let beforeCommit = hooks.beforeInboxCommit.map { hook -> InboxWorker.BeforeCommit in
                 { command, tx in try await hook(service, command, tx) }
             }
-            return ("\(service.rawValue) inbox", InboxWorker(handler: handler, store: process.store, listener: process.listener,
-                                                            pollInterval: configuration.pollInterval, logger: process.logger,
-                                                            beforeCommit: beforeCommit, takeAnswers: takeAnswers))
+            return (
+                "\(service.rawValue) inbox",
+                InboxWorker(
+                    handler: handler, store: process.store, listener: process.listener,
+                    pollInterval: configuration.pollInterval, logger: process.logger,
+                    beforeCommit: beforeCommit, takeAnswers: takeAnswers)
+            )
         }
     }
 }

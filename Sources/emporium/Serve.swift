@@ -1,12 +1,12 @@
 import ArgumentParser
-import Lifecycle
-import ShopCommandLine
 import EventStore
 import Foundation
 import Hummingbird
+import Lifecycle
 import Postgres
 import Reporting
 import Shop
+import ShopCommandLine
 import ShopVocabulary
 
 struct Serve: AsyncParsableCommand {
@@ -25,8 +25,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Roles this process takes, comma-separated (order,payment,delivery,inventory,saga,projector,gateway | all).")
     var role = "all"
-    @Option(name: .customLong("projection"), parsing: .singleValue,
-            help: "With the projector role: a projection to keep (repeat for more; default: all).")
+    @Option(
+        name: .customLong("projection"), parsing: .singleValue,
+        help: "With the projector role: a projection to keep (repeat for more; default: all).")
     var projections: [String] = []
     @Option(help: "A streaming standby the reports are read from (default: $EMPORIUM_READ_DATABASE_URL; without one, the primary).")
     var readDatabaseURL: String?
@@ -50,8 +51,11 @@ struct Serve: AsyncParsableCommand {
     var idleInTransactionTimeout = ShopConfiguration.defaults.idleInTransactionTimeout.seconds
     @Option(help: "Seconds between a standby replica's tries to take over the saga runner or a projection.")
     var takeoverInterval = ShopConfiguration.defaults.takeoverInterval.seconds
-    @Option(name: .customLong("service-url"), parsing: .singleValue,
-            help: "Where the gateway asks a service for API Composition and sends on the commands it takes, e.g. payment=http://10.0.0.5:8082 (order, payment, delivery, inventory; default: it reads the service's streams itself, and takes no command for it).")
+    @Option(
+        name: .customLong("service-url"), parsing: .singleValue,
+        help:
+            "Where the gateway asks a service for API Composition and sends on the commands it takes, e.g. payment=http://10.0.0.5:8082 (order, payment, delivery, inventory; default: it reads the service's streams itself, and takes no command for it)."
+    )
     var serviceURLs: [String] = []
 
     func run() async throws {
@@ -62,17 +66,23 @@ struct Serve: AsyncParsableCommand {
         let readURL = readDatabaseURL ?? ProcessInfo.processInfo.environment["EMPORIUM_READ_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         let limits = SessionSetting.shopLimits(statementTimeout: shop.statementTimeout, idleInTransactionTimeout: shop.idleInTransactionTimeout)
         let roles = shop.roles.count == ShopRole.allCases.count ? "all" : shop.roles.sorted().map(\.rawValue).joined(separator: ",")
-        let store = EventStore(pool: ConnectionPool(.init(url: url, maxConnections: shop.connections, applicationName: "emporium-\(roles)", settings: limits)),
-                               logger: logger)
+        let store = EventStore(
+            pool: ConnectionPool(.init(url: url, maxConnections: shop.connections, applicationName: "emporium-\(roles)", settings: limits)),
+            logger: logger)
         let readStore = readURL.map {
-            EventStore(pool: ConnectionPool(.init(url: $0, maxConnections: shop.connections, applicationName: "emporium-read-\(roles)", settings: limits)),
-                       logger: logger)
+            EventStore(
+                pool: ConnectionPool(.init(url: $0, maxConnections: shop.connections, applicationName: "emporium-read-\(roles)", settings: limits)),
+                logger: logger)
         }
         let listener = Listener(.init(url: url), logger: logger)
         ShopMetrics.bootstrap()
-        logger.info("serving", metadata: ["roles": "\(roles)", "address": "http://\(shop.host):\(shop.port)",
-                                          "faultInjection": "\(allowFaultInjection)", "admin": "\(shop.adminToken == nil ? "shut" : "token")",
-                                          "reads": "\(readStore == nil ? "primary" : "standby")"])
+        logger.info(
+            "serving",
+            metadata: [
+                "roles": "\(roles)", "address": "http://\(shop.host):\(shop.port)",
+                "faultInjection": "\(allowFaultInjection)", "admin": "\(shop.adminToken == nil ? "shut" : "token")",
+                "reads": "\(readStore == nil ? "primary" : "standby")",
+            ])
         // Runs every loop in one ServiceGroup until SIGTERM or SIGINT, then stops them in turn.
         try await Shop.application(store: store, readStore: readStore, listener: listener, configuration: shop, logger: logger).runService()
     }
