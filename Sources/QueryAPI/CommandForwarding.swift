@@ -49,8 +49,11 @@ package struct CommandForwarding: Sendable {
     /// client retries a refused connection until then, so a service that is down is a 503
     /// after 5 s, not after the longest wait.
     func timeout(for request: Request) -> Duration {
-        let wait = request.uri.queryParameters.get("wait", as: Double.self).map { Duration.milliseconds(Int64(max(0, $0) * 1000)) } ?? .zero
-        return min(wait, maxWait) + .seconds(5)
+        // Clamped as a number first: a hostile ?wait=1e308 or nan must not reach Int64 (it traps).
+        // The service refuses such a wait itself; this only bounds how long the gateway waits.
+        let limit = Double(maxWait.components.seconds)
+        let seconds = request.uri.queryParameters.get("wait", as: Double.self).flatMap { $0.isFinite ? min(max(0, $0), limit) : nil } ?? 0
+        return .milliseconds(Int64(seconds * 1000)) + .seconds(5)
     }
 
     func forward(_ request: Request, to service: Partition) async throws -> Response {

@@ -71,6 +71,11 @@ extension ShopFlowTests.GatewayForwardingTests {
                         Seen(method: "PUT", path: "/api/v1/delivery", idempotencyKey: nil, fail: nil, body: #"{"deliveryId":"D"}"#),
                         Seen(method: "DELETE", path: "/api/v1/orders/ORDER_1", idempotencyKey: nil, fail: nil, body: ""),
                     ])
+                // A hostile wait reaches the service, which judges it; the gateway stays up.
+                for wait in ["1e308", "nan", "-1"] {
+                    #expect(try await gateway.request(.post, "/api/v1/orders?wait=\(wait)", "{}").status == 202)
+                }
+                #expect(recorder.all.count == 7)
                 // The gateway's own read of an order stays its own (API Composition), not passed on.
                 #expect(try await gateway.request(.get, "/api/v1/orders/ORDER_1").status != 202)
             }
