@@ -4,10 +4,83 @@ import Postgres
 
 /// The SQL the event store runs, and the decoding of its rows.
 enum EventRows {
-    static func appendStatement(_ events: [NewEvent], to stream: StreamID, expected: ExpectedVersion) throws -> Statement {
+    /// How an append goes in. One event at a known version (every append of an order's
+    /// path) is one INSERT straight into its service's partition: the grants say which
+    /// partition a role may write, the unique indexes catch a version or an id stored
+    /// already (`ON CONFLICT DO NOTHING`: nothing is raised, the caller's transaction stays
+    /// usable), and the constraint `events_appender_registered` refuses a writer that did not
+    /// register. Only when it stores nothing does a second statement ask why
+    /// (`es.refused_append`). A batch, or an append at any version, goes through
+    /// `es.append_events`, which takes the stream's lock and checks the batch as a whole.
+    enum AppendStatement {
+        case insert(Statement)
+        case function(Statement)
+    }
+
+    /// `registering`: the statement registers its own transaction first (an append that is
+    /// a transaction of its own); otherwise the caller's transaction has registered.
+    static func appendStatement(_ events: [NewEvent], to stream: StreamID, expected: ExpectedVersion, registering: Bool) throws -> AppendStatement {
+        guard events.count == 1, let event = events.first, expected.encoded >= 0 else {
+            return .function(
+                Statement(
+                    "SELECT outcome, stream_version, positions, xact_id FROM es.append_events($1, $2, $3, $4::jsonb)",
+                    [stream.partition.rawValue, stream.id, expected.encoded, JSONText(try batchJSON(events))]))
+        }
+        let metadata = event.metadata
+        return .insert(
+            Statement(
+                insertSQL(into: stream.partition, registering: registering),
+                [
+                    stream.partition.rawValue, stream.id, expected.encoded, event.eventId, event.type, event.schemaVersion,
+                    JSONText(event.payload), metadata.correlationId, metadata.causationId, metadata.commandId, metadata.traceparent,
+                ]))
+    }
+
+    /// The one-event INSERT for `partition`. The version it takes is the expected one plus
+    /// one, so a stream that moved on holds that version already (the unique index's
+    /// conflict), and one that is behind lacks the expected version (the `EXISTS`): either
+    /// way nothing is stored. Registering, the registration comes first in the statement:
+    /// the row is made from it, before the row's defaults take a position or a transaction id.
+    static func insertSQL(into partition: Partition, registering: Bool) -> String {
+        """
+        \(registering ? "WITH registered AS MATERIALIZED (SELECT es.begin_append()) " : "")\
+        INSERT INTO \(partition.schema).events AS e (service, stream_id, version, event_id, event_type, schema_version, payload, \
+        correlation_id, causation_id, command_id, traceparent)
+        SELECT $1, $2, $3::bigint + 1, $4::uuid, $5, $6::integer, $7::jsonb, $8::uuid, $9::uuid, $10::uuid, $11\(registering ? " FROM registered" : "")
+         WHERE $3::bigint = 0
+            OR EXISTS (SELECT 1 FROM \(partition.schema).events p WHERE p.service = $1 AND p.stream_id = $2 AND p.version = $3::bigint)
+        ON CONFLICT DO NOTHING
+        RETURNING e.global_position, e.version, e.transaction_id
+        """
+    }
+
+    /// Why the INSERT stored nothing: the outcome `es.append_events` would have given.
+    static func refusedStatement(_ events: [NewEvent], to stream: StreamID) -> Statement {
         Statement(
-            "SELECT outcome, stream_version, positions, xact_id FROM es.append_events($1, $2, $3, $4::jsonb)",
-            [stream.partition.rawValue, stream.id, expected.encoded, JSONText(try batchJSON(events))])
+            "SELECT outcome, stream_version, positions, xact_id FROM es.refused_append($1, $2, $3::uuid[])",
+            [stream.partition.rawValue, stream.id, PostgresArray(events.map(\.eventId))])
+    }
+
+    /// The INSERT's row: the one event stored now.
+    static func insertedResult(_ row: Row) throws -> AppendResult {
+        AppendResult(
+            outcome: .appended, streamVersion: try row.decode("version"), globalPositions: [try row.decode("global_position")],
+            transactionId: try row.decode("transaction_id"))
+    }
+
+    /// Appends on `connection`: the statement `appendStatement` chose, and, when its INSERT
+    /// stored nothing, the question why.
+    static func append(
+        _ events: [NewEvent], to stream: StreamID, expected: ExpectedVersion, registering: Bool, on connection: Connection
+    ) async throws -> AppendResult {
+        switch try appendStatement(events, to: stream, expected: expected, registering: registering) {
+        case .function(let statement):
+            return try appendResult(try await connection.query(statement.sql, statement.parameters), stream: stream, expected: expected)
+        case .insert(let statement):
+            if let row = try await connection.query(statement.sql, statement.parameters).first { return try insertedResult(row) }
+            let why = refusedStatement(events, to: stream)
+            return try appendResult(try await connection.query(why.sql, why.parameters), stream: stream, expected: expected)
+        }
     }
 
     /// The batch as the JSON array `es.append_events` takes; payloads go in as they are.
@@ -48,7 +121,7 @@ enum EventRows {
     }
 
     static func appendResult(_ result: QueryResult, stream: StreamID, expected: ExpectedVersion) throws -> AppendResult {
-        guard let row = result.first else { throw PostgresError.usage("es.append_events returned no row") }
+        guard let row = result.first else { throw PostgresError.usage("the append answered no row") }
         let outcome: String = try row.decode("outcome")
         switch outcome {
         case "appended", "duplicate":

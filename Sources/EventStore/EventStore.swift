@@ -29,8 +29,8 @@ public struct EventStore: Sendable {
         do {
             // One statement: its own transaction, one round trip.
             let (result, transaction) = try await pool.withConnection { connection in
-                // One statement, its own transaction: es.append_events registers it.
-                let transaction = EventStoreTransaction(connection: connection, appends: true)
+                // Its own transaction: the append's statement registers it.
+                let transaction = EventStoreTransaction(connection: connection, appends: true, registersOnAppend: true)
                 return (try await transaction.append(events, to: stream, expected: expected), transaction)
             }
             transaction.committed()

@@ -22,10 +22,14 @@ public final class EventStoreTransaction: Sendable {
 
     /// Whether this transaction registered to append (see `EventStore.withTransaction`).
     let appends: Bool
+    /// Whether its appends register the transaction themselves: an append that is a
+    /// transaction of its own (`EventStore.append`) and has nothing to register first.
+    let registersOnAppend: Bool
 
-    init(connection: Connection, appends: Bool) {
+    init(connection: Connection, appends: Bool, registersOnAppend: Bool = false) {
         self.connection = connection
         self.appends = appends
+        self.registersOnAppend = registersOnAppend
     }
 
     /// The channels to NOTIFY once this transaction has committed.
@@ -64,9 +68,7 @@ public final class EventStoreTransaction: Sendable {
         guard appends else {
             throw PostgresError.usage("this transaction was opened with appends: false, so readers do not wait for it; it may not append to \(stream)")
         }
-        let statement = try EventRows.appendStatement(events, to: stream, expected: expected)
-        let result = try await connection.query(statement.sql, statement.parameters)
-        let outcome = try EventRows.appendResult(result, stream: stream, expected: expected)
+        let outcome = try await EventRows.append(events, to: stream, expected: expected, registering: registersOnAppend, on: connection)
         if outcome.outcome == .appended {
             notifyAfterCommit(stream.partition.channel)
             appendedCounts.withLock { $0[stream.partition, default: 0] += events.count }

@@ -132,6 +132,43 @@ import Testing
         }
     }
 
+    /// One event at a known version is one INSERT into the partition (EventRows.insertSQL):
+    /// each way it can store nothing gives the outcome es.append_events gave, and the
+    /// caller's transaction goes on after it.
+    @Test func aOneEventAppendSaysWhyItStoredNothingAndTheTransactionGoesOn() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            let stream = StreamID(.payment, "PAY_ONE")
+            let first = sampleEvent("PaymentCreated")
+            let stored = try await store.append([first], to: stream, expected: .noStream)
+            let outcomes = try await store.withTransaction { tx in
+                // A retry (same id, same expected version): what is stored, not a conflict.
+                let retry = try await tx.append([first], to: stream, expected: .noStream)
+                var refusals: [EventStoreError] = []
+                // A stream that moved on, one that is behind, an id stored in another stream.
+                for (events, target, expected) in [
+                    ([sampleEvent()], stream, ExpectedVersion.noStream), ([sampleEvent()], stream, .exact(3)),
+                    ([first], StreamID(.payment, "PAY_OTHER"), .noStream),
+                ] {
+                    do { try await tx.append(events, to: target, expected: expected) } catch let error as EventStoreError { refusals.append(error) }
+                }
+                // Still usable: the next append commits with it.
+                let next = try await tx.append([sampleEvent()], to: stream, expected: .exact(1))
+                return (retry, refusals, next)
+            }
+            #expect(outcomes.0.outcome == .alreadyStored)
+            #expect(outcomes.0.globalPositions == stored.globalPositions && outcomes.0.streamVersion == 1)
+            #expect(
+                outcomes.1 == [
+                    .versionConflict(stream: stream, expected: .noStream, actual: 1), .versionConflict(stream: stream, expected: .exact(3), actual: 1),
+                    .eventIdConflict(stream: StreamID(.payment, "PAY_OTHER")),
+                ])
+            #expect(outcomes.2.streamVersion == 2)
+            #expect(try await store.readStream(stream).map(\.version) == [1, 2])
+            #expect(try await store.readStream(StreamID(.payment, "PAY_OTHER")).isEmpty)
+        }
+    }
+
     /// Batches over 16 events take the path that leaves ids to the unique index: the same
     /// outcomes, and a refusal leaves the caller's transaction usable.
     @Test func aLargeBatchIsStoredOnceAndRefusedWholeOnAnyStoredId() async throws {
@@ -182,11 +219,13 @@ import Testing
             let stored = try await store.pool.query("SELECT metadata::text AS doc, command_id FROM es.events WHERE stream_id = 'META'").first!
             #expect(try stored.decode("doc", as: String.self) == "{}")
             #expect(try stored.decode("command_id", as: UUID.self) == metadata.commandId)
-            // As an event appended before the columns existed was stored.
+            // As an event appended before the columns existed was stored (registered, as every writer must be).
             try await store.pool.query(
                 """
+                WITH registered AS MATERIALIZED (SELECT es.begin_append())
                 INSERT INTO es.events (service, stream_id, version, event_id, event_type, payload, metadata)
-                VALUES ('order', 'META', 2, gen_random_uuid(), 'Old', '{}', jsonb_build_object('commandId', $1::text, 'correlationId', $2::text))
+                SELECT 'order', 'META', 2, gen_random_uuid(), 'Old', '{}', jsonb_build_object('commandId', $1::text, 'correlationId', $2::text)
+                  FROM registered
                 """, [metadata.commandId!.uuidString, metadata.correlationId!.uuidString])
             let events = try await store.readStream(stream)
             #expect(events.map(\.metadata) == [metadata, EventMetadata(correlationId: metadata.correlationId, commandId: metadata.commandId)])

@@ -30,6 +30,16 @@ import Testing
         """
     }
 
+    /// The one-event append the event store sends (EventRows.insertSQL), straight into `schema`'s partition.
+    static func insert(_ schema: String, _ service: String, _ stream: String, registering: Bool = true) -> String {
+        """
+        \(registering ? "WITH registered AS MATERIALIZED (SELECT es.begin_append())" : "")
+        INSERT INTO \(schema).events (service, stream_id, version, event_id, event_type, payload)
+        SELECT '\(service)', '\(stream)', 1, gen_random_uuid(), 'Probe', '{}' \(registering ? "FROM registered" : "")
+        ON CONFLICT DO NOTHING RETURNING global_position
+        """
+    }
+
     @Test func eachRoleMayWriteOnlyWhatItOwns() async throws {
         try await TestDatabase.with { database in
             let owner = try await database.connect()
@@ -42,6 +52,16 @@ import Testing
             let order = try await Connection.connect(to: try Self.url(database, as: "emporium_order"))
             // Its own: an append to an order stream, its inbox, its idempotency keys.
             #expect(try await order.query(Self.append("order", "ORDER_1")).first?.decode("outcome", as: String.self) == "appended")
+            #expect(try await order.query(Self.insert("order_svc", "order", "ORDER_3")).rows.count == 1)
+            // Its own partition only, and registered only: the grant, then the constraint.
+            #expect(await Self.refusal(order, Self.insert("inventory_svc", "inventory", "PRODUCT_2")) == "42501")
+            #expect(await Self.refusal(order, Self.insert("order_svc", "inventory", "PRODUCT_2")) == "23514")
+            #expect(await Self.refusal(order, Self.insert("order_svc", "order", "ORDER_4", registering: false)) == "23514")
+            #expect(
+                await Self.refusal(
+                    order,
+                    "INSERT INTO order_svc.events (service, stream_id, version, event_id, event_type, payload, transaction_id) "
+                        + "SELECT 'order', 'ORDER_5', 1, gen_random_uuid(), 'X', '{}', '1'::xid8 FROM (SELECT es.begin_append()) r") == "42501")
             _ = try await order.query("SELECT count(*) FROM order_svc.inbox")
             _ = try await order.query("INSERT INTO order_svc.idempotency_keys (key, request_hash) VALUES ('k', 'h')")
             // Not its own: another schema, another service's streams, changing events, the trigger.

@@ -2,8 +2,10 @@
 -- a migration adds tables). One login role per process kind:
 --
 --   emporium_<service>  order, payment, delivery, inventory: its own schema's inbox and
---                       idempotency keys; appends (es.append_events) and snapshots
---                       (es.save_snapshot) to its own streams only; reads every event.
+--                       idempotency keys; appends to its own streams only: INSERT into its
+--                       own partition (<service>_svc.events; the columns a writer names, not
+--                       the position, time or transaction id, which their defaults set),
+--                       es.append_events for batches, es.save_snapshot; reads every event.
 --                       order and delivery also start sagas (saga.start_saga) and read the
 --                       saga rows and the inboxes' depth (?wait, admission); delivery asks
 --                       inventory to ship stock (inventory_svc.ship_stock).
@@ -44,6 +46,12 @@ BEGIN
         IF to_regclass(format('%I.idempotency_keys', v_service || '_svc')) IS NOT NULL THEN
             EXECUTE format('GRANT SELECT, INSERT, UPDATE ON %I.idempotency_keys TO %I', v_service || '_svc', v_role);
         END IF;
+        -- Its own partition, and no other: a row routed through es.events needs a grant on
+        -- es.events, which no service has. The registration a row needs is the
+        -- constraint events_appender_registered's to check (migration 0011).
+        EXECUTE format('GRANT SELECT, INSERT (service, stream_id, version, event_id, event_type, schema_version, payload, metadata, '
+                       'correlation_id, causation_id, command_id, traceparent) ON %I.events TO %I', v_service || '_svc', v_role);
+        EXECUTE format('GRANT USAGE ON SEQUENCE es.global_position_seq TO %I', v_role);
         EXECUTE format('GRANT EXECUTE ON FUNCTION es.append_events(text, text, bigint, jsonb) TO %I', v_role);
         EXECUTE format('GRANT EXECUTE ON FUNCTION es.save_snapshot(text, text, bigint, text, jsonb) TO %I', v_role);
         -- The saga sends commands to every inbox (saga.send_commands); the gateway reads them
