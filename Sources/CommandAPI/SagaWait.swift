@@ -21,10 +21,13 @@ struct SagaWait: Sendable {
     }
 
     func finished(_ accepted: Answer, sagaId: UUID, within seconds: Double) async throws -> Answer {
-        guard try await waiters.ifRoom({ await completions.wait(for: sagaId, timeout: .milliseconds(Int64(seconds * 1000))) }) != nil else {
+        guard let ended = try await waiters.ifRoom({ await completions.wait(for: sagaId, timeout: .milliseconds(Int64(seconds * 1000))) }) else {
             return accepted
         }
-        guard let outcome = try await sagas.outcome(sagaId) else { return accepted }
+        // Not ended in time: where it stands, from its row.
+        var standing = ended
+        if standing == nil { standing = try await sagas.outcome(sagaId) }
+        guard let outcome = standing else { return accepted }
         let order: Order = try await sagas.store.load(from: ShopIDs.order(outcome.orderId))
         let finished = Finished(
             orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status,

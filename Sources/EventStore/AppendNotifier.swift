@@ -1,4 +1,5 @@
 import EventSourcing
+import Lifecycle
 import Logging
 import Postgres
 import Synchronization
@@ -13,9 +14,14 @@ import Synchronization
 /// round carries many commits; when quiet, each commit's NOTIFY goes at once. Without the
 /// loop (one-shot tools, tests) each commit sends its own. A lost NOTIFY costs latency
 /// only: listeners also poll.
+///
+/// With the process's `Listener` (`deliverHere`), a commit first rings this process's own
+/// consumers, without a round trip, and NOTIFYs go out only while another process listens:
+/// a shop in one process sends none.
 final class AppendNotifier: Sendable {
     private let pool: ConnectionPool
     private let logger: Logger
+    private let here = Mutex<Listener?>(nil)
 
     private struct State {
         var pending: Set<String> = []
@@ -31,9 +37,19 @@ final class AppendNotifier: Sendable {
         self.logger = logger
     }
 
+    /// Delivers this store's commits to `listener`'s consumers at once.
+    func deliverHere(_ listener: Listener) {
+        here.withLock { $0 = listener }
+    }
+
     /// A transaction that appended to `channels` has committed.
     func committed(_ channels: Set<String>) async {
         guard !channels.isEmpty else { return }
+        if let listener = here.withLock({ $0 }) {
+            listener.ringHere(channels)
+            // Crash points count every NOTIFY of a flow, listened to or not.
+            guard listener.othersListening || CrashPoints.enabled else { return }
+        }
         let (coalesced, idle) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
             // With crash points on, each commit sends its own, from its own loop: a
             // coalesced round would be numbered by timing, not by the flow.
@@ -89,8 +105,13 @@ final class AppendNotifier: Sendable {
     private func send(_ channels: Set<String>) async {
         guard !channels.isEmpty else { return }
         let sorted = channels.sorted()
+        let listener = here.withLock { $0 }
         do {
-            try await pool.query("SELECT pg_notify(c, '') FROM unnest($1::text[]) AS c", [PostgresArray(sorted)])
+            try await pool.withConnection { connection in
+                // Named before it is sent, so that it is known when it comes back.
+                if let listener { listener.sentHere(by: await connection.backendPID) }
+                try await connection.query("SELECT pg_notify(c, '') FROM unnest($1::text[]) AS c", [PostgresArray(sorted)])
+            }
             CrashPoints.reach(.afterNotify)
         } catch {
             logger.warning(

@@ -4,6 +4,12 @@ import Postgres
 
 /// The SQL the event store runs, and the decoding of its rows.
 enum EventRows {
+    /// What `es.begin_append` does, as one statement rather than a function and its two: a
+    /// transaction's first statement, sent before anything can have given it a transaction
+    /// id, so the function's check for one has nothing to find. Its lock keys are
+    /// `es.begin_append`'s (a test holds them equal).
+    static let registration = "SELECT pg_advisory_xact_lock_shared(4542208, 1), set_config('emporium.appending', 'on', true)"
+
     /// How an append goes in. One event at a known version (every append of an order's
     /// path) is one INSERT straight into its service's partition: the grants say which
     /// partition a role may write, the unique indexes catch a version or an id stored

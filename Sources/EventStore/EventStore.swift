@@ -1,4 +1,5 @@
 import EventSourcing
+import Lifecycle
 import Logging
 import Postgres
 import ServiceLifecycle
@@ -57,7 +58,7 @@ public struct EventStore: Sendable {
         let value: T
         do {
             value = try await connection.withTransaction { connection in
-                if appends { await connection.queue("SELECT es.begin_append()") }
+                if appends { await connection.queue(EventRows.registration) }
                 return try await body(transaction)
             }
             await pool.release(connection)
@@ -68,6 +69,13 @@ public struct EventStore: Sendable {
         transaction.committed()
         await notifier.committed(transaction.channelsToNotify)
         return value
+    }
+
+    /// Rings `listener`'s consumers right after each commit of this store's, instead of
+    /// waiting for the NOTIFY to come back; NOTIFYs then go out only while another process
+    /// listens (`Listener.othersListening`). For the process's one listener.
+    public func deliverCommits(to listener: Listener) {
+        notifier.deliverHere(listener)
     }
 
     /// Closes the pool, for one-shot tools that do not run the store as a `Service`.

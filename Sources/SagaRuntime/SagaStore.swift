@@ -13,8 +13,10 @@ package struct SagaStore: Sendable {
     package let store: EventStore
     /// How long a forward step may go unanswered before it counts as failed.
     let stepTimeout: Duration
-    /// NOTIFYed after a saga finishes.
+    /// NOTIFYed after a saga finishes, for waiters in other processes.
     package static let finishedChannel = "saga_finished"
+    /// Told of each saga that finishes in this process, after the commit.
+    package let finishedHere = FinishedHere()
 
     package init(store: EventStore, stepTimeout: Duration) {
         self.store = store
@@ -68,6 +70,7 @@ package struct SagaStore: Sendable {
     func apply(_ moves: [Move], in tx: EventStoreTransaction) async throws {
         var commands: [ServiceCommand] = []
         var rows: [(move: Move, status: SagaStatus, pending: ServiceCommand?)] = []
+        var finished: [UUID: Outcome] = [:]
         for move in moves {
             switch move.decision {
             case .send(let command):
@@ -77,6 +80,7 @@ package struct SagaStore: Sendable {
                 tx.afterCommit { SagaMetrics.sent(command, in: move.state) }
             case .finish(let phase):
                 rows.append((move, SagaStatus(finished: phase), nil))
+                finished[move.sagaId] = Outcome(orderId: move.data.orderId, status: SagaStatus(finished: phase), failure: move.state.failure)
                 tx.notifyAfterCommit(Self.finishedChannel)
                 tx.afterCommit { SagaMetrics.finished(move.state) }
             case .wait:
@@ -84,6 +88,7 @@ package struct SagaStore: Sendable {
             }
         }
         guard !rows.isEmpty else { return }
+        if !finished.isEmpty { tx.afterCommit { [finishedHere, finished] in finishedHere.tell(finished) } }
         for (service, sent) in Dictionary(grouping: commands, by: \.command.service).sorted(by: { $0.key < $1.key }) {
             try await Inbox(service).enqueue(sent, in: tx)
         }
@@ -124,11 +129,9 @@ package struct SagaStore: Sendable {
         package var isFinished: Bool { status.isFinished }
     }
 
+    /// Where saga `sagaId` stands now, read from its row.
     package func outcome(_ sagaId: UUID) async throws -> Outcome? {
-        try await store.pool.query(
-            "SELECT order_id, status, state->>'failure' AS failure FROM saga.order_sagas WHERE saga_id = $1", [sagaId]
-        )
-        .first.map { Outcome(orderId: try $0.decode("order_id"), status: SagaStatus(rawValue: try $0.decode("status")) ?? .stuck, failure: try $0.decodeIfPresent("failure")) }
+        try await finished(among: [sagaId], runningToo: true)[sagaId]
     }
 
     /// How many sagas are running: the shop's work in flight (admission control).
@@ -143,13 +146,21 @@ package struct SagaStore: Sendable {
         ).first?.decode("kind")
     }
 
-    /// Those of `ids` that have finished.
-    func finished(among ids: [UUID]) async throws -> [UUID] {
-        guard !ids.isEmpty else { return [] }
-        return try await store.pool.query(
-            "SELECT saga_id FROM saga.order_sagas WHERE saga_id = ANY($1::uuid[]) AND status <> 'running'",
-            [PostgresArray(ids)]
-        ).rows.map { try $0.decode("saga_id") }
+    /// Those of `ids` that have finished (or, `runningToo`, every one of them), and how.
+    func finished(among ids: [UUID], runningToo: Bool = false) async throws -> [UUID: Outcome] {
+        guard !ids.isEmpty else { return [:] }
+        var finished: [UUID: Outcome] = [:]
+        for row in try await store.pool.query(
+            """
+            SELECT saga_id, order_id, status, state->>'failure' AS failure FROM saga.order_sagas
+             WHERE saga_id = ANY($1::uuid[]) AND (status <> 'running' OR $2)
+            """, [PostgresArray(ids), runningToo]
+        ).rows {
+            finished[try row.decode("saga_id")] = Outcome(
+                orderId: try row.decode("order_id"), status: SagaStatus(rawValue: try row.decode("status")) ?? .stuck,
+                failure: try row.decodeIfPresent("failure"))
+        }
+        return finished
     }
 
     /// The sagas waiting on any of `commandIds`, locked, by the command they wait on.

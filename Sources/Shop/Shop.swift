@@ -38,6 +38,8 @@ public enum Shop {
         logger: Logger, hooks: Hooks = Hooks()
     ) -> some ApplicationProtocol {
         let process = ProcessParts(store: store, readStore: readStore, listener: listener, configuration: configuration, logger: logger)
+        // This process's commits ring its own consumers at once; NOTIFYs are for the others.
+        store.deliverCommits(to: listener)
         let router = buildRouter(process)
         var loops = commandLoops(process, router: router)
         loops += inboxWorkers(process, hooks: hooks)

@@ -48,24 +48,39 @@ package struct Inbox: Sendable {
         transaction.notifyAfterCommit(Inbox(.inventory).channel)
     }
 
+    /// What a claim locked: the commands, oldest first, and whether a command of one of
+    /// their sagas waits behind them (claimable only once they are applied).
+    package struct Claimed: Sendable {
+        package var commands: [(seq: Int64, command: ServiceCommand)]
+        package var followed: Bool
+        package var isEmpty: Bool { commands.isEmpty }
+        package var count: Int { commands.count }
+    }
+
     /// Locks up to `limit` pending commands, each the oldest pending of its correlation, so
     /// one saga's commands are applied in the order they were sent and never two of one saga
     /// in a batch; other workers skip them. Oldest first.
-    package func claim(upTo limit: Int, in transaction: EventStoreTransaction) async throws -> [(seq: Int64, command: ServiceCommand)] {
+    package func claim(upTo limit: Int, in transaction: EventStoreTransaction) async throws -> Claimed {
         let schema = service.schema
-        return try await transaction.query(
+        var followed = false
+        let commands = try await transaction.query(
             """
-            SELECT i.seq, i.payload FROM \(schema).inbox i
+            SELECT i.seq, i.payload,
+                   EXISTS (SELECT 1 FROM \(schema).inbox f
+                            WHERE f.correlation_id = i.correlation_id AND f.processed_at IS NULL AND f.parked_at IS NULL
+                              AND f.seq > i.seq) AS followed
+              FROM \(schema).inbox i
              WHERE i.processed_at IS NULL AND i.parked_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM \(schema).inbox e
                                 WHERE e.correlation_id = i.correlation_id AND e.processed_at IS NULL AND e.parked_at IS NULL
                                   AND e.seq < i.seq)
              ORDER BY i.seq
              LIMIT $1
-             FOR UPDATE SKIP LOCKED
+             FOR UPDATE OF i SKIP LOCKED
             """, [limit]
         ).rows.map { row in
             let seq: Int64 = try row.decode("seq")
+            if try row.decode("followed", as: Bool.self) { followed = true }
             let payload: JSONText = try row.decode("payload")
             do {
                 return (seq, try PayloadDecoder.decode(ServiceCommand.self, from: Data(payload.text.utf8)))
@@ -73,6 +88,7 @@ package struct Inbox: Sendable {
                 throw CommandFailure(seq: seq, command: nil, underlying: error)
             }
         }
+        return Claimed(commands: commands, followed: followed)
     }
 
     /// Counts a failed attempt at the command, in a transaction of its own (the failed one

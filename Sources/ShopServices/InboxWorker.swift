@@ -66,8 +66,11 @@ package struct InboxWorker: Service {
                 }
             ) { backoff in
                 // Checked between batches: under steady load the inbox never empties, and a
-                // graceful shutdown (SIGTERM in a deploy) must not wait for it to.
-                while !Task.isCancelled, try await processBatch(upTo: batch) != .idle {}
+                // graceful shutdown (SIGTERM in a deploy) must not wait for it to. A batch
+                // that was not full, and left no saga's next command behind it, emptied the
+                // line: what came meanwhile has rung the wake-up, so no claim is spent to
+                // find nothing.
+                while !Task.isCancelled, try await processBatch(upTo: batch).claimAgain(limit: batch) {}
                 backoff.reset()
                 batch = batchSize
                 await wakeup.wait(timeout: pollInterval)
@@ -77,14 +80,27 @@ package struct InboxWorker: Service {
 
     /// What one batch came to.
     package enum BatchOutcome: Equatable, Sendable {
-        /// This many commands applied and marked processed, in one transaction.
-        case processed(Int)
+        /// This many commands applied and marked processed, in one transaction; `followed`
+        /// when a saga of theirs has another command waiting behind it.
+        case processed(Int, followed: Bool)
         /// A stream a command read moved under it (another worker changed a product, say):
         /// nothing applied; the batch is read again at once.
         case streamMoved
-        /// No command waiting.
+        /// No command waiting: the claim's transaction rolled back, committing nothing.
         case idle
+
+        /// Whether the worker should claim again at once rather than wait for a wake-up.
+        func claimAgain(limit: Int) -> Bool {
+            switch self {
+            case .processed(let count, let followed): count >= limit || followed
+            case .streamMoved: true
+            case .idle: false
+            }
+        }
     }
+
+    /// Thrown inside a batch's transaction that claimed nothing, so it rolls back.
+    private struct NothingClaimed: Error {}
 
     /// Applies up to `limit` pending commands in one transaction, each with exactly one
     /// answer event.
@@ -92,19 +108,22 @@ package struct InboxWorker: Service {
         do {
             return try await store.withTransaction { tx in
                 let claimed = try await inbox.claim(upTo: limit, in: tx)
+                guard !claimed.isEmpty else { throw NothingClaimed() }
                 var outcomes: [(seq: Int64, outcome: CommandOutcome)] = []
-                for (seq, command) in claimed {
+                for (seq, command) in claimed.commands {
                     let outcome = try await attributed(seq, command) { try await handler.handle(command, in: tx) }
                     outcomes.append((seq, outcome))
                     logger.debug("applied command", metadata: ["command": "\(command.command.rawValue)", "order": "\(command.orderId)", "outcome": "\(outcome)"])
                 }
                 try await inbox.markProcessed(outcomes, in: tx)
-                for (seq, command) in claimed { try await attributed(seq, command) { try await beforeCommit?(command, tx) } }
+                for (seq, command) in claimed.commands { try await attributed(seq, command) { try await beforeCommit?(command, tx) } }
                 // Last, so the sagas' rows are locked only for the commit: a step timeout that
                 // came first has moved its saga on, and this finds it waiting on another command.
-                if let takeAnswers, !claimed.isEmpty { try await takeAnswers(tx.appendedSoFar, tx) }
-                return claimed.isEmpty ? .idle : .processed(claimed.count)
+                if let takeAnswers { try await takeAnswers(tx.appendedSoFar, tx) }
+                return .processed(claimed.count, followed: claimed.followed)
             }
+        } catch is NothingClaimed {
+            return .idle
         } catch EventStoreError.versionConflict(let stream, _, _) {
             // Someone else changed a stream a command read (a product, say): read again and retry.
             logger.debug("stream moved under a command; retrying", metadata: ["stream": "\(stream)"])

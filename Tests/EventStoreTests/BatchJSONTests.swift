@@ -1,5 +1,6 @@
 import EventSourcing
 import Foundation
+import TestSupport
 import Testing
 
 @testable import EventStore
@@ -30,5 +31,19 @@ import Testing
             let expected = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: event.payload), options: .sortedKeys)
             #expect(payload == expected)
         }
+    }
+}
+
+/// The store's transactions register with `EventRows.registration`, one statement, rather
+/// than `es.begin_append()`: both must take the lock readers look for and set the flag the
+/// constraint checks.
+@Suite struct RegistrationTests {
+    @Test func theStoresRegistrationIsBeginAppends() throws {
+        let function = try String(
+            contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("sql/es/begin_append.sql"), encoding: .utf8)
+        #expect(EventRows.registration.contains("pg_advisory_xact_lock_shared(4542208, 1)"))
+        #expect(function.contains("pg_advisory_xact_lock_shared(4542208, 1)"))
+        #expect(EventRows.registration.contains("set_config('emporium.appending', 'on', true)"))
+        #expect(function.contains("set_config('emporium.appending', 'on', true)"))
     }
 }

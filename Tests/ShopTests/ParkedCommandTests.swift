@@ -24,7 +24,7 @@ extension ShopFlowTests.ParkedCommandTests {
             }
             try await store.withTransaction { tx in try await inbox.enqueue(commands, in: tx) }
             // Both parked without an answer, as a worker does when even the rejection fails.
-            let seqs = try await store.withTransaction(appends: false) { try await inbox.claim(upTo: 10, in: $0).map(\.seq) }
+            let seqs = try await store.withTransaction(appends: false) { try await inbox.claim(upTo: 10, in: $0).commands.map(\.seq) }
             for seq in seqs {
                 #expect(try await inbox.recordFailure(seq, error: "boom", store: store) == 1)
                 try await store.withTransaction(appends: false) { try await inbox.park(seq, answer: nil, in: $0) }
@@ -37,7 +37,7 @@ extension ShopFlowTests.ParkedCommandTests {
             #expect(try await inbox.drop(seqs[1], store: store))
             #expect(try await InboxReads(inbox.service).parked(store: store).map(\.state) == [.dropped])
             let claimable = try await store.withTransaction(appends: false) { try await inbox.claim(upTo: 10, in: $0) }
-            #expect(claimable.map(\.seq) == [seqs[0]])
+            #expect(claimable.commands.map(\.seq) == [seqs[0]])
             // Neither can be retried or dropped again; an unknown seq neither.
             #expect(try await inbox.retry(seqs[1], store: store) == false)
             #expect(try await inbox.drop(999_999, store: store) == false)
