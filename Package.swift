@@ -143,7 +143,7 @@ let package = Package(
         ]),
         .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga", "ShopVocabulary"]),
         .testTarget(name: "ShopTests", dependencies: [
-            "Shop", "ShopServices", "InboxReads", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "QueryAPI",
+            "Shop", "ShopServices", "InboxReads", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "QueryAPI", "Migrations",
             "Inventory", "Ordering", "Payments", "Shipping",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

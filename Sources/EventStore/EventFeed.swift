@@ -28,6 +28,11 @@ public final class EventFeed: Service, Sendable {
         /// How often to read without a notification.
         public var pollInterval: Duration = .seconds(5)
         public var heldBackBound: Duration = HeldBackWatch.defaultBound
+        /// Reads begin at least this far apart (but for the next page of a full one): under
+        /// load, wake-ups come with every commit, and a read per wake-up would hand each
+        /// follower a batch, and each projection a transaction, per commit. Quiet, a read
+        /// follows its wake-up at once; busy, each read takes what came in this long.
+        public var minReadInterval: Duration = .milliseconds(5)
 
         public init(partitions: [Partition]) {
             self.partitions = Set(partitions).sorted()
@@ -111,11 +116,16 @@ public final class EventFeed: Service, Sendable {
         var watch = HeldBackWatch(bound: configuration.heldBackBound)
         var pause = Self.firstPause
         var retry = Backoff(first: .milliseconds(100), max: .seconds(5))
+        var lastRead: ContinuousClock.Instant?
         while !Task.isCancelled {
             guard let end = latest else {
                 await begun.wait(timeout: configuration.pollInterval)
                 continue
             }
+            if let lastRead, clock.now < lastRead + configuration.minReadInterval {
+                try? await Task.sleep(until: lastRead + configuration.minReadInterval, clock: clock)
+            }
+            lastRead = clock.now
             do {
                 let checks = watch.checksRegistrations(at: clock.now)
                 let read = try await store.follow(configuration.partitions, after: end, limit: configuration.batchSize, checkRegistrations: checks)
@@ -126,7 +136,10 @@ public final class EventFeed: Service, Sendable {
                     append(read.events)
                     pause = Self.firstPause
                 }
-                if read.events.count == configuration.batchSize { continue }
+                if read.events.count == configuration.batchSize {
+                    lastRead = nil
+                    continue
+                }
                 if read.heldBack != nil {
                     // Held back by a transaction still running: its commit rings, or the
                     // pause ends (one that appends nothing sends no NOTIFY).

@@ -28,6 +28,10 @@ public struct Subscription: Service {
         /// How long one event may be held back before reads look past transactions that
         /// never append (a feed of its own only; see `HeldBackWatch`).
         public var heldBackBound: Duration = HeldBackWatch.defaultBound
+        /// Batches are applied at least this far apart: under load a batch then carries
+        /// what came in meanwhile, in one transaction, rather than a transaction per read.
+        /// Zero: each batch as soon as it is there.
+        public var minBatchInterval: Duration = .zero
 
         public init(subscriber: String, partitions: [Partition]) {
             self.subscriber = subscriber
@@ -125,6 +129,7 @@ public struct Subscription: Service {
         let following = Set(configuration.partitions)
         let clock = ContinuousClock()
         var skipped = (events: 0, since: clock.now)
+        var lastBatch: ContinuousClock.Instant?
         /// Moves the checkpoint over events passed over, in a transaction of its own.
         func writeCheckpoint(_ to: Position) async throws {
             try await store.withTransaction(appends: false) { transaction in
@@ -153,6 +158,12 @@ public struct Subscription: Service {
             do {
                 switch feed.next(after: position, limit: configuration.batchSize) {
                 case .events(let events):
+                    if let lastBatch, events.count < configuration.batchSize, clock.now < lastBatch + configuration.minBatchInterval {
+                        // Too soon after the last batch: let this one gather what comes meanwhile.
+                        try await Task.sleep(until: lastBatch + configuration.minBatchInterval, clock: clock)
+                        continue
+                    }
+                    lastBatch = clock.now
                     try await take(events, through: events[events.count - 1].position)
                     position = events[events.count - 1].position
                 case .behind(let start):

@@ -9,7 +9,6 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     /// A migration that is not marked `-- contract` drops, renames or retypes something.
     case contractNotMarked(fileName: String, what: [String])
     /// A contract migration is pending and `--contract` was not given.
-    case contractNotAllowed(fileName: String)
 
     public var description: String {
         switch self {
@@ -27,8 +26,6 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
         case .contractNotMarked(let fileName, let what):
             return "migration \(fileName) \(what.joined(separator: ", ")), which builds still running during a deploy may need: "
                 + "add what the new build needs now (expand), and remove the old in a later migration whose first line is `-- contract`"
-        case .contractNotAllowed(let fileName):
-            return "migration \(fileName) is a contract step (it removes what older builds use): apply it with --contract once no older build runs"
         }
     }
 }

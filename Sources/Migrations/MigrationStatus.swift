@@ -39,5 +39,7 @@ public struct MigrationStatus: Sendable {
 public struct MigrationReport: Sendable, Equatable {
     public var appliedMigrations: [String] = []
     public var appliedObjects: [String] = []
+    /// Pending migrations left for `--contract`: the first contract step and those after it.
+    public var waitingForContract: [String] = []
     public var changedNothing: Bool { appliedMigrations.isEmpty && appliedObjects.isEmpty }
 }

@@ -23,7 +23,9 @@ public struct Migrator: Sendable {
 
     /// Applies what is pending; returns what it did.
     @discardableResult
-    /// `allowContract`: also apply pending contract migrations (see `ExpandContract`).
+    /// `allowContract`: also apply pending contract migrations (see `ExpandContract`);
+    /// without it, migrations stop at the first pending one (`waitingForContract`), unless
+    /// nothing was applied before (a new database).
     public func migrate(on connection: Connection, allowContract: Bool = false) async throws -> MigrationReport {
         let migrations = try MigrationFile.load(from: migrationsDirectory)
         let objects = try SQLObjectFile.load(from: sqlDirectory)
@@ -32,18 +34,25 @@ public struct Migrator: Sendable {
             if let changed = status.migrations.first(where: { $0.state == .changed }) {
                 throw MigrationError.changedAfterApply(fileName: changed.fileName, applied: changed.appliedChecksum ?? "", now: changed.checksum)
             }
-            // Old and new builds share the database during a deploy: only expand unless told.
+            // Old and new builds share the database during a deploy: only expand unless told,
+            // stopping at the first contract step. A database with nothing applied yet has no
+            // older build to keep working: it takes every step.
+            let fresh = !status.migrations.contains { $0.state != .pending }
+            var report = MigrationReport()
             for entry in status.migrations where entry.state == .pending && entry.version >= ExpandContract.firstChecked {
                 let file = migrations.first { $0.version == entry.version }!
-                if ExpandContract.isContract(file) {
-                    if !allowContract { throw MigrationError.contractNotAllowed(fileName: file.fileName) }
-                } else if case let what = ExpandContract.contractStatements(in: file.sql), !what.isEmpty {
+                if !ExpandContract.isContract(file), case let what = ExpandContract.contractStatements(in: file.sql), !what.isEmpty {
                     throw MigrationError.contractNotMarked(fileName: file.fileName, what: what)
                 }
             }
-            var report = MigrationReport()
             for entry in status.migrations where entry.state == .pending {
                 let file = migrations.first { $0.version == entry.version }!
+                if !report.waitingForContract.isEmpty
+                    || (entry.version >= ExpandContract.firstChecked && ExpandContract.isContract(file) && !allowContract && !fresh)
+                {
+                    report.waitingForContract.append(file.fileName)
+                    continue
+                }
                 try await apply(file.sql, fileName: file.fileName, on: connection) {
                     try await connection.query(
                         "INSERT INTO public.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
@@ -51,6 +60,9 @@ public struct Migrator: Sendable {
                 }
                 logger.info("applied migration", metadata: ["file": "\(file.fileName)"])
                 report.appliedMigrations.append(file.fileName)
+            }
+            if !report.waitingForContract.isEmpty {
+                logger.notice("contract migrations wait for --contract", metadata: ["files": "\(report.waitingForContract)"])
             }
             for entry in status.objects where entry.state != .current {
                 let file = objects.first { $0.fileName == entry.fileName }!

@@ -45,17 +45,23 @@ public struct ProjectionRunner: Service {
         var logger = logger
         logger[metadataKey: "projection"] = "\(projection.versionedName)"
         self.logger = logger
-        let configuration = Subscription.Configuration(subscriber: projection.versionedName, partitions: projection.partitions)
+        var configuration = Subscription.Configuration(subscriber: projection.versionedName, partitions: projection.partitions)
+        configuration.minBatchInterval = Self.minBatchInterval
         self.subscription = subscribe(
             configuration,
             { events, tx in
-                await tx.queue("SELECT pg_advisory_xact_lock_shared($1)", [projection.swapLockKey])
-                await tx.queue("SET LOCAL search_path TO \(projection.schema)")
+                // The swap's lock, shared, and this version's tables first on the path: one statement.
+                await tx.queue(
+                    "SELECT pg_advisory_xact_lock_shared($1), set_config('search_path', $2, true)", [projection.swapLockKey, projection.schema])
                 try await ProjectionRunner.apply(events, of: projection, in: tx)
                 // Requests reading their own writes (?minPosition=) look again once this commits.
                 tx.notifyAfterCommit(ProjectionProgress.channel)
             }, logger)
     }
+
+    /// A projection's batches are at least this far apart (`Subscription.Configuration`):
+    /// one transaction for what came in meanwhile, well inside the lag a reader may see.
+    static let minBatchInterval: Duration = .milliseconds(10)
 
     public func run() async throws {
         // Also while stopped at a failure, a graceful shutdown ends it at once.

@@ -37,7 +37,9 @@ package struct SagaRunner: Sendable {
         let configuration = Subscription.Configuration(subscriber: Self.subscriber, partitions: Partition.allCases)
         return Subscription(
             store: sagas.store, feed: feed, configuration: configuration, logger: logger,
-            skipping: { [takenInline] event in event.metadata.commandId.map(takenInline.contains) ?? false }
+            // An event without a command id answers no command (an order placed, say); one
+            // whose answer a worker here gave inline has moved its saga already.
+            skipping: { [takenInline] event in event.metadata.commandId.map(takenInline.contains) ?? true }
         ) { events, tx in
             try await take(events, in: tx)
         }
@@ -50,16 +52,19 @@ package struct SagaRunner: Sendable {
     /// Returns the commands whose answers moved a saga.
     @discardableResult
     func take(_ events: [RecordedEvent], in tx: EventStoreTransaction) async throws -> [UUID] {
-        var answers: [(commandId: UUID, event: RecordedEvent, reply: CommandReply)] = []
+        var answers: [(sagaId: UUID, commandId: UUID, event: RecordedEvent, reply: CommandReply)] = []
         for event in events {
-            guard let commandId = event.metadata.commandId, let reply = try ServiceReplies.reply(event) else { continue }
-            answers.append((commandId, event, reply))
+            // An answer carries its saga (correlation) and its command.
+            guard let commandId = event.metadata.commandId, let sagaId = event.metadata.correlationId,
+                let reply = try ServiceReplies.reply(event)
+            else { continue }
+            answers.append((sagaId, commandId, event, reply))
         }
         guard !answers.isEmpty else { return [] }
-        var waiting = try await sagas.waitingOn(answers.map(\.commandId), in: tx)
+        var waiting = try await sagas.waitingOn(answers.map { ($0.sagaId, $0.commandId) }, in: tx)
         var moves: [SagaStore.Move] = []
         var moved: [UUID] = []
-        for (commandId, event, reply) in answers {
+        for (_, commandId, event, reply) in answers {
             guard let saga = waiting.removeValue(forKey: commandId) else { continue }
             moved.append(commandId)
             let (state, decision) = SagaMachine.replied(saga.state, reply)

@@ -163,16 +163,22 @@ package struct SagaStore: Sendable {
         return finished
     }
 
-    /// The sagas waiting on any of `commandIds`, locked, by the command they wait on.
-    func waitingOn(_ commandIds: [UUID], in tx: EventStoreTransaction) async throws -> [UUID: Row] {
-        guard !commandIds.isEmpty else { return [:] }
+    /// The sagas waiting on these answers, locked, by the command each waits on. An answer
+    /// names its saga (its correlation id) and its command; the saga is found by its id, and
+    /// waits on the command only if its row says so. (Found by id rather than by the command
+    /// it waits on, so that no index needs the pending command, which changes at every step,
+    /// and the row's update stays a HOT one: docs/BENCHMARKS.md, issue 28.)
+    func waitingOn(_ answers: [(sagaId: UUID, commandId: UUID)], in tx: EventStoreTransaction) async throws -> [UUID: Row] {
+        guard !answers.isEmpty else { return [:] }
         var waiting: [UUID: Row] = [:]
         for row in try await tx.query(
             """
-            SELECT saga_id, pending_command_id, state, data FROM saga.order_sagas
-             WHERE pending_command_id = ANY($1::uuid[]) AND status = 'running'
-             ORDER BY saga_id FOR UPDATE
-            """, [PostgresArray(commandIds)]
+            SELECT s.saga_id, s.pending_command_id, s.state, s.data
+              FROM unnest($1::uuid[], $2::uuid[]) AS a(saga_id, command_id)
+              JOIN saga.order_sagas s ON s.saga_id = a.saga_id AND s.pending_command_id = a.command_id
+             WHERE s.status = 'running'
+             ORDER BY s.saga_id FOR UPDATE OF s
+            """, [PostgresArray(answers.map(\.sagaId)), PostgresArray(answers.map(\.commandId))]
         ).rows {
             waiting[try row.decode("pending_command_id")] = try Self.row(row)
         }
@@ -180,7 +186,8 @@ package struct SagaStore: Sendable {
     }
 
     /// Running sagas whose step is overdue, locked (others skip them), with the command
-    /// each waits on.
+    /// each waits on. Found among the running sagas (`order_sagas_one_running_idx`): no index
+    /// on the deadline, which moves at every step (as `waitingOn` says).
     func overdue(limit: Int, in tx: EventStoreTransaction) async throws -> [(saga: Row, pending: UUID?)] {
         try await tx.query(
             """

@@ -30,8 +30,20 @@ package struct SagaTimeouts: Service {
     /// committed but not yet read by the runner is not failed (that would undo work that
     /// was done): it gets another timeout instead.
     func failOverdue() async throws -> Int {
+        do {
+            return try await failOverdueSteps()
+        } catch is NothingOverdue {
+            return 0
+        }
+    }
+
+    /// Thrown in a check's transaction that found nothing, so it rolls back: nothing to commit.
+    private struct NothingOverdue: Error {}
+
+    private func failOverdueSteps() async throws -> Int {
         try await sagas.store.withTransaction(appends: false) { tx in
             let overdue = try await sagas.overdue(limit: 20, in: tx)
+            guard !overdue.isEmpty else { throw NothingOverdue() }
             let answered = try await Inbox.answered(overdue.compactMap(\.pending), in: tx)
             let waitingForTheRunner = overdue.filter { $0.pending.map(answered.contains) ?? false }.map(\.saga.sagaId)
             if !waitingForTheRunner.isEmpty {

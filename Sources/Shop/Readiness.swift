@@ -40,10 +40,14 @@ struct Readiness: Sendable {
             ready: false, database: "ok", migrations: "ok", loopsDown: restarts.down.sorted(),
             replicas: replicas.all.mapValues(\.rawValue))
         do {
-            let applied: Int64 = try await store.pool.query(
-                "SELECT coalesce(max(version), 0) AS v FROM public.schema_migrations"
-            ).first!.decode("v")
-            if applied < Shop.requiredMigration {
+            // The one it needs applied, not merely a newer one: a contract step may be applied
+            // by hand out of order, or the newest may be one this build does not need.
+            let row = try await store.pool.query(
+                "SELECT coalesce(max(version), 0) AS v, coalesce(bool_or(version = $1), false) AS has FROM public.schema_migrations",
+                [Int64(Shop.requiredMigration)]
+            ).first!
+            let applied: Int64 = try row.decode("v")
+            if try !row.decode("has", as: Bool.self) {
                 report.migrations = "at \(applied), this build needs \(Shop.requiredMigration): run emporium migrate"
             }
         } catch {

@@ -40,7 +40,9 @@ struct Migrate: AsyncParsableCommand {
         var createRoles = false
         @Flag(
             help: """
-                Also apply pending contract migrations (first line `-- contract`: they drop, rename or retype what older builds             use). Only once no older build runs; without it, migrate applies expand migrations only and stops at a contract one.
+                Also apply pending contract migrations (first line `-- contract`: they drop, rename or retype what older builds \
+                use). Only once no older build runs; without it, migrate stops at the first contract one (a new database, with \
+                nothing applied yet, takes them all).
                 """)
         var contract = false
 
@@ -51,6 +53,10 @@ struct Migrate: AsyncParsableCommand {
                 print("database is up to date")
             } else {
                 print("applied \(report.appliedMigrations.count) migration(s) and \(report.appliedObjects.count) sql object(s)")
+            }
+            if !report.waitingForContract.isEmpty {
+                print(
+                    "waiting for --contract (once no older build runs): \(report.waitingForContract.joined(separator: ", "))")
             }
             if createRoles {
                 let roles = try await DatabaseRoles(directory: URL(fileURLWithPath: paths.sql).appendingPathComponent("roles")).create(on: connection)
