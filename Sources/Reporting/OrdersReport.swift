@@ -119,11 +119,11 @@ public struct OrdersReport: Projection {
             return Statement(
                 """
                 UPDATE orders SET total_payment_amt = $2, payment_details = $3::jsonb,
-                       saga_step = $4, last_position = $5, updated_at = $6 WHERE payment_id = $1
+                       saga_step = $4, last_position = $5, updated_at = $6 WHERE order_id = $7 AND payment_id = $1
                 """,
                 [
                     e.paymentId, e.totalPaymentAmt, JSONText(Self.payments(ShopIDs.orderId(forPayment: e.paymentId), e.paymentId, e.details)),
-                    stamp.step, stamp.position, stamp.at,
+                    stamp.step, stamp.position, stamp.at, ShopIDs.orderId(forPayment: e.paymentId),
                 ])
         case .cancelled(let e): return paymentStatus(e.paymentId, e.status.rawValue, stamp)
         case .restored(let e): return paymentStatus(e.paymentId, PaymentStatus.created.rawValue, stamp)

@@ -88,7 +88,16 @@ public struct ProjectionRebuild: Sendable {
             try await tx.execute("DROP SCHEMA IF EXISTS \(scratch) CASCADE; CREATE SCHEMA \(scratch)")
             // Indexes come after the fold's COPY: built once over all rows, several times
             // faster than kept up row by row.
-            for table in tables { try await tx.execute("CREATE TABLE \(scratch).\(table) (LIKE \(projection.schema).\(table) INCLUDING ALL EXCLUDING INDEXES)") }
+            for table in tables {
+                try await tx.execute("CREATE TABLE \(scratch).\(table) (LIKE \(projection.schema).\(table) INCLUDING ALL EXCLUDING INDEXES)")
+                // Its storage settings too (LIKE copies none): the fillfactor that leaves the
+                // room its rows' HOT updates need (migration 0012).
+                let options: String? = try await tx.query(
+                    "SELECT array_to_string(reloptions, ', ') AS options FROM pg_class WHERE oid = $1::regclass",
+                    ["\(projection.schema).\(table)"]
+                ).first?.decodeIfPresent("options")
+                if let options, !options.isEmpty { try await tx.execute("ALTER TABLE \(scratch).\(table) SET (\(options))") }
+            }
         }
         logger.info("rebuild started", metadata: ["projection": "\(projection.versionedName)", "tables": "\(projection.schema)"])
         let started = ContinuousClock.now
