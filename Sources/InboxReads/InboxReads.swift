@@ -62,8 +62,13 @@ package struct InboxReads: Sendable {
     /// are left out).
     package static func commands(_ ids: [UUID], store: EventStore) async throws -> [UUID: SagaCommand] {
         guard !ids.isEmpty else { return [:] }
-        let union = Partition.allCases.map { "SELECT command_id, command FROM \($0.schema).inbox WHERE command_id = ANY($1::uuid[])" }
-            .joined(separator: " UNION ALL ")
+        // Waiting or parked (or applied by a build before 0.20) in the inbox; applied since, in inbox_done.
+        let union = Partition.allCases.map {
+            """
+            SELECT command_id, command FROM \($0.schema).inbox WHERE command_id = ANY($1::uuid[])
+            UNION ALL SELECT command_id, command FROM \($0.schema).inbox_done WHERE command_id = ANY($1::uuid[])
+            """
+        }.joined(separator: " UNION ALL ")
         var names: [UUID: SagaCommand] = [:]
         for row in try await store.pool.query(union, [PostgresArray(ids)]).rows {
             if let command = SagaCommand(rawValue: try row.decode("command")) { names[try row.decode("command_id")] = command }

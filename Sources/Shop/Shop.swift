@@ -20,7 +20,7 @@ import ShopVocabulary
 /// to stop. The saga runner and each projection run in one replica at a time.
 public enum Shop {
     /// The newest migration this build needs (`/health/ready`); a test keeps it equal to `migrations/`.
-    public static let requiredMigration = 12
+    public static let requiredMigration = 13
 
     /// Test seams: run code inside a worker's transaction, before it commits.
     public struct Hooks: Sendable {

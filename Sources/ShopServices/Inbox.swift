@@ -5,10 +5,10 @@ import OrderSaga
 import Postgres
 import ShopVocabulary
 
-/// One service's inbox, `<service>_svc.inbox`: the commands sent to that service, pending
-/// until its worker marks them processed in the transaction that applies them. The only
-/// code that writes the inbox tables (rows are inserted by `saga.send_commands`); what
-/// others read of them is `InboxReads`.
+/// One service's inbox, `<service>_svc.inbox`: the commands sent to that service, waiting
+/// until its worker applies them; the transaction that applies one takes it out and records
+/// it in `<service>_svc.inbox_done`. The only code that writes the inbox tables (rows are
+/// inserted by `saga.send_commands`); what others read of them is `InboxReads`.
 package struct Inbox: Sendable {
     package let service: Partition
 
@@ -142,15 +142,20 @@ package struct Inbox: Sendable {
         ).rows.isEmpty)
     }
 
-    /// Marks the commands processed, each with its outcome, in one statement that travels
-    /// with the commit.
+    /// Takes the applied commands out of the inbox and records each, with its outcome, in
+    /// `inbox_done`: one statement that travels with the commit, and no row updated (an
+    /// update of the inbox row could never be a HOT one). A command applied a second time
+    /// would be recorded twice: the key refuses it, and that application rolls back whole.
     package func markProcessed(_ outcomes: [(seq: Int64, outcome: CommandOutcome)], in transaction: EventStoreTransaction) async throws {
         guard !outcomes.isEmpty else { return }
         await transaction.queue(
             """
-            UPDATE \(service.schema).inbox i SET processed_at = now(), outcome = u.outcome
-              FROM unnest($1::bigint[], $2::text[]) AS u(seq, outcome)
-             WHERE i.seq = u.seq
+            WITH applied AS (
+                DELETE FROM \(service.schema).inbox i USING unnest($1::bigint[], $2::text[]) AS u(seq, outcome)
+                 WHERE i.seq = u.seq
+                RETURNING i.command_id, i.command, u.outcome
+            )
+            INSERT INTO \(service.schema).inbox_done (command_id, command, outcome) SELECT command_id, command, outcome FROM applied
             """, [PostgresArray(outcomes.map(\.seq)), PostgresArray(outcomes.map(\.outcome.stored))])
     }
 
@@ -158,8 +163,13 @@ package struct Inbox: Sendable {
     /// events are committed (in the same transaction that marked them).
     package static func answered(_ ids: [UUID], in transaction: EventStoreTransaction) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
+        // Applied: recorded in inbox_done, or (by builds before 0.20, and when parked with an
+        // answer) marked processed in the inbox.
         let union = Partition.allCases.map {
-            "SELECT command_id FROM \($0.schema).inbox WHERE command_id = ANY($1::uuid[]) AND processed_at IS NOT NULL"
+            """
+            SELECT command_id FROM \($0.schema).inbox_done WHERE command_id = ANY($1::uuid[])
+            UNION ALL SELECT command_id FROM \($0.schema).inbox WHERE command_id = ANY($1::uuid[]) AND processed_at IS NOT NULL
+            """
         }.joined(separator: " UNION ALL ")
         return Set(try await transaction.query(union, [PostgresArray(ids)]).rows.map { try $0.decode("command_id") })
     }

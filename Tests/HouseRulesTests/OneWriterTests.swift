@@ -16,6 +16,8 @@ import Testing
 
     static let owners = [
         Owner(tables: "the event store's (es.*)", table: #"es\.\w+"#, writers: ["sql/es/", "Sources/EventStore/"]),
+        Owner(tables: "the event partitions (<service>_svc.events)", table: #"\S*\.events\b"#, writers: ["sql/es/", "Sources/EventStore/"]),
+        Owner(tables: "the record of applied commands", table: #"\S*\.inbox_done\b"#, writers: ["Sources/ShopServices/Inbox.swift"]),
         Owner(tables: "the inboxes: rows inserted", table: #"\S*\.inbox\b"#, writers: ["sql/saga/send_commands.sql"]),
         Owner(tables: "the sagas' rows", table: #"saga\.order_sagas\b"#, writers: ["sql/saga/start_saga.sql", "Sources/SagaRuntime/SagaStore.swift"]),
         Owner(tables: "the reports", table: #"report(_\w+)?\.\w+"#, writers: ["sql/report/", "Sources/Reporting/"]),

@@ -1,6 +1,9 @@
 import EventSourcing
 import Foundation
 import InboxReads
+import Lifecycle
+import Payments
+import Logging
 import ShopServices
 import ShopVocabulary
 import TestSupport
@@ -41,6 +44,32 @@ extension ShopFlowTests.ParkedCommandTests {
             // Neither can be retried or dropped again; an unknown seq neither.
             #expect(try await inbox.retry(seqs[1], store: store) == false)
             #expect(try await inbox.drop(999_999, store: store) == false)
+        }
+    }
+}
+
+extension ShopFlowTests.ParkedCommandTests {
+    /// An applied command leaves the inbox for `inbox_done`; sent again after that (a bug a
+    /// saga's row should make impossible), its second application is refused whole by the
+    /// record's key: no second answer, nothing applied twice.
+    @Test func aCommandAppliedTwiceIsRefusedWhole() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            let listener = Listener(.init(url: store.pool.configuration.url))
+            let worker = InboxWorker(
+                handler: PaymentCommands(limit: 1_000_000), store: store, listener: listener, pollInterval: .seconds(60), logger: Logger(label: "test"))
+            let orderId = "ORDER_\(UUID().uuidString.prefix(8))"
+            let command = ServiceCommand(
+                commandId: UUID(), sagaId: UUID(), command: .createPayment, orderId: orderId, payments: [PaymentDetail(paymentKind: "10", paymentAmt: 5)])
+            try await store.withTransaction { tx in try await Inbox(.payment).enqueue([command], in: tx) }
+            #expect(try await worker.processBatch(upTo: 10) == .processed(1, followed: false))
+            #expect(try await store.pool.query("SELECT count(*) AS n FROM payment_svc.inbox").first!.decode("n", as: Int.self) == 0)
+            #expect(try await store.pool.query("SELECT command FROM payment_svc.inbox_done").first!.decode("command", as: String.self) == "createPayment")
+
+            try await store.withTransaction { tx in try await Inbox(.payment).enqueue([command], in: tx) }
+            await #expect(throws: (any Error).self) { try await worker.processBatch(upTo: 10) }
+            #expect(try await store.readStream(ShopIDs.payment(forOrder: orderId)).count == 1)
+            #expect(try await store.pool.query("SELECT count(*) AS n FROM payment_svc.inbox_done").first!.decode("n", as: Int.self) == 1)
         }
     }
 }

@@ -1,8 +1,8 @@
 -- Least privilege, enforced by PostgreSQL (`emporium migrate --create-roles`; run again after
 -- a migration adds tables). One login role per process kind:
 --
---   emporium_<service>  order, payment, delivery, inventory: its own schema's inbox and
---                       idempotency keys; appends to its own streams only: INSERT into its
+--   emporium_<service>  order, payment, delivery, inventory: its own schema's inbox (and the
+--                       record of what it applied, inbox_done) and idempotency keys; appends to its own streams only: INSERT into its
 --                       own partition (<service>_svc.events; the columns a writer names, not
 --                       the position, time or transaction id, which their defaults set),
 --                       es.append_events for batches, es.save_snapshot; reads every event.
@@ -42,7 +42,13 @@ BEGIN
     FOREACH v_service IN ARRAY ARRAY['order', 'payment', 'delivery', 'inventory'] LOOP
         v_role := 'emporium_' || v_service;
         EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', v_service || '_svc', v_role);
-        EXECUTE format('GRANT SELECT, UPDATE ON %I.inbox TO %I', v_service || '_svc', v_role);
+        EXECUTE format('GRANT SELECT, UPDATE, DELETE ON %I.inbox TO %I', v_service || '_svc', v_role);
+        -- What it applied: recorded as its inbox row leaves (migration 0013).
+        IF to_regclass(format('%I.inbox_done', v_service || '_svc')) IS NOT NULL THEN
+            EXECUTE format('GRANT SELECT, INSERT ON %I.inbox_done TO %I', v_service || '_svc', v_role);
+            EXECUTE format('GRANT SELECT ON %I.inbox_done TO emporium_saga, emporium_gateway, emporium_order, emporium_delivery',
+                           v_service || '_svc');
+        END IF;
         IF to_regclass(format('%I.idempotency_keys', v_service || '_svc')) IS NOT NULL THEN
             EXECUTE format('GRANT SELECT, INSERT, UPDATE ON %I.idempotency_keys TO %I', v_service || '_svc', v_role);
         END IF;
