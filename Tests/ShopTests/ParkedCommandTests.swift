@@ -2,8 +2,8 @@ import EventSourcing
 import Foundation
 import InboxReads
 import Lifecycle
-import Payments
 import Logging
+import Payments
 import ShopServices
 import ShopVocabulary
 import TestSupport
