@@ -229,6 +229,10 @@ func json<T: Encodable>(_ value: T) throws -> JSONText {
     JSONText(try EventJSON.encoder.encode(value))
 }
 
+/// `value` as a JSON string (or null), written by hand: a history line takes two at each move.
 func jsonString(_ value: String?) throws -> String {
-    String(decoding: try EventJSON.encoder.encode(value), as: UTF8.self)
+    guard let value else { return "null" }
+    var json = ""
+    JSONLiteral.appendString(value, to: &json)
+    return json
 }

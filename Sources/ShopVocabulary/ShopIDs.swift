@@ -7,7 +7,7 @@ import Foundation
 /// reference's random nine digits); its payment and delivery share the suffix.
 public enum ShopIDs {
     public static func newOrderId() -> String {
-        "ORDER_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        "ORDER_" + String(UUID().uuidString.filter { $0 != "-" })
     }
 
     static func suffix(_ id: String, after prefix: String) -> String {
