@@ -60,10 +60,13 @@ public struct PostgresArray<Element: PostgresEncodable>: PostgresEncodable {
             literal += text
             return
         }
-        for scalar in text.unicodeScalars {
-            if scalar == "\\" || scalar == "\"" { literal.unicodeScalars.append("\\") }
-            literal.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(byte)
         }
+        literal += String(decoding: bytes, as: UTF8.self)
     }
 }
 
