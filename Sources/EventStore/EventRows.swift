@@ -45,11 +45,13 @@ enum EventRows {
     /// The one-event INSERT for `partition`. The version it takes is the expected one plus
     /// one, so a stream that moved on holds that version already (the unique index's
     /// conflict), and one that is behind lacks the expected version (the `EXISTS`): either
-    /// way nothing is stored. Registering, the registration comes first in the statement:
-    /// the row is made from it, before the row's defaults take a position or a transaction id.
+    /// way nothing is stored. Registering, the registration comes first in the statement
+    /// (`registration`: the statement is the transaction's first, so `es.begin_append`'s check
+    /// has nothing to find): the row is made from it, before the row's defaults take a
+    /// position or a transaction id.
     static func insertSQL(into partition: Partition, registering: Bool) -> String {
         """
-        \(registering ? "WITH registered AS MATERIALIZED (SELECT es.begin_append()) " : "")\
+        \(registering ? "WITH registered AS MATERIALIZED (\(registration)) " : "")\
         INSERT INTO \(partition.schema).events AS e (service, stream_id, version, event_id, event_type, schema_version, payload, \
         correlation_id, causation_id, command_id, traceparent)
         SELECT $1, $2, $3::bigint + 1, $4::uuid, $5, $6::integer, $7::jsonb, $8::uuid, $9::uuid, $10::uuid, $11\(registering ? " FROM registered" : "")
