@@ -32,6 +32,12 @@ public struct Subscription: Service {
         /// what came in meanwhile, in one transaction, rather than a transaction per read.
         /// Zero: each batch as soon as it is there.
         public var minBatchInterval: Duration = .zero
+        /// With `skipping`: how long quiet before the checkpoint of events passed over is
+        /// written (under load the next batch applied carries it).
+        public var checkpointWhenQuiet: Duration = .seconds(1)
+        /// A channel rung after each checkpoint written for events passed over (a
+        /// projection's: read-your-writes waits for its checkpoint, `ProjectionProgress`).
+        public var checkpointChannel: String?
 
         public init(subscriber: String, partitions: [Partition]) {
             self.subscriber = subscriber
@@ -66,13 +72,16 @@ public struct Subscription: Service {
     }
 
     /// Follows a feed of its own, woken by `listener`.
-    public init(store: EventStore, listener: Listener, configuration: Configuration, logger: Logger? = nil, handler: @escaping Handler) {
+    public init(
+        store: EventStore, listener: Listener, configuration: Configuration, logger: Logger? = nil,
+        skipping: (@Sendable (RecordedEvent) -> Bool)? = nil, handler: @escaping Handler
+    ) {
         var feeding = EventFeed.Configuration(partitions: configuration.partitions)
         feeding.batchSize = configuration.batchSize
         feeding.pollInterval = configuration.pollInterval
         feeding.heldBackBound = configuration.heldBackBound
         let feed = EventFeed(store: store, listener: listener, configuration: feeding, logger: logger)
-        self.init(store: store, feed: feed, ownsFeed: true, configuration: configuration, logger: logger, skipping: nil, handler: handler)
+        self.init(store: store, feed: feed, ownsFeed: true, configuration: configuration, logger: logger, skipping: skipping, handler: handler)
     }
 
     private init(
@@ -136,6 +145,7 @@ public struct Subscription: Service {
                 try await transaction.advanceCheckpoint(
                     subscriber: configuration.subscriber, partitions: configuration.partitions,
                     from: applied, to: to)
+                if let channel = configuration.checkpointChannel { transaction.notifyAfterCommit(channel) }
             }
             applied = to
             skipped = (0, clock.now)
@@ -188,7 +198,7 @@ public struct Subscription: Service {
                     // while, it is written, so the checkpoint (and every lag figure read from
                     // it) is where the reading is — but not a commit per wake-up under load.
                     if skipping != nil, applied < position {
-                        if await !fed.wait(timeout: Self.checkpointWhenQuiet) { try await writeCheckpoint(position) }
+                        if await !fed.wait(timeout: configuration.checkpointWhenQuiet) { try await writeCheckpoint(position) }
                     } else {
                         await fed.wait(timeout: configuration.pollInterval)
                     }
@@ -206,7 +216,6 @@ public struct Subscription: Service {
     /// this many events or this long.
     static var checkpointEvery: Int { 2_000 }
     static var checkpointAfter: Duration { .seconds(10) }
-    static var checkpointWhenQuiet: Duration { .seconds(1) }
 
     /// Applies one batch and moves the checkpoint from `checkpoint` to its last event, in one
     /// transaction; returns the new checkpoint.

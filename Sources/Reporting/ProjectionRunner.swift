@@ -22,23 +22,23 @@ public struct ProjectionRunner: Service {
 
     /// Follows the process's shared `feed`.
     public init(_ projection: any Projection, store: EventStore, feed: EventFeed, logger: Logger) {
-        self.init(projection, store: store, logger: logger) { configuration, handler, logger in
-            Subscription(store: store, feed: feed, configuration: configuration, logger: logger, handler: handler)
+        self.init(projection, store: store, logger: logger) { configuration, skipping, handler, logger in
+            Subscription(store: store, feed: feed, configuration: configuration, logger: logger, skipping: skipping, handler: handler)
         }
     }
 
     /// Follows a feed of its own, woken by `listener`.
     public init(_ projection: any Projection, store: EventStore, listener: Listener, pollInterval: Duration = .seconds(2), logger: Logger) {
-        self.init(projection, store: store, logger: logger) { configuration, handler, logger in
+        self.init(projection, store: store, logger: logger) { configuration, skipping, handler, logger in
             var configuration = configuration
             configuration.pollInterval = pollInterval
-            return Subscription(store: store, listener: listener, configuration: configuration, logger: logger, handler: handler)
+            return Subscription(store: store, listener: listener, configuration: configuration, logger: logger, skipping: skipping, handler: handler)
         }
     }
 
     private init(
         _ projection: any Projection, store: EventStore, logger: Logger,
-        subscribe: (Subscription.Configuration, @escaping Subscription.Handler, Logger) -> Subscription
+        subscribe: (Subscription.Configuration, @escaping @Sendable (RecordedEvent) -> Bool, @escaping Subscription.Handler, Logger) -> Subscription
     ) {
         self.projection = projection
         self.store = store
@@ -47,13 +47,26 @@ public struct ProjectionRunner: Service {
         self.logger = logger
         var configuration = Subscription.Configuration(subscriber: projection.versionedName, partitions: projection.partitions)
         configuration.minBatchInterval = Self.minBatchInterval
+        // Passed-over events' checkpoint soon once quiet: a read of one's own write waits for it.
+        configuration.checkpointWhenQuiet = .milliseconds(50)
+        configuration.checkpointChannel = ProjectionProgress.channel
+        // An event that makes no statement for this projection is passed over, and a batch of
+        // nothing else commits nothing (its checkpoint moves with the next batch applied).
+        // What the look made is kept for the batch, not worked out twice.
+        let prepared = PreparedStatements()
         self.subscription = subscribe(
             configuration,
+            { event in
+                guard let made = try? projection.statements(for: event) else { return false }  // its batch names the error
+                if made.isEmpty { return true }
+                prepared.keep(made, for: event.position)
+                return false
+            },
             { events, tx in
                 // The swap's lock, shared, and this version's tables first on the path: one statement.
                 await tx.queue(
                     "SELECT pg_advisory_xact_lock_shared($1), set_config('search_path', $2, true)", [projection.swapLockKey, projection.schema])
-                try await ProjectionRunner.apply(events, of: projection, in: tx)
+                try await ProjectionRunner.apply(events, of: projection, in: tx, prepared: prepared)
                 // Requests reading their own writes (?minPosition=) look again once this commits.
                 tx.notifyAfterCommit(ProjectionProgress.channel)
             }, logger)
@@ -125,12 +138,14 @@ public struct ProjectionRunner: Service {
     /// Applies a batch: every event's statements, in one round trip (with whatever the
     /// transaction has queued). An event whose statements cannot be made, or whose
     /// statement fails, is named in the error.
-    static func apply(_ events: [RecordedEvent], of projection: any Projection, in tx: EventStoreTransaction) async throws {
+    static func apply(
+        _ events: [RecordedEvent], of projection: any Projection, in tx: EventStoreTransaction, prepared: PreparedStatements? = nil
+    ) async throws {
         var statements: [Statement] = []
         var madeBy: [Int] = []
         for (index, event) in events.enumerated() {
             do {
-                let made = try projection.statements(for: event)
+                let made = try prepared?.take(event.position) ?? projection.statements(for: event)
                 statements += made
                 madeBy += Array(repeating: index, count: made.count)
             } catch {

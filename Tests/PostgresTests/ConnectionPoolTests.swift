@@ -100,8 +100,11 @@ import Testing
             }
             sleeping.withLock { $0 = false }
             await ticker
-            // Six one-second statements on a blocked cooperative pool would starve the ticker.
-            #expect(ticks.withLock { $0 } >= 10)
+            // Six one-second statements on a blocked cooperative pool would starve the ticker
+            // (a tick or none in the second); free, it ticks about 100 times, and still tens of
+            // times on a machine whose two cores a build keeps busy (9 seen once), so the bar is
+            // low: it tells starved from free, not fast from slow.
+            #expect(ticks.withLock { $0 } >= 3)
             await pool.close()
         }
     }
