@@ -28,10 +28,14 @@ struct SagaWait: Sendable {
         var standing = ended
         if standing == nil { standing = try await sagas.outcome(sagaId) }
         guard let outcome = standing else { return accepted }
-        let order: Order = try await sagas.store.load(from: ShopIDs.order(outcome.orderId))
+        // The order's status: from the transaction that ended the flow when it said, else read.
+        var orderStatus = outcome.orderStatus
+        if orderStatus == nil {
+            let order: Order = try await sagas.store.load(from: ShopIDs.order(outcome.orderId))
+            orderStatus = order.status?.rawValue
+        }
         let finished = Finished(
-            orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status,
-            orderStatus: order.status?.rawValue, failure: outcome.failure)
+            orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status, orderStatus: orderStatus, failure: outcome.failure)
         return try Answer(
             status: outcome.isFinished ? 200 : 202,
             message: outcome.isFinished ? "saga \(outcome.status.rawValue)" : "still running after \(seconds) s",

@@ -2,6 +2,7 @@ import EventSourcing
 import EventStore
 import Foundation
 import OrderSaga
+import Ordering
 import Postgres
 import ShopServices
 import ShopVocabulary
@@ -80,7 +81,9 @@ package struct SagaStore: Sendable {
                 tx.afterCommit { SagaMetrics.sent(command, in: move.state) }
             case .finish(let phase):
                 rows.append((move, SagaStatus(finished: phase), nil))
-                finished[move.sagaId] = Outcome(orderId: move.data.orderId, status: SagaStatus(finished: phase), failure: move.state.failure)
+                finished[move.sagaId] = Outcome(
+                    orderId: move.data.orderId, status: SagaStatus(finished: phase), failure: move.state.failure,
+                    orderStatus: Self.orderStatus(after: move.sagaId, in: tx))
                 tx.notifyAfterCommit(Self.finishedChannel)
                 tx.afterCommit { SagaMetrics.finished(move.state) }
             case .wait:
@@ -126,7 +129,22 @@ package struct SagaStore: Sendable {
         package var orderId: String
         package var status: SagaStatus
         package var failure: String?
+        /// The order's status as the flow left it, when the transaction that finished the saga
+        /// says (the order service's last step of the flow was applied in it); nil otherwise.
+        package var orderStatus: String?
         package var isFinished: Bool { status.isFinished }
+    }
+
+    /// The order's status after the order event of saga `sagaId` appended in `tx`, when that
+    /// event alone settles it (a flow that ends with the order completed, failed, updated or
+    /// cancelled), as the order's own fold says: the order service's last step of a flow is
+    /// applied in the transaction that finishes its saga, when the saga runs in its process.
+    static func orderStatus(after sagaId: UUID, in tx: EventStoreTransaction) -> String? {
+        guard
+            let last = tx.appendedSoFar.last(where: { $0.stream.partition == .order && $0.metadata.correlationId == sagaId }),
+            let event = try? OrderEvent(last)
+        else { return nil }
+        return Order().evolve(event).status?.rawValue
     }
 
     /// Where saga `sagaId` stands now, read from its row.
