@@ -60,7 +60,7 @@ public struct ProjectionRunner: Service {
         self.subscription = subscribe(
             configuration,
             { event in
-                guard timed, let made = try? projection.statements(for: event) else { return false }  // its batch names the error
+                guard timed, let made = try? projection.statements(for: event) else { return false } // its batch names the error
                 if made.isEmpty { return true }
                 prepared.keep(made, for: event.position)
                 return false
