@@ -35,6 +35,9 @@ public struct Subscription: Service {
         /// With `skipping`: how long quiet before the checkpoint of events passed over is
         /// written (under load the next batch applied carries it).
         public var checkpointWhenQuiet: Duration = .seconds(1)
+        /// With `skipping`: the longest a checkpoint stays behind events passed over while
+        /// only such events come (nothing to apply, so no batch carries it).
+        public var checkpointAfter: Duration = .seconds(10)
         /// A channel rung after each checkpoint written for events passed over (a
         /// projection's: read-your-writes waits for its checkpoint, `ProjectionProgress`).
         public var checkpointChannel: String?
@@ -159,7 +162,7 @@ public struct Subscription: Service {
                 // Nothing to apply: write the checkpoint only now and then, so that a restart
                 // reads back a bounded stretch, not all it passed over since the last batch.
                 skipped.events += events.count
-                if skipped.events >= Self.checkpointEvery || clock.now - skipped.since >= Self.checkpointAfter {
+                if skipped.events >= Self.checkpointEvery || clock.now - skipped.since >= configuration.checkpointAfter {
                     try await writeCheckpoint(last)
                 }
             }
@@ -213,9 +216,8 @@ public struct Subscription: Service {
     }
 
     /// With `skipping`, the checkpoint of a stretch with nothing to apply is written after
-    /// this many events or this long.
+    /// this many events (or `checkpointAfter`).
     static var checkpointEvery: Int { 2_000 }
-    static var checkpointAfter: Duration { .seconds(10) }
 
     /// Applies one batch and moves the checkpoint from `checkpoint` to its last event, in one
     /// transaction; returns the new checkpoint.

@@ -50,8 +50,11 @@ public struct ProjectionRunner: Service {
         // number must not depend on timing (scripts/crash-points numbers every commit).
         let timed = !CrashPoints.enabled
         configuration.minBatchInterval = timed ? Self.minBatchInterval : .zero
-        // Passed-over events' checkpoint soon once quiet: a read of one's own write waits for it.
+        // Passed-over events' checkpoint soon once quiet, and at most 50 ms behind while only
+        // such events come (a burst of products registered, for the sales report): a read of
+        // one's own write, and the lag figures, wait for it.
         configuration.checkpointWhenQuiet = .milliseconds(50)
+        configuration.checkpointAfter = .milliseconds(50)
         configuration.checkpointChannel = ProjectionProgress.channel
         // An event that makes no statement for this projection is passed over, and a batch of
         // nothing else commits nothing (its checkpoint moves with the next batch applied).
