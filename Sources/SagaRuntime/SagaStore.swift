@@ -189,16 +189,21 @@ package struct SagaStore: Sendable {
     func waitingOn(_ answers: [(sagaId: UUID, commandId: UUID)], in tx: EventStoreTransaction) async throws -> [UUID: Row] {
         guard !answers.isEmpty else { return [:] }
         var waiting: [UUID: Row] = [:]
+        // By key alone (no status, which would let a generic plan made when few sagas ran
+        // walk every running saga instead); a finished saga waits on no command.
+        let sagaOf = Dictionary(answers.map { ($0.commandId, $0.sagaId) }, uniquingKeysWith: { first, _ in first })
         for row in try await tx.query(
             """
-            SELECT s.saga_id, s.pending_command_id, s.state, s.data
-              FROM unnest($1::uuid[], $2::uuid[]) AS a(saga_id, command_id)
-              JOIN saga.order_sagas s ON s.saga_id = a.saga_id AND s.pending_command_id = a.command_id
-             WHERE s.status = 'running'
-             ORDER BY s.saga_id FOR UPDATE OF s
+            SELECT saga_id, pending_command_id, state, data FROM saga.order_sagas
+             WHERE saga_id = ANY($1::uuid[]) AND pending_command_id = ANY($2::uuid[])
+             ORDER BY saga_id FOR UPDATE
             """, [PostgresArray(answers.map(\.sagaId)), PostgresArray(answers.map(\.commandId))]
         ).rows {
-            waiting[try row.decode("pending_command_id")] = try Self.row(row)
+            let pending: UUID = try row.decode("pending_command_id")
+            let saga = try Self.row(row)
+            // The answer to its command must name it (ids are unique, so it always does).
+            guard sagaOf[pending] == saga.sagaId else { continue }
+            waiting[pending] = saga
         }
         return waiting
     }
