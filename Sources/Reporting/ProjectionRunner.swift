@@ -38,7 +38,7 @@ public struct ProjectionRunner: Service {
 
     private init(
         _ projection: any Projection, store: EventStore, logger: Logger,
-        subscribe: (Subscription.Configuration, @escaping @Sendable (RecordedEvent) -> Bool, @escaping Subscription.Handler, Logger) -> Subscription
+        subscribe: (Subscription.Configuration, (@Sendable (RecordedEvent) -> Bool)?, @escaping Subscription.Handler, Logger) -> Subscription
     ) {
         self.projection = projection
         self.store = store
@@ -60,14 +60,15 @@ public struct ProjectionRunner: Service {
         // nothing else commits nothing (its checkpoint moves with the next batch applied).
         // What the look made is kept for the batch, not worked out twice.
         let prepared = PreparedStatements()
+        let passingOver: @Sendable (RecordedEvent) -> Bool = { event in
+            guard let made = try? projection.statements(for: event) else { return false } // its batch names the error
+            if made.isEmpty { return true }
+            prepared.keep(made, for: event.position)
+            return false
+        }
         self.subscription = subscribe(
             configuration,
-            { event in
-                guard timed, let made = try? projection.statements(for: event) else { return false } // its batch names the error
-                if made.isEmpty { return true }
-                prepared.keep(made, for: event.position)
-                return false
-            },
+            timed ? passingOver : nil,
             { events, tx in
                 // The swap's lock, shared, and this version's tables first on the path: one statement.
                 await tx.queue(
