@@ -70,6 +70,9 @@ public final class EventFeed: Service, Sendable {
 
     public init(store: EventStore, listener: Listener, configuration: Configuration, logger: Logger? = nil) {
         self.store = store
+        // With crash points on, a read per wake-up: what a batch holds must not depend on timing.
+        var configuration = configuration
+        if CrashPoints.enabled { configuration.minReadInterval = .zero }
         self.configuration = configuration
         self.notified = listener.wakeup(on: configuration.partitions.map(\.channel))
         var logger = logger ?? Logger(label: "emporium.eventfeed")

@@ -71,6 +71,25 @@ public struct EventStore: Sendable {
         return value
     }
 
+    /// As `withTransaction`, for a look that may find nothing to do (a claim, a check): when
+    /// `body` returns nil the transaction rolls back, committing nothing, and nil comes back.
+    public func withTransactionIfAny<T: Sendable>(
+        appends: Bool = true,
+        _ body: sending (EventStoreTransaction) async throws -> T?
+    ) async throws -> T? {
+        do {
+            return try await withTransaction(appends: appends) { tx in
+                guard let value = try await body(tx) else { throw NothingToCommit() }
+                return value
+            }
+        } catch is NothingToCommit {
+            return nil
+        }
+    }
+
+    /// Thrown inside a transaction that found nothing to do, so that it rolls back.
+    private struct NothingToCommit: Error {}
+
     /// Rings `listener`'s consumers right after each commit of this store's, instead of
     /// waiting for the NOTIFY to come back; NOTIFYs then go out only while another process
     /// listens (`Listener.othersListening`). For the process's one listener.

@@ -38,7 +38,7 @@ public struct ProjectionRunner: Service {
 
     private init(
         _ projection: any Projection, store: EventStore, logger: Logger,
-        subscribe: (Subscription.Configuration, (@Sendable (RecordedEvent) -> Bool)?, @escaping Subscription.Handler, Logger) -> Subscription
+        subscribe: (Subscription.Configuration, @escaping @Sendable (RecordedEvent) -> Bool, @escaping Subscription.Handler, Logger) -> Subscription
     ) {
         self.projection = projection
         self.store = store
@@ -46,10 +46,7 @@ public struct ProjectionRunner: Service {
         logger[metadataKey: "projection"] = "\(projection.versionedName)"
         self.logger = logger
         var configuration = Subscription.Configuration(subscriber: projection.versionedName, partitions: projection.partitions)
-        // With crash points on, batches as they come and nothing passed over: a batch's
-        // number must not depend on timing (scripts/crash-points numbers every commit).
-        let timed = !CrashPoints.enabled
-        configuration.minBatchInterval = timed ? Self.minBatchInterval : .zero
+        configuration.minBatchInterval = Self.minBatchInterval
         // Passed-over events' checkpoint soon once quiet, and at most 50 ms behind while only
         // such events come (a burst of products registered, for the sales report): a read of
         // one's own write, and the lag figures, wait for it.
@@ -68,7 +65,7 @@ public struct ProjectionRunner: Service {
         }
         self.subscription = subscribe(
             configuration,
-            timed ? passingOver : nil,
+            passingOver,
             { events, tx in
                 // The swap's lock, shared, and this version's tables first on the path: one statement.
                 await tx.queue(

@@ -119,7 +119,7 @@ package final class SagaCompletions: Service {
         let waited = state.withLock { Array($0.slots.keys) }
         guard !waited.isEmpty else { return }
         do {
-            finished(try await sagas.finished(among: waited))
+            finished(try await sagas.outcomes(of: waited, finishedOnly: true))
         } catch {
             logger.warning("could not check sagas", metadata: ["error": "\(error)"])
         }

@@ -38,10 +38,8 @@ package struct SagaRunner: Sendable {
         return Subscription(
             store: sagas.store, feed: feed, configuration: configuration, logger: logger,
             // An event without a command id answers no command (an order placed, say); one
-            // whose answer a worker here gave inline has moved its saga already. (With crash
-            // points on, the former are applied as they come: a stretch passed over has its
-            // checkpoint written once quiet, a commit whose number would depend on timing.)
-            skipping: { [takenInline] event in event.metadata.commandId.map(takenInline.contains) ?? !CrashPoints.enabled }
+            // whose answer a worker here gave inline has moved its saga already.
+            skipping: { [takenInline] event in event.metadata.commandId.map(takenInline.contains) ?? true }
         ) { events, tx in
             try await take(events, in: tx)
         }

@@ -149,7 +149,7 @@ package struct SagaStore: Sendable {
 
     /// Where saga `sagaId` stands now, read from its row.
     package func outcome(_ sagaId: UUID) async throws -> Outcome? {
-        try await finished(among: [sagaId], runningToo: true)[sagaId]
+        try await outcomes(of: [sagaId], finishedOnly: false)[sagaId]
     }
 
     /// How many sagas are running: the shop's work in flight (admission control).
@@ -164,15 +164,16 @@ package struct SagaStore: Sendable {
         ).first?.decode("kind")
     }
 
-    /// Those of `ids` that have finished (or, `runningToo`, every one of them), and how.
-    func finished(among ids: [UUID], runningToo: Bool = false) async throws -> [UUID: Outcome] {
+    /// How the sagas `ids` stand: those that have finished, or with `finishedOnly` false
+    /// every one of them.
+    func outcomes(of ids: [UUID], finishedOnly: Bool) async throws -> [UUID: Outcome] {
         guard !ids.isEmpty else { return [:] }
         var finished: [UUID: Outcome] = [:]
         for row in try await store.pool.query(
             """
             SELECT saga_id, order_id, status, state->>'failure' AS failure FROM saga.order_sagas
-             WHERE saga_id = ANY($1::uuid[]) AND (status <> 'running' OR $2)
-            """, [PostgresArray(ids), runningToo]
+             WHERE saga_id = ANY($1::uuid[]) AND (status <> 'running' OR NOT $2)
+            """, [PostgresArray(ids), finishedOnly]
         ).rows {
             finished[try row.decode("saga_id")] = Outcome(
                 orderId: try row.decode("order_id"), status: SagaStatus(rawValue: try row.decode("status")) ?? .stuck,
@@ -190,8 +191,8 @@ package struct SagaStore: Sendable {
         guard !answers.isEmpty else { return [:] }
         var waiting: [UUID: Row] = [:]
         // By key alone (no status, which would let a generic plan made when few sagas ran
-        // walk every running saga instead); a finished saga waits on no command.
-        let sagaOf = Dictionary(answers.map { ($0.commandId, $0.sagaId) }, uniquingKeysWith: { first, _ in first })
+        // walk every running saga instead); a finished saga waits on no command. Command ids
+        // are unique, so a saga waiting on one of them is the one its answer names.
         for row in try await tx.query(
             """
             SELECT saga_id, pending_command_id, state, data FROM saga.order_sagas
@@ -199,11 +200,7 @@ package struct SagaStore: Sendable {
              ORDER BY saga_id FOR UPDATE
             """, [PostgresArray(answers.map(\.sagaId)), PostgresArray(answers.map(\.commandId))]
         ).rows {
-            let pending: UUID = try row.decode("pending_command_id")
-            let saga = try Self.row(row)
-            // The answer to its command must name it (ids are unique, so it always does).
-            guard sagaOf[pending] == saga.sagaId else { continue }
-            waiting[pending] = saga
+            waiting[try row.decode("pending_command_id")] = try Self.row(row)
         }
         return waiting
     }

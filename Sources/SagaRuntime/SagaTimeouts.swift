@@ -30,20 +30,10 @@ package struct SagaTimeouts: Service {
     /// committed but not yet read by the runner is not failed (that would undo work that
     /// was done): it gets another timeout instead.
     func failOverdue() async throws -> Int {
-        do {
-            return try await failOverdueSteps()
-        } catch is NothingOverdue {
-            return 0
-        }
-    }
-
-    /// Thrown in a check's transaction that found nothing, so it rolls back: nothing to commit.
-    private struct NothingOverdue: Error {}
-
-    private func failOverdueSteps() async throws -> Int {
-        try await sagas.store.withTransaction(appends: false) { tx in
+        // A check that finds nothing overdue commits nothing.
+        try await sagas.store.withTransactionIfAny(appends: false) { tx -> Int? in
             let overdue = try await sagas.overdue(limit: 20, in: tx)
-            guard !overdue.isEmpty else { throw NothingOverdue() }
+            guard !overdue.isEmpty else { return nil }
             let answered = try await Inbox.answered(overdue.compactMap(\.pending), in: tx)
             let waitingForTheRunner = overdue.filter { $0.pending.map(answered.contains) ?? false }.map(\.saga.sagaId)
             if !waitingForTheRunner.isEmpty {
@@ -56,6 +46,6 @@ package struct SagaTimeouts: Service {
                 try await sagas.apply(decision, sagaId: saga.sagaId, state: state, data: saga.data, note: state.failure ?? "timed out", in: tx)
             }
             return overdue.count
-        }
+        } ?? 0
     }
 }

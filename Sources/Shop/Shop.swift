@@ -146,8 +146,6 @@ public enum Shop {
         if roles.contains(.saga) || roles.contains(.gateway) { partitions.formUnion(Partition.allCases) }
         var configuration = EventFeed.Configuration(partitions: Array(partitions))
         configuration.pollInterval = pollInterval
-        // With crash points on, a read per wake-up: what a batch holds must not depend on timing.
-        if CrashPoints.enabled { configuration.minReadInterval = .zero }
         return configuration
     }
 

@@ -99,16 +99,14 @@ package struct InboxWorker: Service {
         }
     }
 
-    /// Thrown inside a batch's transaction that claimed nothing, so it rolls back.
-    private struct NothingClaimed: Error {}
-
     /// Applies up to `limit` pending commands in one transaction, each with exactly one
     /// answer event.
     package func processBatch(upTo limit: Int) async throws -> BatchOutcome {
         do {
-            return try await store.withTransaction { tx in
+            // A claim that finds nothing commits nothing.
+            return try await store.withTransactionIfAny { tx -> BatchOutcome? in
                 let claimed = try await inbox.claim(upTo: limit, in: tx)
-                guard !claimed.isEmpty else { throw NothingClaimed() }
+                guard !claimed.isEmpty else { return nil }
                 var outcomes: [(seq: Int64, outcome: CommandOutcome)] = []
                 for (seq, command) in claimed.commands {
                     let outcome = try await attributed(seq, command) { try await handler.handle(command, in: tx) }
@@ -121,9 +119,7 @@ package struct InboxWorker: Service {
                 // came first has moved its saga on, and this finds it waiting on another command.
                 if let takeAnswers { try await takeAnswers(tx.appendedSoFar, tx) }
                 return .processed(claimed.count, followed: claimed.followed)
-            }
-        } catch is NothingClaimed {
-            return .idle
+            } ?? .idle
         } catch EventStoreError.versionConflict(let stream, _, _) {
             // Someone else changed a stream a command read (a product, say): read again and retry.
             logger.debug("stream moved under a command; retrying", metadata: ["stream": "\(stream)"])

@@ -49,6 +49,14 @@ extension ShopFlowTests.ProjectionTests {
         ).lastPosition
     }
 
+    /// `projection`'s runner, quiet, following a feed of its own; cancel the task to stop it.
+    func running(_ projection: any Projection, store: EventStore, db: TestDatabase) -> Task<Void, any Error> {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let runner = ProjectionRunner(projection, store: store, listener: db.listener(), pollInterval: .milliseconds(100), logger: logger)
+        return Task { try await runner.run() }
+    }
+
     func inventoryRows(_ store: EventStore) async throws -> String {
         try await store.pool.query("SELECT coalesce(json_agg(to_jsonb(t) ORDER BY t.product_id), '[]')::text AS rows FROM report.inventory t")
             .first!.decode("rows")
@@ -85,10 +93,7 @@ extension ShopFlowTests.ProjectionTests {
     @Test func aTransactionHeldOpenDoesNotMakeAProjectionSkip() async throws {
         try await TestDatabase.with { db in
             let store = db.eventStore()
-            var logger = Logger(label: "test")
-            logger.logLevel = .critical
-            let runner = ProjectionRunner(InventoryReport(), store: store, listener: db.listener(), pollInterval: .milliseconds(100), logger: logger)
-            let task = Task { try await runner.run() }
+            let task = running(InventoryReport(), store: store, db: db)
             let early = try await db.connect()
             try await early.execute("BEGIN")
             let event = try ProductEvent.registered(ProductRegistered(productId: "EARLY", productName: "e", unitPrice: 1, inventoryQty: 1)).newEvent(metadata: .init())
@@ -121,10 +126,7 @@ extension ShopFlowTests.ProjectionTests {
     @Test func aProjectionPassesOverEventsItHasNothingToDoWith() async throws {
         try await TestDatabase.with { db in
             let store = db.eventStore()
-            var logger = Logger(label: "test")
-            logger.logLevel = .critical
-            let runner = ProjectionRunner(SalesReport(), store: store, listener: db.listener(), pollInterval: .milliseconds(100), logger: logger)
-            let task = Task { try await runner.run() }
+            let task = running(SalesReport(), store: store, db: db)
             var last = Position.start
             for n in 0..<20 { last = try await register(store, "IGNORED_\(n)", qty: 1) }
             #expect(
