@@ -6,7 +6,7 @@ let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 /// Nonisolated async functions run on their caller's executor: a transaction's body, started
-/// on its connection's own thread, stays there instead of hopping off and back per statement.
+/// on its connection's executor, stays there instead of hopping off and back per statement.
 let sameExecutor: [SwiftSetting] = [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
 
 let package = Package(

@@ -43,7 +43,7 @@ public struct EventStore: Sendable {
         }
     }
 
-    /// Runs `body` in one transaction, on its connection's own thread; after it commits, the
+    /// Runs `body` in one transaction, on its connection's executor; after it commits, the
     /// partitions it appended to are notified (never from inside the transaction).
     ///
     /// A transaction that `appends` registers before its first write (`es.begin_append`),

@@ -105,9 +105,9 @@ public struct BinaryRows: Sendable {
 extension Connection {
     /// Runs one parameterized statement (prepared, like `query`) and takes its result in
     /// binary. Statements queued before it go first.
-    public func queryBinary(_ sql: String, _ parameters: [PostgresBind] = []) throws -> BinaryRows {
-        try flush()
-        return try runPrepared(sql, parameters.map { $0?.postgresText }, format: 1) { result in
+    public func queryBinary(_ sql: String, _ parameters: [PostgresBind] = []) async throws -> BinaryRows {
+        try await flush()
+        return try await runPrepared(sql, parameters.map { $0?.postgresText }, format: 1) { result in
             guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else {
                 _ = try consume(result, sql: sql) // throws the server's error
                 throw PostgresError.usage("\(sql.prefix(80)) returned no rows to read")

@@ -5,13 +5,13 @@ import Synchronization
 
 /// One libpq connection.
 ///
-/// An actor whose executor is a dedicated thread: libpq's blocking calls run there, so
-/// callers `await` them without tying up Swift's cooperative thread pool. Being an
-/// actor, it never runs two statements at once.
+/// An actor on Swift's own threads, with libpq in nonblocking mode: a statement is sent from
+/// the caller's thread, and its wait for the answer suspends the caller's task, which
+/// `SocketPoller`'s one thread resumes when the answer is there. No call holds a thread
+/// while the server works (connecting, which libpq does blocking, runs on a thread of its
+/// own). One exchange with the server at a time (`exclusive`): a statement's results are
+/// never read by another statement's caller.
 public actor Connection {
-    private let executor: ThreadExecutor
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
-
     nonisolated(unsafe) var handle: OpaquePointer?
     /// `isReusable` as of the last statement, readable without a hop to this connection's thread.
     private let reusable = Atomic<Bool>(false)
@@ -25,9 +25,12 @@ public actor Connection {
     let logger: Logger
     /// The bound on each wait for the server, and what the server said beside a result.
     let watch: ServerWatch
+    /// True while an exchange with the server is under way; the callers that came meanwhile
+    /// wait in line, each handed the connection in turn.
+    private var exchanging = false
+    private var inLine: [CheckedContinuation<Void, Never>] = []
 
     private init(applicationName: String, responseBound: Duration?, logger: Logger) {
-        self.executor = ThreadExecutor(name: "pg:\(applicationName)")
         self.applicationName = applicationName
         self.watch = ServerWatch(bound: responseBound)
         self.logger = logger
@@ -35,8 +38,10 @@ public actor Connection {
 
     deinit {
         watch.unwatch()
-        if let handle { PQfinish(handle) }
-        executor.shutdown()
+        if let handle {
+            SocketPoller.shared.forget(PQsocket(handle))
+            PQfinish(handle)
+        }
     }
 
     /// Opens a connection. `url` is a `postgresql://` URI or a `key=value` conninfo string,
@@ -58,18 +63,14 @@ public actor Connection {
         return connection
     }
 
-    private func open(url: String, settings: [SessionSetting]) throws {
+    private func open(url: String, settings: [SessionSetting]) async throws {
         // Keys are read in order, each overriding the one before: the defaults go before
         // dbname (expanded as the whole URI/conninfo), so the URL may set its own, and the
         // application name after it, so each part of the shop names itself.
         let defaults = ConnectionDefaults.network
         let keys = defaults.map(\.key) + ["dbname", "application_name"]
         let values = defaults.map(\.value) + [url, applicationName]
-        let conn = withCStrings(keys) { k in
-            withCStrings(values) { v in
-                PQconnectdbParams(k, v, 1)
-            }
-        }
+        let conn = await Self.connectOnThread(keys: keys, values: values)
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             let message = conn.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
             if let conn { PQfinish(conn) }
@@ -78,20 +79,118 @@ public actor Connection {
             throw PostgresError.connectionFailed(text)
         }
         handle = conn
+        PQsetnonblocking(conn, 1)
         ServerNotices.receive(on: conn, into: watch)
         watch.watch(conn)
         // Every value we decode assumes these settings.
-        _ = try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET client_min_messages = warning")
-        for setting in settings { _ = try query("SELECT set_config($1, $2, false)", [setting.name, setting.value]) }
+        _ = try await execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET client_min_messages = warning")
+        for setting in settings { _ = try await query("SELECT set_config($1, $2, false)", [setting.name, setting.value]) }
     }
 
-    /// Closes the connection now; later calls fail with `connectionLost`.
-    public func close() {
-        queued.removeAll()
-        watch.unwatch()
-        if let handle { PQfinish(handle) }
-        handle = nil
-        reusable.store(false, ordering: .releasing)
+    /// libpq connects blocking (a host that does not answer takes `connect_timeout`), so on
+    /// a thread of its own, never on one of Swift's few.
+    private static func connectOnThread(keys: [String], values: [String]) async -> OpaquePointer? {
+        struct Handle: @unchecked Sendable { let pointer: OpaquePointer? }
+        let handle = await withCheckedContinuation { (continuation: CheckedContinuation<Handle, Never>) in
+            let thread = Thread {
+                let conn = withCStrings(keys) { k in
+                    withCStrings(values) { v in
+                        PQconnectdbParams(k, v, 1)
+                    }
+                }
+                continuation.resume(returning: Handle(pointer: conn))
+            }
+            thread.stackSize = 1 << 18
+            thread.start()
+        }
+        return handle.pointer
+    }
+
+    /// Closes the connection once no exchange is under way; later calls fail with
+    /// `connectionLost`.
+    public func close() async {
+        await exclusive {
+            queued.removeAll()
+            watch.unwatch()
+            if let handle {
+                SocketPoller.shared.forget(PQsocket(handle))
+                PQfinish(handle)
+            }
+            handle = nil
+            reusable.store(false, ordering: .releasing)
+        }
+    }
+
+    /// Runs `body` as the only exchange with the server under way on this connection.
+    func exclusive<T>(_ body: () async throws -> T) async rethrows -> T {
+        if exchanging {
+            await withCheckedContinuation { inLine.append($0) }
+        } else {
+            exchanging = true
+        }
+        defer {
+            if inLine.isEmpty { exchanging = false } else { inLine.removeFirst().resume() }
+        }
+        return try await body()
+    }
+
+    /// One exchange with the server, under the connection's bound: `body` sends, and reads
+    /// with `lastResult` or `nextResult`.
+    func exchange<T>(_ body: (OpaquePointer) async throws -> T) async throws -> T {
+        try await exclusive {
+            let conn = try liveHandle()
+            // Whatever ends the exchange, the pool sees the connection's state after it.
+            defer { noteState() }
+            return try await watch.awaitingServer { try await body(conn) }
+        }
+    }
+
+    /// Sends what libpq holds for the server, waiting while the socket is full (and reading
+    /// meanwhile, so that a server writing to us is never stuck either).
+    func flushOut(_ conn: OpaquePointer) async throws {
+        while true {
+            let left = PQflush(conn)
+            if left == 0 { return }
+            guard left == 1 else { throw PostgresError.from(result: nil, connection: conn) }
+            try await waitForServer(conn, write: true)
+        }
+    }
+
+    /// The next result of what was sent, waiting for it; nil when the statement's results
+    /// are done.
+    func nextResult(_ conn: OpaquePointer) async throws -> OpaquePointer? {
+        while PQisBusy(conn) == 1 { try await waitForServer(conn, write: false) }
+        return PQgetResult(conn)
+    }
+
+    /// Waits until the socket is ready and reads what came.
+    func waitForServer(_ conn: OpaquePointer, write: Bool, timeout: Duration? = nil) async throws {
+        let socket = PQsocket(conn)
+        guard socket >= 0 else { throw PostgresError.from(result: nil, connection: conn) }
+        _ = await SocketPoller.shared.wait(socket, write: write, timeout: timeout)
+        guard PQconsumeInput(conn) == 1 else { throw PostgresError.from(result: nil, connection: conn) }
+    }
+
+    /// Flushes, then reads every result of what was sent, as `PQexec` would: the first
+    /// error if one came, else the last result (a COPY's start ends the reading). The
+    /// caller owns the result.
+    func lastResult(_ conn: OpaquePointer) async throws -> OpaquePointer? {
+        try await flushOut(conn)
+        var kept: OpaquePointer?
+        while let result = try await nextResult(conn) {
+            let status = PQresultStatus(result)
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH {
+                if let kept { PQclear(kept) }
+                return result
+            }
+            if let earlier = kept {
+                let failed = PQresultStatus(earlier) == PGRES_FATAL_ERROR
+                PQclear(failed ? result : earlier)
+                if failed { continue }
+            }
+            kept = result
+        }
+        return kept
     }
 
     /// True while the connection is usable.
@@ -123,34 +222,34 @@ public actor Connection {
     /// Runs one parameterized statement (`$1`, `$2`, … in `sql`). Statements queued
     /// before it go first, in the same round trip; if one of them fails, its error is thrown.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [PostgresBind] = []) throws -> QueryResult {
-        if !queued.isEmpty { return try flushQueued(then: Statement(sql, parameters)) }
+    public func query(_ sql: String, _ parameters: [PostgresBind] = []) async throws -> QueryResult {
+        if !queued.isEmpty { return try await flushQueued(then: Statement(sql, parameters)) }
         let texts = parameters.map { $0?.postgresText }
-        return try runPrepared(sql, texts, format: 0) { try consume($0, sql: sql) }
+        return try await runPrepared(sql, texts, format: 0) { try consume($0, sql: sql) }
     }
 
     /// Runs `sql` prepared with `texts`, its result in `format` (0 text, 1 binary), and hands
     /// the result to `take`. A statement whose cached plan went stale (a sql/ object was
     /// replaced with another result type) or that the server forgot (DISCARD ALL) is
     /// prepared anew, only outside a transaction, which the failure would have aborted.
-    func runPrepared<T>(_ sql: String, _ texts: [String?], format: Int32, _ take: (OpaquePointer?) throws -> T) throws -> T {
+    func runPrepared<T>(_ sql: String, _ texts: [String?], format: Int32, _ take: (OpaquePointer?) throws -> T) async throws -> T {
         if let error = nulError(texts) { throw error }
-        func run() throws -> T {
-            let conn = try liveHandle()
-            let name = try preparedName(for: sql, parameterCount: texts.count, conn)
-            return try watch.awaitingServer {
-                try take(
-                    withOptionalCStrings(texts) { values in
-                        PQexecPrepared(conn, name, Int32(texts.count), values, nil, nil, format)
-                    })
+        func run() async throws -> T {
+            let name = try await preparedName(for: sql, parameterCount: texts.count)
+            return try await exchange { conn in
+                let sent = withOptionalCStrings(texts) { values in
+                    PQsendQueryPrepared(conn, name, Int32(texts.count), values, nil, nil, format)
+                }
+                guard sent == 1 else { throw PostgresError.from(result: nil, connection: conn) }
+                return try take(try await lastResult(conn))
             }
         }
         do {
-            return try run()
+            return try await run()
         } catch let error as PostgresError where ["0A000", "26000"].contains(error.sqlState ?? "") {
-            forgetPrepared(sql)
+            await forgetPrepared(sql)
             guard isIdle else { throw error }
-            return try run()
+            return try await run()
         }
     }
 
@@ -163,32 +262,37 @@ public actor Connection {
     }
 
     /// Sends the queued statements and `last` in one pipeline; returns `last`'s result.
-    private func flushQueued(then last: Statement) throws -> QueryResult {
+    private func flushQueued(then last: Statement) async throws -> QueryResult {
         let statements = queued + [last]
         queued.removeAll()
-        return try pipeline(statements).last!
+        return try await pipeline(statements).last!
     }
 
     /// Sends what is queued now, in one round trip.
-    public func flush() throws {
+    public func flush() async throws {
         guard !queued.isEmpty else { return }
         let statements = queued
         queued.removeAll()
-        _ = try pipeline(statements)
+        _ = try await pipeline(statements)
     }
 
-    func forgetPrepared(_ sql: String) {
+    func forgetPrepared(_ sql: String) async {
         guard let name = prepared.removeValue(forKey: sql) else { return }
-        if isIdle { _ = try? execute("DEALLOCATE \(name)") }
+        if isIdle { _ = try? await execute("DEALLOCATE \(name)") }
     }
 
     /// The server-side prepared statement for `sql`, prepared on first use: later runs
     /// skip parsing and planning of the statement itself. Kept per connection, bounded.
-    func preparedName(for sql: String, parameterCount: Int, _ conn: OpaquePointer) throws -> String {
+    func preparedName(for sql: String, parameterCount: Int) async throws -> String {
         if let name = prepared[sql] { return name }
-        try makeRoomForPrepared(1)
+        try await makeRoomForPrepared(1)
         let name = nextPreparedName()
-        _ = try watch.awaitingServer { try consume(PQprepare(conn, name, sql, Int32(parameterCount), nil), sql: sql) }
+        _ = try await exchange { conn in
+            guard PQsendPrepare(conn, name, sql, Int32(parameterCount), nil) == 1 else {
+                throw PostgresError.from(result: nil, connection: conn)
+            }
+            return try consume(try await lastResult(conn), sql: sql)
+        }
         prepared[sql] = name
         return name
     }
@@ -199,10 +303,9 @@ public actor Connection {
     }
 
     /// Forgets every prepared statement when `count` more would pass the bound.
-    func makeRoomForPrepared(_ count: Int) throws {
+    func makeRoomForPrepared(_ count: Int) async throws {
         guard prepared.count + count > Self.maxPrepared else { return }
-        let conn = try liveHandle()
-        _ = try watch.awaitingServer { try consume(PQexec(conn, "DEALLOCATE ALL"), sql: "DEALLOCATE ALL") }
+        _ = try await execute("DEALLOCATE ALL")
         prepared.removeAll()
     }
 
@@ -211,14 +314,16 @@ public actor Connection {
     /// Runs SQL text with no parameters, possibly several statements (migrations only).
     /// Queued statements go first.
     @discardableResult
-    public func execute(_ sql: String) throws -> QueryResult {
+    public func execute(_ sql: String) async throws -> QueryResult {
         if !queued.isEmpty {
             let statements = queued
             queued.removeAll()
-            _ = try pipeline(statements)
+            _ = try await pipeline(statements)
         }
-        let conn = try liveHandle()
-        return try watch.awaitingServer { try consume(PQexec(conn, sql), sql: sql) }
+        return try await exchange { conn in
+            guard PQsendQuery(conn, sql) == 1 else { throw PostgresError.from(result: nil, connection: conn) }
+            return try consume(try await lastResult(conn), sql: sql)
+        }
     }
 
     func liveHandle() throws -> OpaquePointer {
@@ -279,9 +384,8 @@ public actor Connection {
 extension Connection {
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
     ///
-    /// The whole transaction runs on this connection's own thread: `body`, and the
-    /// nonisolated async code it calls, stay there, so its statements cost no thread hops.
-    /// BEGIN is queued, so it travels with the first statement; queued writes travel with
+    /// `body`, and the nonisolated async code it calls, run on this connection's executor,
+    /// so its statements cost no hops between executors. BEGIN is queued, so it travels with the first statement; queued writes travel with
     /// the COMMIT.
     public func withTransaction<T: Sendable>(_ body: sending (Connection) async throws -> T) async throws -> T {
         queue("BEGIN")
@@ -293,18 +397,18 @@ extension Connection {
             // server rolls back on its own then.
             let begun = queued.first?.sql != "BEGIN"
             queued.removeAll()
-            if begun { _ = try? execute("ROLLBACK") }
+            if begun { _ = try? await execute("ROLLBACK") }
             noteState()
             throw error
         }
         do {
-            let crashPoints = try CrashPoints.enabled && wroteInThisTransaction()
+            let crashPoints = CrashPoints.enabled ? try await wroteInThisTransaction() : false
             if crashPoints { CrashPoints.reach(.beforeCommit) }
-            if queued.isEmpty { try execute("COMMIT") } else { _ = try flushQueued(then: Statement("COMMIT")) }
+            if queued.isEmpty { try await execute("COMMIT") } else { _ = try await flushQueued(then: Statement("COMMIT")) }
             if crashPoints { CrashPoints.reach(.afterCommit) }
         } catch {
             // A queued write failed, so the COMMIT was skipped: end the aborted transaction.
-            if let handle, PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? execute("ROLLBACK") }
+            if let handle, PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? await execute("ROLLBACK") }
             noteState()
             throw error
         }
@@ -315,9 +419,9 @@ extension Connection {
 extension Connection {
     /// Whether the open transaction has written anything (test-only, for `CrashPoints`: a
     /// transaction that only read is not a point of the flow). Sends what is queued first.
-    func wroteInThisTransaction() throws -> Bool {
+    func wroteInThisTransaction() async throws -> Bool {
         if queued.first?.sql == "BEGIN" && queued.count == 1 { return false }
-        return try query("SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote").first?.decode("wrote", as: Bool.self) ?? false
+        return try await query("SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote").first?.decode("wrote", as: Bool.self) ?? false
     }
 }
 

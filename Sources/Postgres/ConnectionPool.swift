@@ -10,8 +10,8 @@ import Synchronization
 /// thread, up to `acquireTimeout`.
 ///
 /// Not an actor: its state is behind a lock, so taking and returning a connection runs on
-/// the caller's own thread. A statement then costs one hop each way — to the connection's
-/// thread and back — instead of two more through an actor's executor.
+/// the caller's own thread, and a statement costs no hop between threads but its wait for
+/// the answer (`SocketPoller`).
 public final class ConnectionPool: Sendable {
     public struct Configuration: Sendable {
         public var url: String

@@ -110,59 +110,67 @@ extension Connection {
 
     /// Starts a `COPY … FROM STDIN (FORMAT binary)`; `sendCopy` and `finishCopy` (or
     /// `abandonCopy`) follow.
-    func startCopy(_ sql: String) throws {
-        try flush()
-        let conn = try liveHandle()
-        let started = try watch.awaitingServer { PQexec(conn, sql) }
+    func startCopy(_ sql: String) async throws {
+        try await flush()
         defer { noteState() }
-        guard let started, PQresultStatus(started) == PGRES_COPY_IN else {
-            _ = try consume(started, sql: sql) // throws the server's error
-            throw PostgresError.usage("\(sql.prefix(80)) is not a COPY FROM STDIN")
+        try await exchange { conn in
+            guard PQsendQuery(conn, sql) == 1 else { throw PostgresError.from(result: nil, connection: conn) }
+            let started = try await lastResult(conn)
+            guard let started, PQresultStatus(started) == PGRES_COPY_IN else {
+                _ = try consume(started, sql: sql) // throws the server's error
+                throw PostgresError.usage("\(sql.prefix(80)) is not a COPY FROM STDIN")
+            }
+            PQclear(started)
         }
-        PQclear(started)
-        try send(CopyRows.header)
+        try await send(CopyRows.header)
     }
 
     /// Sends rows of the COPY under way.
-    func sendCopy(_ rows: CopyRows) throws { try send(rows.bytes) }
+    func sendCopy(_ rows: CopyRows) async throws { try await send(rows.bytes) }
 
     /// In pieces of 1 MiB: libpq copies each before returning.
-    private func send(_ bytes: [UInt8]) throws {
-        let conn = try liveHandle()
-        try watch.awaitingServer {
-            try bytes.withUnsafeBufferPointer { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let length = min(1 << 20, buffer.count - offset)
-                    let sent = buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: length) {
+    private func send(_ bytes: [UInt8]) async throws {
+        try await exchange { conn in
+            var offset = 0
+            while offset < bytes.count {
+                let length = min(1 << 20, bytes.count - offset)
+                let sent = bytes.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: length) {
                         PQputCopyData(conn, $0, Int32(length))
                     }
-                    if sent != 1 { throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn))) }
-                    offset += length
                 }
+                if sent < 0 { throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn))) }
+                // 0: libpq's buffer is full; wait until the socket takes more.
+                if sent == 0 { try await waitForServer(conn, write: true) } else { offset += length }
             }
+            try await flushOut(conn)
         }
     }
 
     /// Ends the COPY under way; returns the rows copied, or throws the server's error.
-    func finishCopy() throws -> Int {
-        try send(CopyRows.trailer)
-        return try endCopy(failure: nil)
+    func finishCopy() async throws -> Int {
+        try await send(CopyRows.trailer)
+        return try await endCopy(failure: nil)
     }
 
     /// Ends the COPY under way as failed (the server discards it).
-    func abandonCopy(_ error: any Error) {
-        _ = try? endCopy(failure: "\(error)")
+    func abandonCopy(_ error: any Error) async {
+        _ = try? await endCopy(failure: "\(error)")
     }
 
-    private func endCopy(failure: String?) throws -> Int {
-        let conn = try liveHandle()
+    private func endCopy(failure: String?) async throws -> Int {
         defer { noteState() }
-        return try watch.awaitingServer {
-            _ = PQputCopyEnd(conn, failure)
+        return try await exchange { conn in
+            while true {
+                let ended = PQputCopyEnd(conn, failure)
+                if ended < 0 { throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn))) }
+                if ended == 1 { break }
+                try await waitForServer(conn, write: true)
+            }
+            try await flushOut(conn)
             var copied = 0
             var firstError: (any Error)?
-            while let result = PQgetResult(conn) {
+            while let result = try await nextResult(conn) {
                 do { copied = try consume(result, sql: "COPY").affectedRows } catch { firstError = firstError ?? error }
             }
             if let firstError { throw firstError }

@@ -10,28 +10,32 @@ public struct Notification: Sendable, Equatable {
 
 extension Connection {
     /// Starts listening on `channel`.
-    public func listen(_ channel: String) throws {
-        try execute("LISTEN \(try quoteIdentifier(channel))")
+    public func listen(_ channel: String) async throws {
+        try await execute("LISTEN \(try quoteIdentifier(channel))")
     }
 
     /// Returns the notifications that have arrived, waiting up to `timeout` for the first.
     /// An empty array means the wait ran out. Throws `connectionLost` when the server goes away.
     ///
-    /// The wait is a `poll()` on the socket with a timeout, on this connection's own thread,
-    /// so a caller that loops over it notices cancellation within one timeout. The shop
-    /// waits through one `Listener` per process, which loops over this.
-    public func waitForNotifications(timeout: Duration) throws -> [Notification] {
-        let conn = try liveHandle()
-        var received = drainNotifications(conn)
-        if !received.isEmpty { return received }
-        let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
-        if try waitForSocket(conn, write: false, timeoutMilliseconds: max(0, milliseconds)) {
-            guard PQconsumeInput(conn) == 1, PQstatus(conn) == CONNECTION_OK else {
-                throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines))
+    /// The wait is the `SocketPoller`'s, with a timeout, so a caller that loops over it
+    /// notices cancellation within one timeout. The shop waits through one `Listener` per
+    /// process, which loops over this.
+    public func waitForNotifications(timeout: Duration) async throws -> [Notification] {
+        try await exclusive {
+            defer { noteState() }
+            let conn = try liveHandle()
+            let received = drainNotifications(conn)
+            if !received.isEmpty { return received }
+            let socket = PQsocket(conn)
+            guard socket >= 0 else { throw PostgresError.connectionLost("no socket") }
+            if await SocketPoller.shared.wait(socket, write: false, timeout: max(timeout, .zero)) {
+                guard PQconsumeInput(conn) == 1, PQstatus(conn) == CONNECTION_OK else {
+                    throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+                return drainNotifications(conn)
             }
-            received = drainNotifications(conn)
+            return []
         }
-        return received
     }
 
     private func drainNotifications(_ conn: OpaquePointer) -> [Notification] {

@@ -10,9 +10,9 @@ extension Connection {
     /// its own BEGIN/COMMIT) it is one implicit transaction: when a statement fails, the ones
     /// before it are rolled back, the ones after it are skipped, and the first error is
     /// thrown. Inside a transaction, the failure aborts the transaction.
-    public func pipeline(_ statements: [Statement]) throws -> [QueryResult] {
+    public func pipeline(_ statements: [Statement]) async throws -> [QueryResult] {
         do {
-            return try runPipeline(statements)
+            return try await runPipeline(statements)
         } catch let failure as BatchFailure {
             throw failure.error
         }
@@ -21,11 +21,11 @@ extension Connection {
     /// Sends the queued statements and then `statements`, in one round trip; returns the
     /// results of `statements`. A failure names the statement of `statements` that failed
     /// (nil: one of those queued before).
-    public func batch(_ statements: [Statement]) throws -> [QueryResult] {
+    public func batch(_ statements: [Statement]) async throws -> [QueryResult] {
         let earlier = queued
         queued.removeAll()
         do {
-            return Array(try runPipeline(earlier + statements).dropFirst(earlier.count))
+            return Array(try await runPipeline(earlier + statements).dropFirst(earlier.count))
         } catch let failure as BatchFailure {
             throw BatchFailure(index: failure.index.flatMap { $0 >= earlier.count ? $0 - earlier.count : nil }, error: failure.error)
         }
@@ -33,28 +33,23 @@ extension Connection {
 
     /// The pipeline itself, under the connection's bound; failures are `BatchFailure`s
     /// naming the statement.
-    func runPipeline(_ statements: [Statement]) throws -> [QueryResult] {
+    func runPipeline(_ statements: [Statement]) async throws -> [QueryResult] {
         guard !statements.isEmpty else { return [] }
-        return try watch.awaitingServer { try sendPipeline(statements) }
-    }
-
-    private func sendPipeline(_ statements: [Statement]) throws -> [QueryResult] {
         // Every parameter as text once, checked before anything is sent.
         let texts = statements.map { $0.parameters.map { $0?.postgresText } }
         for (index, statementTexts) in texts.enumerated() {
             if let error = nulError(statementTexts) { throw BatchFailure(index: index, error: error) }
         }
-        let conn = try liveHandle()
         let fresh = Set(statements.filter { !Self.isTransactionControl($0.sql) && prepared[$0.sql] == nil }.map(\.sql))
-        try makeRoomForPrepared(fresh.count)
+        try await makeRoomForPrepared(fresh.count)
+        return try await exchange { conn in try await sendPipeline(statements, texts, conn) }
+    }
+
+    private func sendPipeline(_ statements: [Statement], _ texts: [[String?]], _ conn: OpaquePointer) async throws -> [QueryResult] {
         guard PQenterPipelineMode(conn) == 1 else {
             throw PostgresError.usage("cannot enter pipeline mode: \(String(cString: PQerrorMessage(conn)))")
         }
-        // Non-blocking so that sending never waits on a full socket while the server waits
-        // for us to read its results.
-        PQsetnonblocking(conn, 1)
         defer {
-            PQsetnonblocking(conn, 0)
             PQexitPipelineMode(conn)
             noteState()
         }
@@ -94,8 +89,7 @@ extension Connection {
             let flush = PQflush(conn)
             guard flush >= 0 else { throw PostgresError.from(result: nil, connection: conn) }
             if PQisBusy(conn) == 1 {
-                try waitForSocket(conn, write: flush == 1, timeoutMilliseconds: -1)
-                guard PQconsumeInput(conn) == 1 else { throw PostgresError.from(result: nil, connection: conn) }
+                try await waitForServer(conn, write: flush == 1)
                 continue
             }
             guard let result = PQgetResult(conn) else { continue } // the end of one statement's results
@@ -134,22 +128,5 @@ extension Connection {
     /// BEGIN, COMMIT and ROLLBACK go unprepared.
     static func isTransactionControl(_ sql: String) -> Bool {
         sql == "BEGIN" || sql == "COMMIT" || sql == "ROLLBACK"
-    }
-
-    /// Blocks this connection's thread until its socket is readable (or writable).
-    /// Returns false on timeout.
-    @discardableResult
-    func waitForSocket(_ conn: OpaquePointer, write: Bool, timeoutMilliseconds: Int32) throws -> Bool {
-        let socket = PQsocket(conn)
-        guard socket >= 0 else { throw PostgresError.connectionLost("no socket") }
-        var events = Int16(POLLIN)
-        if write { events |= Int16(POLLOUT) }
-        var descriptor = pollfd(fd: socket, events: events, revents: 0)
-        while true {
-            let ready = poll(&descriptor, 1, timeoutMilliseconds)
-            if ready < 0 && errno == EINTR { continue }
-            guard ready >= 0 else { throw PostgresError.connectionLost("poll failed: errno \(errno)") }
-            return ready > 0
-        }
     }
 }

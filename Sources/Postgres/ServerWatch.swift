@@ -53,7 +53,7 @@ final class ServerWatch: @unchecked Sendable {
     /// Runs `body`, a call that waits on the server, under the bound. Nested calls count
     /// from the outermost. A COMMIT that the server warned about (`committedLocallyOnly`)
     /// ends in `commitUnknown`: neither success nor failure.
-    func awaitingServer<T>(_ body: () throws -> T) throws -> T {
+    func awaitingServer<T>(_ body: () async throws -> T) async throws -> T {
         let outermost =
             bound != nil
             && since.compareExchange(expected: 0, desired: Watchdog.now(), ordering: .acquiringAndReleasing).exchanged
@@ -65,7 +65,7 @@ final class ServerWatch: @unchecked Sendable {
         }
         let value: T
         do {
-            value = try body()
+            value = try await body()
         } catch {
             if ended.load(ordering: .acquiring), let bound {
                 throw PostgresError.connectionLost("no answer from the server in \(bound); the client ended the connection (\(error))")

@@ -81,8 +81,9 @@ import Testing
         }
     }
 
-    /// libpq blocks; the blocking happens on each connection's own thread, so Swift's
-    /// cooperative threads (two on this machine) stay free while statements wait.
+    /// A statement's wait for its answer holds no thread (libpq in nonblocking mode, the
+    /// `SocketPoller`), so Swift's cooperative threads (two on this machine) stay free while
+    /// statements wait.
     @Test func blockingStatementsLeaveTheCooperativePoolFree() async throws {
         try await TestDatabase.with(migrated: false) { db in
             let pool = db.pool(maxConnections: 6)

@@ -32,9 +32,7 @@ public struct TestDatabase: Sendable {
     /// Creates an empty database; with `migrated`, runs the project's migrations on it.
     public static func create(migrated: Bool = true) async throws -> TestDatabase {
         let name = "emporium_test_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try await connectToServer()
-        try await admin.execute("CREATE DATABASE \(name)")
-        await admin.close()
+        try await onServer("CREATE DATABASE \(name)")
         let database = TestDatabase(name: name, url: try ConnectionString.replacingDatabase(in: serverURL, with: name))
         if migrated {
             let connection = try await Connection.connect(to: database.url)
@@ -66,10 +64,31 @@ public struct TestDatabase: Sendable {
     }
 
     public func drop() async throws {
-        let admin = try await Self.connectToServer()
-        try await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        await admin.close()
+        try await Self.onServer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
+
+    /// Runs `sql` on the server's own database, a few at a time: the server takes CREATE and
+    /// DROP DATABASE one by one anyway, and sixty suites starting at once each held a
+    /// connection waiting for its turn, near the cluster's 200.
+    private static func onServer(_ sql: String) async throws {
+        await adminTurns.take()
+        do {
+            let admin = try await connectToServer()
+            do {
+                try await admin.execute(sql)
+            } catch {
+                await admin.close()
+                throw error
+            }
+            await admin.close()
+        } catch {
+            await adminTurns.give()
+            throw error
+        }
+        await adminTurns.give()
+    }
+
+    private static let adminTurns = Turns(4)
 
     private static func connectToServer() async throws -> Connection {
         do {
@@ -77,5 +96,25 @@ public struct TestDatabase: Sendable {
         } catch {
             throw PostgresError.connectionFailed("tests need PostgreSQL at \(serverURL): run scripts/test, or scripts/db start first (\(error))")
         }
+    }
+}
+
+/// At most `count` holders at once; the others wait in line.
+actor Turns {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func take() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func give() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }
