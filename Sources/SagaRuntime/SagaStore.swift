@@ -152,6 +152,17 @@ package struct SagaStore: Sendable {
         try await outcomes(of: [sagaId], finishedOnly: false)[sagaId]
     }
 
+    /// Forgets up to `limit` sagas that finished more than `retention` ago by the database's
+    /// clock; running ones stay whatever their age. Returns how many went.
+    package func forgetFinished(olderThan retention: Duration, limit: Int) async throws -> Int {
+        try await store.pool.query(
+            """
+            DELETE FROM saga.order_sagas WHERE saga_id = ANY (ARRAY(
+                SELECT saga_id FROM saga.order_sagas WHERE finished_at < now() - make_interval(secs => $1) LIMIT $2))
+            """, [Double(retention.components.seconds), Int64(limit)]
+        ).affectedRows
+    }
+
     /// How many sagas are running: the shop's work in flight (admission control).
     package func runningCount() async throws -> Int {
         try await store.pool.query("SELECT count(*) AS n FROM saga.order_sagas WHERE status = 'running'").first!.decode("n")

@@ -20,7 +20,7 @@ import ShopVocabulary
 /// to stop. The saga runner and each projection run in one replica at a time.
 public enum Shop {
     /// The newest migration this build needs (`/health/ready`); a test keeps it equal to `migrations/`.
-    public static let requiredMigration = 13
+    public static let requiredMigration = 15
 
     /// Test seams: run code inside a worker's transaction, before it commits.
     public struct Hooks: Sendable {
@@ -47,6 +47,7 @@ public enum Shop {
         loops += projectorLoops(process, router: router)
         if let liveFeed = process.liveFeed { loops.append(("live feed", liveFeed)) }
         if let progress = process.projectionProgress { loops.append(("projection progress", progress)) }
+        if let retention = retention(process) { loops.append(("retention", retention)) }
         loops.append(("metrics", MetricsSampler(store: store, shopWide: process.roles.contains(.gateway), logger: logger)))
         process.knownRoutes.set(router.routes.map { ("\($0.path)", "\($0.method)") })
 
@@ -116,6 +117,17 @@ public enum Shop {
         CommandRoutes(settings: configuration.commandSettings, sagas: process.sagas, sagaStarts: sagaStarts, waiters: process.waiters)
             .addRoutes(to: router, for: services)
         return loops
+    }
+
+    /// What this process's roles write and must forget once past the retention: its
+    /// services' settled commands, the saga role's finished sagas. None without either.
+    static func retention(_ process: ProcessParts) -> Retention? {
+        let inboxes = process.services.sorted().map(Inbox.init)
+        let sagas = process.roles.contains(.saga) ? process.sagas : nil
+        guard !inboxes.isEmpty || sagas != nil else { return nil }
+        return Retention(
+            store: process.store, inboxes: inboxes, sagas: sagas, retention: process.configuration.retention,
+            interval: process.configuration.retentionInterval, logger: process.logger)
     }
 
     /// The saga role: the runner (one replica active), following the log, and the step

@@ -30,6 +30,10 @@ public struct ShopConfiguration: Sendable {
     /// own transaction, instead of leaving them to the saga runner's subscription (which split
     /// processes use, and which still passes over these answers). Off only to try that path.
     public var answersInline = true
+    /// Settled commands and finished sagas older than this are deleted (`Retention`): the
+    /// week in which a customer or an operator asks what happened to an order, whose history
+    /// names each event's command until then. The events themselves are kept for ever.
+    public var retention: Duration = .seconds(7 * 24 * 3600)
     /// How often idle inbox workers and subscriptions look without a notification.
     public var pollInterval: Duration = .seconds(2)
 
@@ -55,6 +59,16 @@ public struct ShopConfiguration: Sendable {
     public var idleInTransactionTimeout: Duration = .seconds(60)
 
     public init() {}
+
+    /// The shortest retention the shop accepts: four step timeouts (a saga waits on one
+    /// command at a time, for at most a step timeout), and a minute.
+    public static func minimumRetention(stepTimeout: Duration) -> Duration {
+        max(stepTimeout * 4, .seconds(60))
+    }
+
+    /// How often a process deletes what passed the retention: a twelfth of it, at most once
+    /// a minute, so what is kept stays within about a twelfth of the retention.
+    var retentionInterval: Duration { min(retention / 12, .seconds(60)) }
 
     /// Fault injection lets any request break a saga step: on a loopback address it is a
     /// demonstration; anywhere else only behind an admin token (someone chose to expose it).

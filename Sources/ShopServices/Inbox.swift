@@ -142,6 +142,32 @@ package struct Inbox: Sendable {
         ).rows.isEmpty)
     }
 
+    /// Forgets up to `limit` commands settled more than `retention` ago by the database's
+    /// clock: applied ones (`inbox_done`, and rows builds before 0.20 marked processed), and
+    /// parked ones answered or dropped. Commands waiting, and parked ones nobody has settled,
+    /// stay whatever their age. Returns how many went; the caller repeats until fewer than
+    /// `limit` do.
+    package func forgetSettled(olderThan retention: Duration, limit: Int, store: EventStore) async throws -> Int {
+        let seconds = Double(retention.components.seconds)
+        let applied = try await store.pool.query(
+            """
+            DELETE FROM \(service.schema).inbox_done WHERE command_id = ANY (ARRAY(
+                SELECT command_id FROM \(service.schema).inbox_done
+                 WHERE processed_at < now() - make_interval(secs => $1) LIMIT $2))
+            """, [seconds, Int64(limit)]
+        ).affectedRows
+        let settled = try await store.pool.query(
+            """
+            DELETE FROM \(service.schema).inbox WHERE seq = ANY (ARRAY(
+                SELECT seq FROM \(service.schema).inbox
+                 WHERE processed_at < now() - make_interval(secs => $1)
+                    OR (outcome = 'dropped' AND parked_at < now() - make_interval(secs => $1))
+                 LIMIT $2))
+            """, [seconds, Int64(limit)]
+        ).affectedRows
+        return applied + settled
+    }
+
     /// Takes the applied commands out of the inbox and records each, with its outcome, in
     /// `inbox_done`: one statement that travels with the commit, and no row updated (an
     /// update of the inbox row could never be a HOT one). A command applied a second time

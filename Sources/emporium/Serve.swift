@@ -39,6 +39,11 @@ struct Serve: AsyncParsableCommand {
     var adminTokenFile: String?
     @Option(help: "Payments above this total are declined.") var paymentLimit = ShopConfiguration.defaults.paymentLimit
     @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = ShopConfiguration.defaults.stepTimeout.seconds
+    @Option(
+        help:
+            "Seconds that settled commands and finished sagas are kept before they are deleted (default 7 days; at least four step timeouts and 60). The events are kept for ever."
+    )
+    var retention = ShopConfiguration.defaults.retention.seconds
     @Option(help: "Database connections in the pool.") var connections = ShopConfiguration.defaults.connections
     @Option(help: "Running sagas past which a new order (or delivery change) is refused with 503 and Retry-After.")
     var maxRunningSagas = ShopConfiguration.defaults.maxRunningSagas
@@ -110,6 +115,12 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--statement-timeout and --idle-in-transaction-timeout must be above 0 seconds, --connections above 0")
         }
         shop.connections = connections
+        // Checked before it becomes a Duration: a NaN or a huge number would trap there.
+        let minimum = ShopConfiguration.minimumRetention(stepTimeout: shop.stepTimeout).seconds
+        guard retention.isFinite, retention >= minimum, retention <= 100 * 365 * 24 * 3600 else {
+            throw ValidationError("--retention must be at least \(Int(minimum.rounded(.up))) seconds (four step timeouts, and 60) and at most 100 years, not \(retention)")
+        }
+        shop.retention = .milliseconds(Int64(retention * 1000))
         shop.statementTimeout = .milliseconds(Int64(statementTimeout * 1000))
         shop.idleInTransactionTimeout = .milliseconds(Int64(idleInTransactionTimeout * 1000))
         shop.maxRunningSagas = maxRunningSagas

@@ -79,6 +79,10 @@ import Testing
             #expect(await Self.refusal(order, "ALTER TABLE es.events DISABLE TRIGGER events_append_only") == "42501")
             #expect(await Self.refusal(order, "SET session_replication_role = replica") == "42501")
             #expect(await Self.refusal(order, "UPDATE saga.order_sagas SET status = 'failed'") == "42501")
+            // Its own applied commands past the retention, and no one else's; no saga rows.
+            _ = try await order.query("DELETE FROM order_svc.inbox_done WHERE processed_at < now() - interval '7 days'")
+            #expect(await Self.refusal(order, "DELETE FROM payment_svc.inbox_done") == "42501")
+            #expect(await Self.refusal(order, "DELETE FROM saga.order_sagas") == "42501")
             await order.close()
 
             // The saga may send commands to any inbox, and append to no stream.
@@ -91,6 +95,9 @@ import Testing
             #expect(await Self.refusal(saga, Self.append("payment", "PAY_1")) == "42501")
             #expect(await Self.refusal(saga, "UPDATE payment_svc.inbox SET attempts = 1") == "42501")
             #expect(await Self.refusal(saga, "INSERT INTO report.inventory (product_id, product_name, unit_price, on_hand) VALUES ('p', 'p', 1, 1)") == "42501")
+            // Finished sagas past the retention go; a service's record of what it applied is not the saga's.
+            _ = try await saga.query("DELETE FROM saga.order_sagas WHERE finished_at < now() - interval '7 days'")
+            #expect(await Self.refusal(saga, "DELETE FROM payment_svc.inbox_done") == "42501")
             await saga.close()
 
             // Delivery may ask inventory to ship stock, through its one function, and write its inbox no other way.

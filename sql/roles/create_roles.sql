@@ -45,7 +45,8 @@ BEGIN
         EXECUTE format('GRANT SELECT, UPDATE, DELETE ON %I.inbox TO %I', v_service || '_svc', v_role);
         -- What it applied: recorded as its inbox row leaves (migration 0013).
         IF to_regclass(format('%I.inbox_done', v_service || '_svc')) IS NOT NULL THEN
-            EXECUTE format('GRANT SELECT, INSERT ON %I.inbox_done TO %I', v_service || '_svc', v_role);
+            -- DELETE: what is older than the retention goes (the Retention loop).
+            EXECUTE format('GRANT SELECT, INSERT, DELETE ON %I.inbox_done TO %I', v_service || '_svc', v_role);
             EXECUTE format('GRANT SELECT ON %I.inbox_done TO emporium_saga, emporium_gateway, emporium_order, emporium_delivery',
                            v_service || '_svc');
         END IF;
@@ -75,7 +76,8 @@ BEGIN
     GRANT SELECT ON saga.order_sagas TO emporium_order, emporium_delivery, emporium_gateway;
     -- A delivery that starts asks the inventory service to ship its stock (that one command).
     GRANT EXECUTE ON FUNCTION inventory_svc.ship_stock(uuid, uuid, jsonb) TO emporium_delivery;
-    GRANT SELECT, UPDATE ON saga.order_sagas TO emporium_saga;
+    -- DELETE: finished sagas older than the retention go (the Retention loop).
+    GRANT SELECT, UPDATE, DELETE ON saga.order_sagas TO emporium_saga;
     GRANT EXECUTE ON FUNCTION saga.send_commands(text, uuid[], uuid[], text[], jsonb[]) TO emporium_saga;
 
     GRANT INSERT, UPDATE ON es.checkpoints TO emporium_saga, emporium_projector;
