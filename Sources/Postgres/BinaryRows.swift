@@ -112,10 +112,7 @@ extension Connection {
                 _ = try consume(result, sql: sql) // throws the server's error
                 throw PostgresError.usage("\(sql.prefix(80)) returned no rows to read")
             }
-            defer {
-                PQclear(result)
-                noteState()
-            }
+            defer { PQclear(result) }
             return BinaryRows(result)
         }
     }

@@ -38,10 +38,14 @@ public actor Connection {
 
     deinit {
         watch.unwatch()
-        if let handle {
-            SocketPoller.shared.forget(PQsocket(handle))
-            PQfinish(handle)
-        }
+        if let handle { Self.finish(handle) }
+    }
+
+    /// Closes the libpq connection, its socket out of the poller's watch first (so that a
+    /// socket number the system gives out again is never watched for the closed one).
+    private static func finish(_ handle: OpaquePointer) {
+        SocketPoller.shared.forget(PQsocket(handle))
+        PQfinish(handle)
     }
 
     /// Opens a connection. `url` is a `postgresql://` URI or a `key=value` conninfo string,
@@ -112,10 +116,7 @@ public actor Connection {
         await exclusive {
             queued.removeAll()
             watch.unwatch()
-            if let handle {
-                SocketPoller.shared.forget(PQsocket(handle))
-                PQfinish(handle)
-            }
+            if let handle { Self.finish(handle) }
             handle = nil
             reusable.store(false, ordering: .releasing)
         }
@@ -135,7 +136,8 @@ public actor Connection {
     }
 
     /// One exchange with the server, under the connection's bound: `body` sends, and reads
-    /// with `lastResult` or `nextResult`.
+    /// with `lastResult` or `nextResult`. The one place `isReusable` is noted after the server
+    /// was asked anything.
     func exchange<T>(_ body: (OpaquePointer) async throws -> T) async throws -> T {
         try await exclusive {
             let conn = try liveHandle()
@@ -163,12 +165,15 @@ public actor Connection {
         return PQgetResult(conn)
     }
 
-    /// Waits until the socket is ready and reads what came.
-    func waitForServer(_ conn: OpaquePointer, write: Bool, timeout: Duration? = nil) async throws {
+    /// Waits until the socket is ready and reads what came; false when `timeout` passed first
+    /// (nothing read). A connection that is gone throws `connectionLost`.
+    @discardableResult
+    func waitForServer(_ conn: OpaquePointer, write: Bool, timeout: Duration? = nil) async throws -> Bool {
         let socket = PQsocket(conn)
         guard socket >= 0 else { throw PostgresError.from(result: nil, connection: conn) }
-        _ = await SocketPoller.shared.wait(socket, write: write, timeout: timeout)
+        guard await SocketPoller.shared.wait(socket, write: write, timeout: timeout) else { return false }
         guard PQconsumeInput(conn) == 1 else { throw PostgresError.from(result: nil, connection: conn) }
+        return true
     }
 
     /// Flushes, then reads every result of what was sent, as `PQexec` would: the first
@@ -337,10 +342,7 @@ public actor Connection {
 
     /// Turns a libpq result into a `QueryResult` or a thrown `PostgresError`, and frees it.
     func consume(_ result: OpaquePointer?, sql: String) throws -> QueryResult {
-        defer {
-            if let result { PQclear(result) }
-            noteState()
-        }
+        defer { if let result { PQclear(result) } }
         guard let result else { throw PostgresError.from(result: nil, connection: handle) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:

@@ -112,7 +112,6 @@ extension Connection {
     /// `abandonCopy`) follow.
     func startCopy(_ sql: String) async throws {
         try await flush()
-        defer { noteState() }
         try await exchange { conn in
             guard PQsendQuery(conn, sql) == 1 else { throw PostgresError.from(result: nil, connection: conn) }
             let started = try await lastResult(conn)
@@ -159,8 +158,7 @@ extension Connection {
     }
 
     private func endCopy(failure: String?) async throws -> Int {
-        defer { noteState() }
-        return try await exchange { conn in
+        try await exchange { conn in
             while true {
                 let ended = PQputCopyEnd(conn, failure)
                 if ended < 0 { throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn))) }

@@ -26,15 +26,8 @@ extension Connection {
             let conn = try liveHandle()
             let received = drainNotifications(conn)
             if !received.isEmpty { return received }
-            let socket = PQsocket(conn)
-            guard socket >= 0 else { throw PostgresError.connectionLost("no socket") }
-            if await SocketPoller.shared.wait(socket, write: false, timeout: max(timeout, .zero)) {
-                guard PQconsumeInput(conn) == 1, PQstatus(conn) == CONNECTION_OK else {
-                    throw PostgresError.connectionLost(String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines))
-                }
-                return drainNotifications(conn)
-            }
-            return []
+            guard try await waitForServer(conn, write: false, timeout: max(timeout, .zero)) else { return [] }
+            return drainNotifications(conn)
         }
     }
 

@@ -49,10 +49,7 @@ extension Connection {
         guard PQenterPipelineMode(conn) == 1 else {
             throw PostgresError.usage("cannot enter pipeline mode: \(String(cString: PQerrorMessage(conn)))")
         }
-        defer {
-            PQexitPipelineMode(conn)
-            noteState()
-        }
+        defer { PQexitPipelineMode(conn) }
         // What each result the server sends back answers, in order.
         enum Sent { case prepare(sql: String), statement(index: Int) }
         var sent: [Sent] = []

@@ -44,8 +44,9 @@ final class SocketPoller: Sendable {
     /// when `timeout` passed first. A wake-up may come early: callers look and wait again.
     func wait(_ socket: Int32, write: Bool, timeout: Duration? = nil) async -> Bool {
         await withCheckedContinuation { continuation in
-            let deadline = timeout.map { Self.now() &+ UInt64(clamping: max(0, $0.wholeNanoseconds)) } ?? 0
-            waiters.withLock { $0[socket] = Waiter(continuation: continuation, deadline: max(deadline, timeout == nil ? 0 : 1)) }
+            // 0 means none, so a deadline is at least 1.
+            let deadline = timeout.map { max(1, Self.now() &+ UInt64(clamping: max(0, $0.wholeNanoseconds))) } ?? 0
+            waiters.withLock { $0[socket] = Waiter(continuation: continuation, deadline: deadline) }
             var event = epoll_event()
             event.events = UInt32(EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue | (write ? EPOLLOUT.rawValue : 0))
             event.data.fd = socket
@@ -110,14 +111,4 @@ final class SocketPoller: Sendable {
     }
 
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
-}
-
-extension Duration {
-    /// The whole nanoseconds, saturating.
-    var wholeNanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { return seconds < 0 ? .min : .max }
-        return product.addingReportingOverflow(attoseconds / 1_000_000_000).overflow ? .max : product + attoseconds / 1_000_000_000
-    }
 }

@@ -159,7 +159,7 @@ package struct SagaStore: Sendable {
             """
             DELETE FROM saga.order_sagas WHERE saga_id = ANY (ARRAY(
                 SELECT saga_id FROM saga.order_sagas WHERE finished_at < now() - make_interval(secs => $1) LIMIT $2))
-            """, [Double(retention.components.seconds), Int64(limit)]
+            """, [retention.seconds, Int64(limit)]
         ).affectedRows
     }
 

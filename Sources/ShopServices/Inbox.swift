@@ -148,7 +148,7 @@ package struct Inbox: Sendable {
     /// stay whatever their age. Returns how many went; the caller repeats until fewer than
     /// `limit` do.
     package func forgetSettled(olderThan retention: Duration, limit: Int, store: EventStore) async throws -> Int {
-        let seconds = Double(retention.components.seconds)
+        let seconds = retention.seconds
         let applied = try await store.pool.query(
             """
             DELETE FROM \(service.schema).inbox_done WHERE command_id = ANY (ARRAY(

@@ -6,7 +6,18 @@ import Testing
 /// The one thread that waits on every connection's socket: a wait ends when its socket is
 /// ready, at its timeout when it is not, and at once when the socket is forgotten.
 @Suite struct SocketPollerTests {
-    /// A connected pair of sockets: what is written to one is readable on the other.
+    /// Runs `body` with a connected pair of sockets (what is written to the second is
+    /// readable on the first), then forgets and closes both.
+    private func withSocketPair(_ body: (_ reader: Int32, _ writer: Int32) async throws -> Void) async throws {
+        let (reader, writer) = socketPair()
+        defer {
+            SocketPoller.shared.forget(reader)
+            close(reader)
+            close(writer)
+        }
+        try await body(reader, writer)
+    }
+
     private func socketPair() -> (Int32, Int32) {
         var fds: [Int32] = [-1, -1]
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
@@ -14,35 +25,27 @@ import Testing
     }
 
     @Test func aWaitEndsWhenItsSocketBecomesReadableAndNotBefore() async throws {
-        let (reader, writer) = socketPair()
-        defer {
-            SocketPoller.shared.forget(reader)
-            close(reader)
-            close(writer)
+        try await withSocketPair { reader, writer in
+            let clock = ContinuousClock()
+            let started = clock.now
+            async let woken = SocketPoller.shared.wait(reader, write: false, timeout: .seconds(10))
+            try await Task.sleep(for: .milliseconds(200))
+            var byte: UInt8 = 1
+            #expect(write(writer, &byte, 1) == 1)
+            #expect(await woken)
+            let waited = clock.now - started
+            #expect(waited >= .milliseconds(200) && waited < .seconds(5), "waited \(waited)")
         }
-        let clock = ContinuousClock()
-        let started = clock.now
-        async let woken = SocketPoller.shared.wait(reader, write: false, timeout: .seconds(10))
-        try await Task.sleep(for: .milliseconds(200))
-        var byte: UInt8 = 1
-        #expect(write(writer, &byte, 1) == 1)
-        #expect(await woken)
-        let waited = clock.now - started
-        #expect(waited >= .milliseconds(200) && waited < .seconds(5), "waited \(waited)")
     }
 
     @Test func aWaitOnASilentSocketEndsAtItsTimeout() async throws {
-        let (reader, writer) = socketPair()
-        defer {
-            SocketPoller.shared.forget(reader)
-            close(reader)
-            close(writer)
+        try await withSocketPair { reader, _ in
+            let clock = ContinuousClock()
+            let started = clock.now
+            #expect(await SocketPoller.shared.wait(reader, write: false, timeout: .milliseconds(300)) == false)
+            let waited = clock.now - started
+            #expect(waited >= .milliseconds(300) && waited < .seconds(5), "waited \(waited)")
         }
-        let clock = ContinuousClock()
-        let started = clock.now
-        #expect(await SocketPoller.shared.wait(reader, write: false, timeout: .milliseconds(300)) == false)
-        let waited = clock.now - started
-        #expect(waited >= .milliseconds(300) && waited < .seconds(5), "waited \(waited)")
     }
 
     @Test func manyWaitsAtOnceEachEndWithTheirOwnSocket() async throws {
@@ -72,17 +75,14 @@ import Testing
     }
 
     @Test func forgettingASocketEndsItsWait() async throws {
-        let (reader, writer) = socketPair()
-        defer {
-            close(reader)
-            close(writer)
+        try await withSocketPair { reader, _ in
+            let clock = ContinuousClock()
+            let started = clock.now
+            async let woken = SocketPoller.shared.wait(reader, write: false, timeout: .seconds(10))
+            try await Task.sleep(for: .milliseconds(300))
+            SocketPoller.shared.forget(reader)
+            #expect(await woken)
+            #expect(clock.now - started < .seconds(5))
         }
-        let clock = ContinuousClock()
-        let started = clock.now
-        async let woken = SocketPoller.shared.wait(reader, write: false, timeout: .seconds(10))
-        try await Task.sleep(for: .milliseconds(300))
-        SocketPoller.shared.forget(reader)
-        #expect(await woken)
-        #expect(clock.now - started < .seconds(5))
     }
 }
