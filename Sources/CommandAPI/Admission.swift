@@ -1,35 +1,56 @@
 import InboxReads
 import Logging
+import Postgres
 import SagaRuntime
 import ServiceLifecycle
 import ShopHTTP
 import ShopServices
 import Synchronization
 
-/// The door: a command that would start a saga is refused with 503 and `Retry-After`,
+/// The door: a command that would start a saga is refused with 503 and a `Retry-After`,
 /// before anything is stored, when the shop already has more work than it can finish in
-/// time — more sagas running than `maxRunningSagas`, or commands waiting in the inboxes
-/// longer than `maxInboxWait` (a fraction of the step timeout, so what is accepted is
-/// answered before its steps time out). Saying no at the door is what keeps an accepted
-/// order from failing because the shop was busy.
+/// time. Saying no at the door is what keeps an accepted order from failing because the
+/// shop was busy.
 ///
-/// Deciding costs a lock, no query: a service loop measures both figures every
-/// `refreshInterval`; requests admitted and not yet measured count as running.
+/// It judges by what the shop is finishing, database-wide (one door, however many
+/// processes): orders in flight against the rate at which orders finish, so that a new
+/// order would be done within `budget` (a quarter of the step timeout) at today's pace;
+/// commands waiting in the inboxes longer than `budget`; and, as a last bound,
+/// `maxRunningSagas`. A machine that slows down finishes fewer orders a second, and the
+/// door lets fewer in. Its `Retry-After` is when, at that pace, the excess will have
+/// finished.
+///
+/// Deciding costs a lock, no query: a service loop measures every `refreshInterval`;
+/// requests admitted and not yet measured count as running.
 package final class Admission: Service, Sendable {
     package struct Settings: Sendable {
         // Their values come from ShopConfiguration, where each default is stated once.
         package var maxRunningSagas: Int
-        package var maxInboxWait: Duration
+        /// How long a new order may take at the measured pace, and how long a command may wait.
+        package var budget: Duration
+        /// Orders in flight let in whatever the pace: a shop that has finished nothing lately
+        /// (idle, or just started) must let some in to learn its pace.
+        package var minimumInFlight = 64
         package var refreshInterval: Duration = .milliseconds(100)
-        package init(maxRunningSagas: Int, maxInboxWait: Duration) {
+        /// The pace is orders finished over this long.
+        package var paceWindow: Duration = .seconds(5)
+        package init(maxRunningSagas: Int, budget: Duration) {
             self.maxRunningSagas = maxRunningSagas
-            self.maxInboxWait = maxInboxWait
+            self.budget = budget
         }
+    }
+
+    /// Why a command is refused, and when trying again is likely to work.
+    package struct Refusal: Sendable, Equatable {
+        package var reason: String
+        package var retryAfter: Int
     }
 
     struct Measured {
         var running = 0
         var inboxWait: Duration = .zero
+        /// Orders finished a second, database-wide; nil until a window is measured.
+        var pace: Double?
         /// Admitted requests still at work (their saga may not be committed yet).
         var inFlight = 0
         /// Requests finished since the last measurement began (their saga may be missing from it).
@@ -52,28 +73,53 @@ package final class Admission: Service, Sendable {
     /// Lets a saga-starting command in, or refuses it; the caller calls `finished()` on what
     /// it returns once its transaction has ended, committed or not.
     package func enter() throws -> Admission {
-        let refusal: String? = measured.withLock { state in
-            let refusal = Self.refusal(inFlight: state.estimate, inboxWait: state.inboxWait, settings: settings)
+        let refusal: Refusal? = measured.withLock { state in
+            let refusal = Self.refusal(inFlight: state.estimate, inboxWait: state.inboxWait, pace: state.pace, settings: settings)
             if refusal == nil { state.inFlight += 1 }
             return refusal
         }
         if let refusal {
-            throw ShopError.unavailable("\(refusal); nothing was stored; try again shortly", retryAfter: 1)
+            throw ShopError.unavailable("\(refusal.reason); nothing was stored; try again in \(refusal.retryAfter) s", retryAfter: refusal.retryAfter)
         }
         return self
     }
 
     /// The door's decision, without I/O: why a saga-starting command is refused with
-    /// `inFlight` orders running or admitted and the services' oldest command waiting
-    /// `inboxWait`; nil lets it in.
-    package static func refusal(inFlight: Int, inboxWait: Duration, settings: Settings) -> String? {
-        if inFlight >= settings.maxRunningSagas {
-            return "the shop is at capacity (\(inFlight) orders in flight, at most \(settings.maxRunningSagas))"
+    /// `inFlight` orders running or admitted, the services' oldest command waiting
+    /// `inboxWait`, and orders finishing at `pace` a second; nil lets it in.
+    package static func refusal(inFlight: Int, inboxWait: Duration, pace: Double?, settings: Settings) -> Refusal? {
+        let budget = settings.budget.seconds
+        // When `excess` orders more than allowed will have finished, at the pace.
+        func retryAfter(_ excess: Int) -> Int {
+            guard let pace, pace > 0 else { return 1 }
+            return Self.seconds(Double(excess) / pace)
         }
-        if inboxWait > settings.maxInboxWait {
-            return "the shop is behind (its services' oldest command has waited \(inboxWait.components.seconds) s)"
+        if inFlight >= settings.maxRunningSagas {
+            return Refusal(
+                reason: "the shop is at capacity (\(inFlight) orders in flight, at most \(settings.maxRunningSagas))",
+                retryAfter: retryAfter(inFlight - settings.maxRunningSagas + 1))
+        }
+        if inboxWait > settings.budget {
+            return Refusal(
+                reason: "the shop is behind (its services' oldest command has waited \(inboxWait.components.seconds) s)",
+                retryAfter: Self.seconds(inboxWait.seconds - budget))
+        }
+        // A pace not yet measured (a process just started) lets in only the minimum.
+        let allowed = max(settings.minimumInFlight, Int((pace ?? 0) * budget))
+        if inFlight >= allowed {
+            return Refusal(
+                reason:
+                    "the shop is at capacity (\(inFlight) orders in flight while it finishes \(Int((pace ?? 0).rounded())) a second: a new one would wait over \(Int(budget)) s)",
+                retryAfter: retryAfter(inFlight - allowed + 1))
         }
         return nil
+    }
+
+    /// Whole seconds for `Retry-After`: at least 1, at most 30 (a client should look again
+    /// within that even if the pace says later).
+    static func seconds(_ value: Double) -> Int {
+        guard value.isFinite else { return 30 }
+        return Int(min(30, max(1, value.rounded(.up))))
     }
 
     package func finished() {
@@ -84,8 +130,9 @@ package final class Admission: Service, Sendable {
 
     package func run() async throws {
         await cancelWhenGracefulShutdown {
+            var pace = Pace(window: self.settings.paceWindow)
             while !Task.isCancelled {
-                do { try await self.measure() } catch {
+                do { try await self.measure(&pace) } catch {
                     self.logger.warning("admission could not measure the load; keeping the last figures", metadata: ["error": "\(error)"])
                 }
                 try? await Task.sleep(for: self.settings.refreshInterval)
@@ -93,16 +140,19 @@ package final class Admission: Service, Sendable {
         }
     }
 
-    /// Measures both figures. A request that finishes while this measures still counts as
+    /// Measures every figure. A request that finishes while this measures still counts as
     /// finished-since (perhaps twice for one round: the safe side); one that finished before
     /// is in the count.
-    func measure() async throws {
+    func measure(_ pace: inout Pace) async throws {
         let marker = measured.withLock { $0.finishedTotal }
         let running = try await sagas.runningCount()
         let wait = try await InboxReads.oldestWait(store: sagas.store)
+        let finished = try await sagas.finishedFlows(after: pace.position)
+        let rate = pace.record(finished: finished.count, at: finished.position, now: .now)
         measured.withLock { state in
             state.running = running
             state.inboxWait = wait
+            state.pace = rate
             state.finishedSince = state.finishedTotal - marker
         }
     }

@@ -43,9 +43,10 @@ public struct ShopConfiguration: Sendable {
     /// How long the gateway waits for each service.
     public var compositionTimeout: Duration = .seconds(2)
 
-    /// Admission control: past this many running sagas, a command that would start one gets
-    /// 503 with `Retry-After`, and so it does once the services' oldest waiting command has
-    /// waited a quarter of the step timeout.
+    /// Admission control: a command that would start a saga gets 503 with `Retry-After` when
+    /// a new order would take over a quarter of the step timeout at the pace orders are
+    /// finishing, when the services' oldest waiting command has waited that long, or past
+    /// this many running sagas.
     public var maxRunningSagas = 500
     /// Requests that may hold their answer to wait (`?wait`, `?minPosition`) at once.
     public var maxWaiters = 1_000
@@ -81,7 +82,7 @@ public struct ShopConfiguration: Sendable {
     }
 
     var admissionSettings: Admission.Settings {
-        Admission.Settings(maxRunningSagas: maxRunningSagas, maxInboxWait: stepTimeout / 4)
+        Admission.Settings(maxRunningSagas: maxRunningSagas, budget: stepTimeout / 4)
     }
 
     /// What the command API needs of it.

@@ -21,13 +21,18 @@ struct BenchLoad: AsyncParsableCommand {
     @Option(help: "Seconds after the end to keep retrying an unanswered order.") var grace = 60
     @Option(help: "Stop placing new orders once this file exists (the ones under way are still answered).") var stopFile: String?
     @Option(help: "File the time of each acceptance is written to (Unix milliseconds, one per line).") var acceptedTimes: String?
+    @Flag(help: "After a 503 from the door, wait as its Retry-After says (else 200 ms).") var followRetryAfter = false
 
     func validate() throws {
         try requireLoopback(url)
         guard clients > 0, seconds > 0 else { throw ValidationError("clients and seconds must be positive") }
     }
 
-    struct Counts { var accepted = 0, refused = 0, busy = 0, retries = 0, unanswered = 0, rejected = 0 }
+    struct Counts {
+        var accepted = 0, refused = 0, busy = 0, retries = 0, unanswered = 0, rejected = 0
+        /// The door's Retry-After values, in seconds; a door 503 without one counts as -1.
+        var retryAfters: [Int] = []
+    }
 
     final class Tally: Sendable {
         let counts = Mutex(Counts())
@@ -74,11 +79,20 @@ struct BenchLoad: AsyncParsableCommand {
                                 tally.times.withLock { $0?.write(Data("\(now)\n".utf8)) }
                                 tally.counts.withLock { $0.accepted += 1 }
                                 answered = true
-                            case .refused(let atTheDoor):
+                            case .refused(let atTheDoor, let retryAfter):
                                 // Refused at the door, or interrupted (perhaps applied): the
                                 // same key again either applies it or returns the first answer.
-                                tally.counts.withLock { if atTheDoor { $0.busy += 1 } else { $0.refused += 1 } }
-                                try? await Task.sleep(for: .milliseconds(200))
+                                tally.counts.withLock { counts in
+                                    if atTheDoor {
+                                        counts.busy += 1
+                                        counts.retryAfters.append(retryAfter ?? -1)
+                                    } else {
+                                        counts.refused += 1
+                                    }
+                                }
+                                let wait: Duration =
+                                    followRetryAfter && atTheDoor ? .seconds(min(max(retryAfter ?? 1, 1), 60)) : .milliseconds(200)
+                                try? await Task.sleep(for: wait)
                             case .rejected:
                                 tally.counts.withLock { $0.rejected += 1 }
                                 answered = true
@@ -97,11 +111,15 @@ struct BenchLoad: AsyncParsableCommand {
         try tally.output.withLock { try $0.close() }
         try tally.times.withLock { try $0?.close() }
         let c = tally.counts.withLock { $0 }
-        print("RESULT accepted=\(c.accepted) busy503=\(c.busy) interrupted503=\(c.refused) rejected=\(c.rejected) noanswer=\(c.retries) unanswered=\(c.unanswered)")
+        let waits = c.retryAfters.sorted()
+        let median = waits.isEmpty ? 0 : waits[waits.count / 2]
+        print(
+            "RESULT accepted=\(c.accepted) busy503=\(c.busy) interrupted503=\(c.refused) rejected=\(c.rejected) noanswer=\(c.retries) unanswered=\(c.unanswered)"
+                + " retry_after_missing=\(waits.filter { $0 < 0 }.count) retry_after_p50=\(median) retry_after_max=\(waits.last ?? 0)")
     }
 
     /// `refused(atTheDoor:)`: a 503 from admission control (true) or from an interrupted request.
-    enum Outcome { case accepted(String), refused(atTheDoor: Bool), rejected, noAnswer }
+    enum Outcome { case accepted(String), refused(atTheDoor: Bool, retryAfter: Int?), rejected, noAnswer }
 
     /// One attempt. A 503 is a refusal at the door (nothing stored); a 4xx a rejection; no
     /// answer, or a 500, may or may not have been stored: sent again with the same key.
@@ -121,7 +139,9 @@ struct BenchLoad: AsyncParsableCommand {
                     let result = object["result"] as? [String: Any], let orderId = result["orderId"] as? String
                 else { return .noAnswer }
                 return .accepted(orderId)
-            case 503: return .refused(atTheDoor: text.contains("capacity") || text.contains("is behind"))
+            case 503:
+                let atTheDoor = text.contains("capacity") || text.contains("is behind") || text.contains("slower")
+                return .refused(atTheDoor: atTheDoor, retryAfter: response.headers.first(name: "Retry-After").flatMap { Int($0) })
             case 400..<500: return .rejected
             default: return .noAnswer
             }

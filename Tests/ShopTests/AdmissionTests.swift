@@ -1,4 +1,5 @@
 import Foundation
+import SagaRuntime
 import TestSupport
 import Testing
 
@@ -62,6 +63,56 @@ extension ShopFlowTests.AdmissionTests {
             #expect(try await eventually { try await shop.order(orderId).status?.rawValue == "30" })
             let report = try await shop.request(.get, "/api/v1/reports/\(orderId)?minPosition=\(placed.result("position") ?? "0:0")")
             #expect(report.status == 200 || report.status == 404, "\(report.json)")
+        }
+    }
+}
+
+extension ShopFlowTests.AdmissionTests {
+    /// The door's pace counts the flows that ended, database-wide, from where it last looked;
+    /// its first look only finds where to start.
+    @Test func thePaceCountsTheFlowsThatEndedSinceTheLastLook() async throws {
+        try await ShopHarness.run { shop in
+            try await shop.register("PROD_P", qty: 100)
+            let sagas = SagaStore(store: shop.store, stepTimeout: .seconds(30))
+            let start = try await sagas.finishedFlows(after: nil)
+            #expect(start.count == 0)
+            #expect(try await shop.placeOrder([("PROD_P", 1)]).result("orderStatus") == "30")
+            #expect(try await shop.placeOrder([("PROD_P", 1000)]).result("orderStatus") == "20")
+            let placed = try await shop.placeOrder([("PROD_P", 1)])
+            let orderId = try #require(placed.result("orderId"))
+            #expect(try await shop.deleteOrder(orderId).status == 200)
+            // Two completed creates, a failed one, and a cancel: four flows; the placed orders'
+            // own events and the cancel's request are not ends.
+            let since = try await sagas.finishedFlows(after: start.position)
+            #expect(since.count == 4, "\(since)")
+            #expect(since.position > start.position)
+            #expect(try await sagas.finishedFlows(after: since.position).count == 0)
+        }
+    }
+
+    /// The shop's sessions plan every statement generically: the pace's look must read only
+    /// the new rows of a partition of any size (a bare `global_position > $1` was planned as a
+    /// scan of the whole partition, every 100 ms).
+    @Test func thePacesLookReadsOnlyTheNewRowsWhateverTheHistory() async throws {
+        try await ShopHarness.run { shop in
+            try await shop.store.pool.withConnection { connection in
+                try await connection.withTransaction { connection in
+                    try await connection.query("SELECT set_config('emporium.appending', 'on', true)")
+                    try await connection.query(
+                        """
+                        INSERT INTO order_svc.events (service, stream_id, version, event_id, event_type, payload)
+                        SELECT 'order', 'HISTORY_' || g, 1, gen_random_uuid(), 'OrderCompleted', '{}' FROM generate_series(1, 50000) g
+                        """)
+                }
+                try await connection.query("ANALYZE order_svc.events")
+                try await connection.query("SET plan_cache_mode = force_generic_plan")
+                try await connection.query("PREPARE pace_look(bigint, text[]) AS \(SagaStore.finishedFlowsSQL)")
+                let plan = try await connection.query("EXPLAIN EXECUTE pace_look(49990, '{OrderCompleted}')").rows
+                    .map { try $0.decode("QUERY PLAN", as: String.self) }.joined(separator: "\n")
+                #expect(plan.contains("Index Scan using events_pkey") && !plan.contains("Seq Scan"), "\(plan)")
+                try await connection.query("DEALLOCATE pace_look")
+                try await connection.query("RESET plan_cache_mode")
+            }
         }
     }
 }

@@ -3,19 +3,79 @@ import Testing
 
 /// The door's decision, without a database or a clock.
 @Suite struct AdmissionDecisionTests {
-    let settings = Admission.Settings(maxRunningSagas: 10, maxInboxWait: .seconds(2))
+    let settings = {
+        var settings = Admission.Settings(maxRunningSagas: 100, budget: .seconds(2))
+        settings.minimumInFlight = 10
+        return settings
+    }()
 
-    @Test func underTheCapAndNotBehindItLetsIn() {
-        #expect(Admission.refusal(inFlight: 9, inboxWait: .seconds(2), settings: settings) == nil)
+    @Test func underEveryBoundItLetsIn() {
+        // 40 orders a second for 2 s: 80 may be in flight.
+        #expect(Admission.refusal(inFlight: 79, inboxWait: .seconds(2), pace: 40, settings: settings) == nil)
     }
 
     @Test func atTheCapItRefusesAndSaysHowFull() throws {
-        let refusal = try #require(Admission.refusal(inFlight: 10, inboxWait: .zero, settings: settings))
-        #expect(refusal.contains("at capacity") && refusal.contains("10 orders in flight, at most 10"))
+        let refusal = try #require(Admission.refusal(inFlight: 100, inboxWait: .zero, pace: 1_000, settings: settings))
+        #expect(refusal.reason.contains("at capacity") && refusal.reason.contains("100 orders in flight, at most 100"))
     }
 
     @Test func whenTheServicesAreBehindItRefusesAndSaysHowLong() throws {
-        let refusal = try #require(Admission.refusal(inFlight: 0, inboxWait: .seconds(3), settings: settings))
-        #expect(refusal.contains("behind") && refusal.contains("3 s"))
+        let refusal = try #require(Admission.refusal(inFlight: 0, inboxWait: .seconds(5), pace: nil, settings: settings))
+        #expect(refusal.reason.contains("behind") && refusal.reason.contains("5 s"))
+        // 3 s past the budget: that long until the oldest command is within it again.
+        #expect(refusal.retryAfter == 3)
+    }
+
+    @Test func aSlowerShopLetsFewerIn() throws {
+        #expect(Admission.refusal(inFlight: 60, inboxWait: .zero, pace: 40, settings: settings) == nil)
+        // The same load while the machine finishes half as many: 40 may be in flight.
+        let refusal = try #require(Admission.refusal(inFlight: 60, inboxWait: .zero, pace: 20, settings: settings))
+        #expect(refusal.reason.contains("60 orders in flight while it finishes 20 a second"))
+        // 21 over what may be in flight, at 20 a second: 2 s.
+        #expect(refusal.retryAfter == 2)
+    }
+
+    @Test func aShopThatFinishedNothingLatelyStillLetsSomeIn() {
+        #expect(Admission.refusal(inFlight: settings.minimumInFlight - 1, inboxWait: .zero, pace: 0, settings: settings) == nil)
+        #expect(Admission.refusal(inFlight: settings.minimumInFlight, inboxWait: .zero, pace: 0, settings: settings)?.retryAfter == 1)
+    }
+
+    @Test func untilThePaceIsMeasuredOnlyTheMinimumIsLetIn() {
+        // Just started: the cap alone would let 100 in before anything had finished.
+        #expect(Admission.refusal(inFlight: settings.minimumInFlight - 1, inboxWait: .zero, pace: nil, settings: settings) == nil)
+        #expect(Admission.refusal(inFlight: settings.minimumInFlight, inboxWait: .zero, pace: nil, settings: settings) != nil)
+    }
+
+    @Test func retryAfterIsWholeSecondsFromOneToThirty() throws {
+        let far = try #require(Admission.refusal(inFlight: 99, inboxWait: .zero, pace: 0.5, settings: settings))
+        #expect(far.retryAfter == 30)
+        let near = try #require(Admission.refusal(inFlight: 80, inboxWait: .zero, pace: 40, settings: settings))
+        #expect(near.retryAfter == 1)
+    }
+}
+
+/// The pace the door judges by, from counts of finished flows.
+@Suite struct PaceTests {
+    @Test func theFirstLookOnlyFindsWhereToCountFrom() {
+        var pace = Pace(window: .seconds(5))
+        let start = ContinuousClock.now
+        // Whatever the first count says, it is history, not pace.
+        #expect(pace.record(finished: 500, at: 1_000, now: start) == nil)
+        #expect(pace.position == 1_000)
+        #expect(pace.record(finished: 10, at: 1_040, now: start + .milliseconds(500)) == nil)
+        #expect(pace.record(finished: 10, at: 1_080, now: start + .seconds(1)) == 20)
+    }
+
+    @Test func itForgetsWhatIsOlderThanTheWindow() {
+        var pace = Pace(window: .seconds(2))
+        let start = ContinuousClock.now
+        _ = pace.record(finished: 0, at: 0, now: start)
+        _ = pace.record(finished: 100, at: 1, now: start + .seconds(1))
+        // 100 a second while the burst lasts…
+        #expect(pace.record(finished: 100, at: 2, now: start + .seconds(2)) == 100)
+        // …and, once it is past the window, what came since.
+        _ = pace.record(finished: 10, at: 3, now: start + .seconds(3))
+        let later = pace.record(finished: 10, at: 4, now: start + .seconds(4))
+        #expect(later == 10)
     }
 }
