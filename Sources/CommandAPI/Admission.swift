@@ -32,8 +32,9 @@ package final class Admission: Service, Sendable {
         /// (idle, or just started) must let some in to learn its pace.
         package var minimumInFlight = 64
         package var refreshInterval: Duration = .milliseconds(100)
-        /// The pace is orders finished over this long.
+        /// The pace is the faster of orders finished over `paceWindow` and over `paceMemory` (`Pace`).
         package var paceWindow: Duration = .seconds(5)
+        package var paceMemory: Duration = .seconds(30)
         package init(maxRunningSagas: Int, budget: Duration) {
             self.maxRunningSagas = maxRunningSagas
             self.budget = budget
@@ -130,10 +131,21 @@ package final class Admission: Service, Sendable {
 
     package func run() async throws {
         await cancelWhenGracefulShutdown {
-            var pace = Pace(window: self.settings.paceWindow)
+            var pace = Pace(window: self.settings.paceWindow, memory: self.settings.paceMemory)
+            var failing = false
+            var backSince: ContinuousClock.Instant?
             while !Task.isCancelled {
-                do { try await self.measure(&pace) } catch {
-                    self.logger.warning("admission could not measure the load; keeping the last figures", metadata: ["error": "\(error)"])
+                do {
+                    try await self.measure(&pace, outageBacklog: backSince.map { .now - $0 < self.settings.budget } ?? false)
+                    if failing {
+                        failing = false
+                        backSince = .now
+                    }
+                } catch {
+                    if !failing {
+                        self.logger.warning("admission could not measure the load; keeping the last figures", metadata: ["error": "\(error)"])
+                    }
+                    failing = true
                 }
                 try? await Task.sleep(for: self.settings.refreshInterval)
             }
@@ -143,7 +155,13 @@ package final class Admission: Service, Sendable {
     /// Measures every figure. A request that finishes while this measures still counts as
     /// finished-since (perhaps twice for one round: the safe side); one that finished before
     /// is in the count.
-    func measure(_ pace: inout Pace) async throws {
+    ///
+    /// `outageBacklog`: the database came back less than a budget ago (a failover, a
+    /// restart), and the inboxes' oldest commands waited through the outage, not behind a
+    /// slow shop: their wait says nothing of a new order's, so the door judges by the orders
+    /// in flight and the pace alone until they are through. (Judged by it, the first orders
+    /// after a failover were refused for 7 s more.)
+    func measure(_ pace: inout Pace, outageBacklog: Bool) async throws {
         let marker = measured.withLock { $0.finishedTotal }
         let running = try await sagas.runningCount()
         let wait = try await InboxReads.oldestWait(store: sagas.store)
@@ -151,7 +169,7 @@ package final class Admission: Service, Sendable {
         let rate = pace.record(finished: finished.count, at: finished.position, now: .now)
         measured.withLock { state in
             state.running = running
-            state.inboxWait = wait
+            state.inboxWait = outageBacklog ? .zero : wait
             state.pace = rate
             state.finishedSince = state.finishedTotal - marker
         }

@@ -24,7 +24,7 @@ public actor Connection {
     public nonisolated let applicationName: String
     let logger: Logger
     /// The bound on each wait for the server, and what the server said beside a result.
-    let watch: ServerWatch
+    nonisolated let watch: ServerWatch
     /// True while an exchange with the server is under way; the callers that came meanwhile
     /// wait in line, each handed the connection in turn.
     private var exchanging = false
@@ -73,7 +73,8 @@ public actor Connection {
         // application name after it, so each part of the shop names itself.
         let defaults = ConnectionDefaults.network
         let keys = defaults.map(\.key) + ["dbname", "application_name"]
-        let values = defaults.map(\.value) + [url, applicationName]
+        // A host known hung is left out while it is (`HungServers`).
+        let values = defaults.map(\.value) + [HungServers.shared.skippingHung(url), applicationName]
         let conn = await Self.connectOnThread(keys: keys, values: values)
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             let message = conn.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
@@ -85,7 +86,7 @@ public actor Connection {
         handle = conn
         PQsetnonblocking(conn, 1)
         ServerNotices.receive(on: conn, into: watch)
-        watch.watch(conn)
+        watch.watch(conn, url: url)
         // Every value we decode assumes these settings.
         _ = try await execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET client_min_messages = warning")
         for setting in settings { _ = try await query("SELECT set_config($1, $2, false)", [setting.name, setting.value]) }

@@ -6,7 +6,12 @@ public enum ConnectionString {
     public static func replacingDatabase(in url: String, with database: String) throws -> String {
         var options = try parse(url)
         options["dbname"] = database
-        return options.sorted { $0.key < $1.key }
+        return conninfo(options)
+    }
+
+    /// `options` as a conninfo string, each value quoted.
+    public static func conninfo(_ options: [String: String]) -> String {
+        options.sorted { $0.key < $1.key }
             .map { "\($0.key)='\($0.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'"))'" }
             .joined(separator: " ")
     }

@@ -30,15 +30,26 @@ final class ServerWatch: @unchecked Sendable {
     /// The connection's cancel key; PQcancel is safe from any thread. Set once, before the
     /// watch is registered; freed with the watch, which a cancel under way holds.
     nonisolated(unsafe) private var cancelKey: OpaquePointer?
+    /// The server (`host:port`) the connection reached, and, when its URL names others
+    /// beside it, the URL's options for asking it whether it still answers (`HungServers`).
+    /// Set once, before the watch is registered.
+    nonisolated(unsafe) private(set) var server: String?
+    nonisolated(unsafe) private var probeOptions: [String: String]?
+    /// Set when the connection was ended because its server stopped answering.
+    private let endedAsHung = Atomic<Bool>(false)
     static let grace: Duration = .seconds(3)
 
     init(bound: Duration?) { self.bound = bound }
 
     deinit { if let cancelKey { PQfreeCancel(cancelKey) } }
 
-    func watch(_ conn: OpaquePointer) {
+    func watch(_ conn: OpaquePointer, url: String) {
         socket.store(PQsocket(conn), ordering: .releasing)
         guard bound != nil else { return }
+        if let host = PQhost(conn), let port = PQport(conn) {
+            server = "\(String(cString: host)):\(String(cString: port))"
+            if let options = try? ConnectionString.parse(url), (HungServers.servers(options)?.count ?? 0) > 1 { probeOptions = options }
+        }
         cancelKey = PQgetCancel(conn)
         Watchdog.shared.register(self)
     }
@@ -67,6 +78,10 @@ final class ServerWatch: @unchecked Sendable {
         do {
             value = try await body()
         } catch {
+            if endedAsHung.load(ordering: .acquiring) {
+                throw PostgresError.connectionLost(
+                    "the server \(server ?? "") stopped answering (no new connection in \(HungServers.probeTimeout) s); the client ended the connection (\(error))")
+            }
             if ended.load(ordering: .acquiring), let bound {
                 throw PostgresError.connectionLost("no answer from the server in \(bound); the client ended the connection (\(error))")
             }
@@ -104,6 +119,27 @@ final class ServerWatch: @unchecked Sendable {
     }
 }
 
+extension ServerWatch {
+    /// The server and the options to ask it with, when a call has waited on it past
+    /// `HungServers.stallThreshold` and its URL names other servers to go to.
+    func stalled(now: UInt64) -> (server: String, options: [String: String])? {
+        guard let server, let probeOptions, !ended.load(ordering: .acquiring) else { return nil }
+        let started = since.load(ordering: .acquiring)
+        guard started != 0, now > started, Duration.nanoseconds(Int64(now - started)) > HungServers.stallThreshold else { return nil }
+        return (server, probeOptions)
+    }
+
+    /// Ends the connection because its server stopped answering: its call, if one waits,
+    /// returns "connection lost". Runs under the watchdog's lock.
+    func endAsHung() -> Bool {
+        let fd = socket.load(ordering: .acquiring)
+        guard fd >= 0, !ended.exchange(true, ordering: .acquiringAndReleasing) else { return false }
+        endedAsHung.store(true, ordering: .releasing)
+        _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
+        return true
+    }
+}
+
 /// One thread per process that looks at every watched connection twice a second.
 final class Watchdog: @unchecked Sendable {
     static let shared = Watchdog()
@@ -114,15 +150,28 @@ final class Watchdog: @unchecked Sendable {
             while true {
                 Thread.sleep(forTimeInterval: 0.5)
                 let now = Self.now()
-                let ended = watched.withLock { watched in watched.values.filter { $0.checkOverdue(now: now) }.count }
+                let (ended, stalled) = watched.withLock { watched in
+                    (watched.values.filter { $0.checkOverdue(now: now) }.count, watched.values.compactMap { $0.stalled(now: now) })
+                }
                 if ended > 0 {
                     FileHandle.standardError.write(Data("postgres: ended \(ended) connection(s) whose server did not answer in time\n".utf8))
+                }
+                var asked: Set<String> = []
+                for (server, options) in stalled where asked.insert(server).inserted {
+                    HungServers.shared.suspect(server, options: options) { [self] server in endAll(on: server) }
                 }
             }
         }
         thread.name = "pg:watchdog"
         thread.stackSize = 1 << 18
         thread.start()
+    }
+
+    /// Ends every watched connection to `server` (its listener's, its lock sessions', idle
+    /// pooled ones too: they would each fail a caller later).
+    func endAll(on server: String) {
+        let ended = watched.withLock { watched in watched.values.filter { $0.server == server && $0.endAsHung() }.count }
+        FileHandle.standardError.write(Data("\(Date().formatted(.iso8601)) postgres: ended \(ended) connection(s) to \(server)\n".utf8))
     }
 
     func register(_ watch: ServerWatch) { watched.withLock { $0[ObjectIdentifier(watch)] = watch } }

@@ -16,6 +16,14 @@ import Testing
             // Frozen: its socket stays open, and nothing it would enforce (statement_timeout) runs.
             #expect(kill(pid, SIGSTOP) == 0)
             defer { _ = kill(pid, SIGCONT) }
+            // Whatever happens to this test, the backend runs again within 20 s: a stopped
+            // backend holds up every DROP DATABASE in the cluster (a ProcSignalBarrier it
+            // never absorbs), and with them every other test's end.
+            let thaw = Thread {
+                Thread.sleep(forTimeInterval: 20)
+                _ = kill(pid, SIGCONT)
+            }
+            thaw.start()
             let clock = ContinuousClock()
             let started = clock.now
             let error = await #expect(throws: PostgresError.self) { try await connection.query("SELECT pg_sleep(0)") }

@@ -57,7 +57,7 @@ import Testing
 /// The pace the door judges by, from counts of finished flows.
 @Suite struct PaceTests {
     @Test func theFirstLookOnlyFindsWhereToCountFrom() {
-        var pace = Pace(window: .seconds(5))
+        var pace = Pace(window: .seconds(5), memory: .seconds(30))
         let start = ContinuousClock.now
         // Whatever the first count says, it is history, not pace.
         #expect(pace.record(finished: 500, at: 1_000, now: start) == nil)
@@ -66,16 +66,24 @@ import Testing
         #expect(pace.record(finished: 10, at: 1_080, now: start + .seconds(1)) == 20)
     }
 
-    @Test func itForgetsWhatIsOlderThanTheWindow() {
-        var pace = Pace(window: .seconds(2))
+    @Test func aShopThatSpeedsUpIsSeenOverTheShortWindow() {
+        var pace = Pace(window: .seconds(2), memory: .seconds(10))
         let start = ContinuousClock.now
         _ = pace.record(finished: 0, at: 0, now: start)
-        _ = pace.record(finished: 100, at: 1, now: start + .seconds(1))
-        // 100 a second while the burst lasts…
-        #expect(pace.record(finished: 100, at: 2, now: start + .seconds(2)) == 100)
-        // …and, once it is past the window, what came since.
-        _ = pace.record(finished: 10, at: 3, now: start + .seconds(3))
-        let later = pace.record(finished: 10, at: 4, now: start + .seconds(4))
-        #expect(later == 10)
+        for second in 1...6 { _ = pace.record(finished: 10, at: Int64(second), now: start + .seconds(second)) }
+        // 10 a second for six seconds, then 100.
+        _ = pace.record(finished: 100, at: 7, now: start + .seconds(7))
+        #expect(pace.record(finished: 100, at: 8, now: start + .seconds(8)) == 100)
+    }
+
+    @Test func aStretchWithNoLookIsNotReadAsAShopThatFinishesNothing() {
+        var pace = Pace(window: .seconds(5), memory: .seconds(30))
+        let start = ContinuousClock.now
+        _ = pace.record(finished: 0, at: 0, now: start)
+        for second in 1...10 { _ = pace.record(finished: 100, at: Int64(second), now: start + .seconds(second)) }
+        // No look for 15 s (the database was failing over), then one that found nothing new:
+        // 1,000 finished over the 25 s the memory spans, not 0 over the last 5.
+        let after = pace.record(finished: 0, at: 11, now: start + .seconds(25))
+        #expect(after == 40)
     }
 }
