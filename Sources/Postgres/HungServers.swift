@@ -66,8 +66,10 @@ final class HungServers: Sendable {
         let hosts = hostList.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let ports = (options["port"] ?? "").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         return hosts.enumerated().map { index, host in
-            let port = ports.count == hosts.count ? ports[index] : (ports.first.flatMap { $0.isEmpty ? nil : $0 } ?? "5432")
-            return ("\(host):\(port.isEmpty ? "5432" : port)", host, port.isEmpty ? "5432" : port)
+            // One port for every host, or one each; libpq's default when none is given.
+            let given = ports.count == hosts.count ? ports[index] : ports.first ?? ""
+            let port = given.isEmpty ? "5432" : given
+            return ("\(host):\(port)", host, port)
         }
     }
 
