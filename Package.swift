@@ -130,7 +130,8 @@ let package = Package(
         // Pure pieces of the runtime, tested without a database: the door's decision, what a
         // saga command carries, a projection's statements.
         .testTarget(name: "UnitTests", dependencies: [
-            "CommandAPI", "SagaRuntime", "Reporting", "OrderSaga", "EventSourcing", "Postgres", "Payments", "Shipping",
+            "CommandAPI", "SagaRuntime", "Reporting", "OrderSaga", "EventSourcing", "Postgres", "Payments", "Shipping", "ShopHTTP",
+            "ShopVocabulary", hummingbird,
         ]),
         // Rules of the house checked over the sources: one writer per table, each fact once.
         .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore", "ShopVocabulary"]),

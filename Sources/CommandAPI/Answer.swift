@@ -27,6 +27,6 @@ struct Answer: Codable, Sendable {
     func response() throws -> Response {
         var headers: HTTPFields = [:]
         if let location { headers[.location] = location }
-        return try Envelope<JSONValue>.response(HTTPResponse.Status(code: status), message, JSONValue(result), headers: headers, ok: ok)
+        return try Envelope<NoResult>.response(HTTPResponse.Status(code: status), message, resultJSON: result, headers: headers, ok: ok)
     }
 }

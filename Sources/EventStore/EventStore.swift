@@ -28,11 +28,13 @@ public struct EventStore: Sendable {
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamID, expected: ExpectedVersion) async throws -> AppendResult {
         do {
-            // One statement: its own transaction, one round trip.
-            let (result, transaction) = try await pool.withConnection { connection in
-                // Its own transaction: the append's statement registers it.
-                let transaction = EventStoreTransaction(connection: connection, appends: true, registersOnAppend: true)
-                return (try await transaction.append(events, to: stream, expected: expected), transaction)
+            // One statement: its own transaction, one round trip, on a poller's thread.
+            let (result, transaction) = try await withTaskExecutorPreference(ConnectionPool.transactionExecutor()) {
+                try await pool.withConnection { connection in
+                    // Its own transaction: the append's statement registers it.
+                    let transaction = EventStoreTransaction(connection: connection, appends: true, registersOnAppend: true)
+                    return (try await transaction.append(events, to: stream, expected: expected), transaction)
+                }
             }
             transaction.committed()
             await notifier.committed(transaction.channelsToNotify)
@@ -51,6 +53,18 @@ public struct EventStore: Sendable {
     /// saga runner's) delays no reader, and may not append.
     public func withTransaction<T: Sendable>(
         appends: Bool = true,
+        _ body: sending (EventStoreTransaction) async throws -> T
+    ) async throws -> T {
+        // Handed on whole to the one closure below, which runs it once.
+        nonisolated(unsafe) let body = body
+        // On a poller's thread: each statement's answer is taken up where it arrives.
+        return try await withTaskExecutorPreference(ConnectionPool.transactionExecutor()) {
+            try await self.transaction(appends: appends, body)
+        }
+    }
+
+    private func transaction<T: Sendable>(
+        appends: Bool,
         _ body: sending (EventStoreTransaction) async throws -> T
     ) async throws -> T {
         let connection = try await pool.acquire()

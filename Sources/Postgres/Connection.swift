@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// An actor on Swift's own threads, with libpq in nonblocking mode: a statement is sent from
 /// the caller's thread, and its wait for the answer suspends the caller's task, which
-/// `SocketPoller`'s one thread resumes when the answer is there. No call holds a thread
+/// a `SocketPoller`'s thread resumes when the answer is there. No call holds a thread
 /// while the server works (connecting, which libpq does blocking, runs on a thread of its
 /// own). One exchange with the server at a time (`exclusive`): a statement's results are
 /// never read by another statement's caller.
@@ -44,7 +44,7 @@ public actor Connection {
     /// Closes the libpq connection, its socket out of the poller's watch first (so that a
     /// socket number the system gives out again is never watched for the closed one).
     private static func finish(_ handle: OpaquePointer) {
-        SocketPoller.shared.forget(PQsocket(handle))
+        SocketPoller.forget(PQsocket(handle))
         PQfinish(handle)
     }
 
@@ -172,7 +172,7 @@ public actor Connection {
     func waitForServer(_ conn: OpaquePointer, write: Bool, timeout: Duration? = nil) async throws -> Bool {
         let socket = PQsocket(conn)
         guard socket >= 0 else { throw PostgresError.from(result: nil, connection: conn) }
-        guard await SocketPoller.shared.wait(socket, write: write, timeout: timeout) else { return false }
+        guard await SocketPoller.watching(socket).wait(socket, write: write, timeout: timeout) else { return false }
         guard PQconsumeInput(conn) == 1 else { throw PostgresError.from(result: nil, connection: conn) }
         return true
     }

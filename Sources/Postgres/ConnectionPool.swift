@@ -61,6 +61,12 @@ public final class ConnectionPool: Sendable {
     /// Number of connections open (in use or idle).
     public var openConnections: Int { state.withLock { $0.opened } }
 
+    /// The executor a transaction's task should prefer: a socket poller's thread, where the
+    /// answers to its statements arrive, so that each is taken up without a hand-off to
+    /// another thread (`SocketPoller`). For short transactions: a poller runs every task
+    /// that prefers it, one job at a time.
+    public static func transactionExecutor() -> any TaskExecutor { SocketPoller.forTransaction() }
+
     /// Lends a connection to `body` and takes it back afterwards. A connection left broken
     /// or inside a transaction is not reused.
     public func withConnection<T>(_ body: (Connection) async throws -> T) async throws -> T {

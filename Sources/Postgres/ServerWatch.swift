@@ -147,6 +147,7 @@ final class Watchdog: @unchecked Sendable {
 
     private init() {
         let thread = Thread { [self] in
+            nameThisThread("pg:watchdog")
             while true {
                 Thread.sleep(forTimeInterval: 0.5)
                 let now = Self.now()
@@ -162,7 +163,6 @@ final class Watchdog: @unchecked Sendable {
                 }
             }
         }
-        thread.name = "pg:watchdog"
         thread.stackSize = 1 << 18
         thread.start()
     }

@@ -11,7 +11,7 @@ import Testing
     private func withSocketPair(_ body: (_ reader: Int32, _ writer: Int32) async throws -> Void) async throws {
         let (reader, writer) = socketPair()
         defer {
-            SocketPoller.shared.forget(reader)
+            SocketPoller.forget(reader)
             close(reader)
             close(writer)
         }
@@ -52,7 +52,7 @@ import Testing
         let pairs = (0..<20).map { _ in socketPair() }
         defer {
             for (reader, writer) in pairs {
-                SocketPoller.shared.forget(reader)
+                SocketPoller.forget(reader)
                 close(reader)
                 close(writer)
             }
@@ -80,7 +80,7 @@ import Testing
             let started = clock.now
             async let woken = SocketPoller.shared.wait(reader, write: false, timeout: .seconds(10))
             try await Task.sleep(for: .milliseconds(300))
-            SocketPoller.shared.forget(reader)
+            SocketPoller.forget(reader)
             #expect(await woken)
             #expect(clock.now - started < .seconds(5))
         }
