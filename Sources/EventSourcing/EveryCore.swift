@@ -9,7 +9,11 @@ extension Range where Bound == Int {
         let size = (count + parts - 1) / parts
         return try await withThrowingTaskGroup(of: (Int, [T]).self) { group in
             for start in stride(from: lowerBound, to: upperBound, by: size) {
-                group.addTask { (start, try (start..<Swift.min(start + size, upperBound)).map(transform)) }
+                // On the global pool, whatever the caller's task prefers: a transaction's task
+                // runs on one socket poller's thread, and its parts would too.
+                group.addTask(executorPreference: globalConcurrentExecutor) {
+                    (start, try (start..<Swift.min(start + size, upperBound)).map(transform))
+                }
             }
             var done: [(Int, [T])] = []
             for try await part in group { done.append(part) }

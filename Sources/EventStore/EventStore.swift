@@ -28,13 +28,13 @@ public struct EventStore: Sendable {
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamID, expected: ExpectedVersion) async throws -> AppendResult {
         do {
-            // One statement: its own transaction, one round trip, on a poller's thread.
-            let (result, transaction) = try await withTaskExecutorPreference(ConnectionPool.transactionExecutor()) {
-                try await pool.withConnection { connection in
-                    // Its own transaction: the append's statement registers it.
-                    let transaction = EventStoreTransaction(connection: connection, appends: true, registersOnAppend: true)
-                    return (try await transaction.append(events, to: stream, expected: expected), transaction)
-                }
+            // One statement: its own transaction, one round trip. On Swift's own threads, not
+            // a poller's: many appenders at once were 8 % slower on one poller's thread (one
+            // statement each leaves no answer to take up where it arrives, only a queue).
+            let (result, transaction) = try await pool.withConnection { connection in
+                // Its own transaction: the append's statement registers it.
+                let transaction = EventStoreTransaction(connection: connection, appends: true, registersOnAppend: true)
+                return (try await transaction.append(events, to: stream, expected: expected), transaction)
             }
             transaction.committed()
             await notifier.committed(transaction.channelsToNotify)

@@ -52,18 +52,69 @@ import Testing
         }
     }
 
-    @Test func aServerThatIsOnlySlowIsNotLeft() async throws {
+    /// What keeps a server from answering for seconds while it is alive and well.
+    enum Busy: String, CaseIterable, CustomTestStringConvertible {
+        /// A statement that waits (`pg_sleep`).
+        case sleeping
+        /// A long report query: the backend computing for seconds, its CPU busy.
+        case computing
+        /// A projection built beside the live one on the same pool: one connection busy
+        /// writing a table and computing for seconds while another serves short statements.
+        case buildingBesideLive
+        var testDescription: String { rawValue }
+    }
+
+    /// Four seconds of a backend's CPU, as a long scan would take (a loop: the same length on
+    /// any machine, however fast).
+    static let computeFourSeconds = """
+        DO $$ DECLARE until timestamptz := clock_timestamp() + interval '4 seconds'; n bigint := 0;
+        BEGIN WHILE clock_timestamp() < until LOOP n := n + 1; END LOOP; END $$
+        """
+
+    @Test(arguments: Busy.allCases)
+    func aServerThatIsOnlyBusyIsNotLeft(_ busy: Busy) async throws {
         try await TestDatabase.with(migrated: false) { db in
             let proxy = try FreezableProxy(to: Int(try ConnectionString.parse(db.url)["port"] ?? "5432")!)
             defer { proxy.close() }
             let (url, _) = try Self.twoHosts(db.url, proxy: proxy.port)
-            let connection = try await Connection.connect(to: url, settings: [SessionSetting("statement_timeout", "30000")])
-            // Past the stall threshold: the server is asked, takes a new connection, and stays.
-            try await connection.query("SELECT pg_sleep(4)")
-            #expect(HungServers.shared.answeredAProbe("127.0.0.1:\(proxy.port)"))
-            #expect(!HungServers.shared.isHung("127.0.0.1:\(proxy.port)"))
-            #expect(await connection.isOpen)
-            try await connection.query("SELECT 1")
+            let server = "127.0.0.1:\(proxy.port)"
+            let pool = ConnectionPool(.init(url: url, maxConnections: 2, settings: [SessionSetting("statement_timeout", "30000")]))
+            // Past the stall threshold each time: the server is asked, takes a new connection,
+            // and stays.
+            switch busy {
+            case .sleeping:
+                try await pool.query("SELECT pg_sleep(4)")
+            case .computing:
+                try await pool.withConnection { try await $0.execute(Self.computeFourSeconds) }
+            case .buildingBesideLive:
+                let build = Task {
+                    try await pool.withConnection { connection in
+                        try await connection.execute("CREATE TABLE scratch AS SELECT g, md5(g::text) AS h FROM generate_series(1, 100000) g")
+                        try await connection.execute(Self.computeFourSeconds)
+                        try await connection.execute("CREATE INDEX ON scratch (h)")
+                    }
+                }
+                // The live side: a short statement every 50 ms meanwhile, each answered.
+                let clock = ContinuousClock()
+                let until = clock.now + .milliseconds(4_500)
+                var answered = 0
+                while clock.now < until {
+                    let one: Int = try await pool.query("SELECT 1 AS one").first!.decode("one")
+                    answered += one
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                try await build.value
+                #expect(answered >= 20, "the live side answered \(answered) times")
+            }
+            #expect(HungServers.shared.answeredAProbe(server))
+            #expect(!HungServers.shared.isHung(server))
+            #expect(pool.openConnections >= 1)
+            // The connections the busy work ran on are still the pool's, and still answer.
+            try await pool.withConnection { connection in
+                #expect(await connection.isOpen)
+                try await connection.query("SELECT 1")
+            }
+            await pool.close()
         }
     }
 }
