@@ -6,8 +6,9 @@ import Synchronization
     import Glibc
 #endif
 
-/// The threads that wait on every connection's socket at once (epoll), one per core, each
-/// also the executor that a transaction's task prefers (`runsTransactions`).
+/// The threads that wait on every connection's socket at once (epoll), one for every two
+/// cores, each also the executor that an event store transaction's task prefers
+/// (`ConnectionPool.transactionExecutor`).
 ///
 /// A statement's wait for its answer holds no thread: the caller's task sends and suspends,
 /// and a poller resumes it when the socket is ready. A transaction runs on a poller's own
