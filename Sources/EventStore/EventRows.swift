@@ -145,6 +145,8 @@ enum EventRows {
         }
     }
 
+    /// A row of `es.events` read as text: for queries of one's own over the log. The store's
+    /// own reads of events are all binary (`BinaryRows.recordedEvents`).
     static func recordedEvent(_ row: Row) throws -> RecordedEvent {
         try recordedEvent(row, try EventColumns(row.columnIndex))
     }
@@ -205,6 +207,14 @@ extension BinaryRows {
         return try await (0..<count).mapOnEveryCore(perCore: 2_000) { try event($0, at) }
     }
 
+    /// The rows whose `column` is not NULL as events, in this task: a stream's load, a few
+    /// rows after its snapshot's (whose event columns are NULL when none follows).
+    func recordedEvents(where column: String) throws -> [RecordedEvent] {
+        guard count > 0 else { return [] }
+        let at = try EventRows.EventColumns(columnIndex), present = try columnIndex(column)
+        return try (0..<count).filter { !isNull($0, present) }.map { try event($0, at) }
+    }
+
     private func event(_ r: Int, _ at: EventRows.EventColumns) throws -> RecordedEvent {
         let service = try text(r, at.service)
         guard let partition = Partition(rawValue: service) else {
@@ -229,15 +239,6 @@ extension BinaryRows {
             payload: try jsonb(r, at.payload),
             metadata: metadata,
             recordedAt: try timestamp(r, at.recordedAt))
-    }
-}
-
-extension Array where Element == Row {
-    /// The rows as events; a large read is decoded on every core.
-    func recordedEvents() async throws -> [RecordedEvent] {
-        guard let first else { return [] }
-        let columns = try EventRows.EventColumns(first.columnIndex)
-        return try await indices.mapOnEveryCore(perCore: 2_000) { try EventRows.recordedEvent(self[$0], columns) }
     }
 }
 

@@ -145,7 +145,6 @@ public struct EventStore: Sendable {
     /// to `count`: for a range that ends where a gap-safe read has already been (an
     /// `EventFeed`'s window start), so no horizon applies.
     public func readBetween(_ partitions: [Partition], after position: Position, upTo limit: Position, count: Int) async throws -> [RecordedEvent] {
-        // In binary: the reads of a rebuild and of a follower far behind, many rows each.
         try await pool.withConnection { connection in
             try await connection.queryBinary(
                 "SELECT * FROM es.read_between($1::text[], $2::xid8, $3, $4::xid8, $5, $6)",
@@ -217,19 +216,20 @@ public struct EventStore: Sendable {
     /// its services, say). Everything committed, with no checkpoint to keep.
     public func readStreams(_ streams: [StreamID]) async throws -> [RecordedEvent] {
         guard !streams.isEmpty else { return [] }
-        return try await pool.query(
-            "SELECT * FROM es.read_streams($1::text[], $2::text[])",
-            [PostgresArray(streams.map(\.partition.rawValue)), PostgresArray(streams.map(\.id))]
-        )
-        .rows.recordedEvents()
+        return try await pool.withConnection { connection in
+            try await connection.queryBinary(
+                "SELECT * FROM es.read_streams($1::text[], $2::text[])",
+                [PostgresArray(streams.map(\.partition.rawValue)), PostgresArray(streams.map(\.id))])
+        }.recordedEvents()
     }
 
     /// The events of `partition` whose payload holds `value` under `key`, in commit order:
     /// every stock movement of one order across the product streams, say. It scans the
     /// partition, so it is for occasional reads, not for a hot path.
     public func readMentions(in partition: Partition, key: String, value: String) async throws -> [RecordedEvent] {
-        try await pool.query("SELECT * FROM es.read_mentions($1, $2, $3)", [partition.rawValue, key, value])
-            .rows.recordedEvents()
+        try await pool.withConnection { connection in
+            try await connection.queryBinary("SELECT * FROM es.read_mentions($1, $2, $3)", [partition.rawValue, key, value])
+        }.recordedEvents()
     }
 
     /// `A` as stored in `stream`, for reading only (a view, an answer): its snapshot and the

@@ -64,6 +64,11 @@ public struct BinaryRows: Sendable {
         try value(row, column, as: "String") { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// `text`, or nil for NULL.
+    public func textIfPresent(_ row: Int, _ column: Int) throws -> String? {
+        isNull(row, column) ? nil : try text(row, column)
+    }
+
     /// `bigint`.
     public func int64(_ row: Int, _ column: Int) throws -> Int64 {
         try value(row, column, as: "Int64") { Self.integer($0) }
@@ -104,16 +109,23 @@ public struct BinaryRows: Sendable {
 
 extension Connection {
     /// Runs one parameterized statement (prepared, like `query`) and takes its result in
-    /// binary. Statements queued before it go first.
+    /// binary. Statements queued before it go first, in the same round trip.
     public func queryBinary(_ sql: String, _ parameters: [PostgresBind] = []) async throws -> BinaryRows {
-        try await flush()
+        if !queued.isEmpty {
+            let statements = queued + [Statement(sql, parameters, binary: true)]
+            queued.removeAll()
+            guard case .binary(let rows) = try await pipeline(results: statements).last! else { throw Self.noRows(sql) }
+            return rows
+        }
         return try await runPrepared(sql, parameters.map { $0?.postgresText }, format: 1) { result in
             guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else {
                 _ = try consume(result, sql: sql) // throws the server's error
-                throw PostgresError.usage("\(sql.prefix(80)) returned no rows to read")
+                throw Self.noRows(sql)
             }
             defer { PQclear(result) }
             return BinaryRows(result)
         }
     }
+
+    private static func noRows(_ sql: String) -> PostgresError { .usage("\(sql.prefix(80)) returned no rows to read") }
 }

@@ -11,6 +11,11 @@ extension Connection {
     /// before it are rolled back, the ones after it are skipped, and the first error is
     /// thrown. Inside a transaction, the failure aborts the transaction.
     public func pipeline(_ statements: [Statement]) async throws -> [QueryResult] {
+        try await pipeline(results: statements).map(\.text)
+    }
+
+    /// `pipeline`, each result as its statement asked for it (text or binary).
+    func pipeline(results statements: [Statement]) async throws -> [PipelineResult] {
         do {
             return try await runPipeline(statements)
         } catch let failure as BatchFailure {
@@ -25,15 +30,27 @@ extension Connection {
         let earlier = queued
         queued.removeAll()
         do {
-            return Array(try await runPipeline(earlier + statements).dropFirst(earlier.count))
+            return try await runPipeline(earlier + statements).dropFirst(earlier.count).map(\.text)
         } catch let failure as BatchFailure {
             throw BatchFailure(index: failure.index.flatMap { $0 >= earlier.count ? $0 - earlier.count : nil }, error: failure.error)
         }
     }
 
+    /// One statement's result, as its statement asked for it.
+    enum PipelineResult {
+        case text(QueryResult)
+        case binary(BinaryRows)
+
+        /// A text result (a binary one has none: it is read as `binary`).
+        var text: QueryResult {
+            if case .text(let result) = self { return result }
+            return QueryResult(columns: [], values: [], affectedRows: 0)
+        }
+    }
+
     /// The pipeline itself, under the connection's bound; failures are `BatchFailure`s
     /// naming the statement.
-    func runPipeline(_ statements: [Statement]) async throws -> [QueryResult] {
+    func runPipeline(_ statements: [Statement]) async throws -> [PipelineResult] {
         guard !statements.isEmpty else { return [] }
         // Every parameter as text once, checked before anything is sent.
         let texts = statements.map { $0.parameters.map { $0?.postgresText } }
@@ -45,7 +62,7 @@ extension Connection {
         return try await exchange { conn in try await sendPipeline(statements, texts, conn) }
     }
 
-    private func sendPipeline(_ statements: [Statement], _ texts: [[String?]], _ conn: OpaquePointer) async throws -> [QueryResult] {
+    private func sendPipeline(_ statements: [Statement], _ texts: [[String?]], _ conn: OpaquePointer) async throws -> [PipelineResult] {
         guard PQenterPipelineMode(conn) == 1 else {
             throw PostgresError.usage("cannot enter pipeline mode: \(String(cString: PQerrorMessage(conn)))")
         }
@@ -69,7 +86,7 @@ extension Connection {
                 }
                 let name = prepared[statement.sql]!
                 ok = withOptionalCStrings(texts) { values in
-                    PQsendQueryPrepared(conn, name, Int32(texts.count), values, nil, nil, 0)
+                    PQsendQueryPrepared(conn, name, Int32(texts.count), values, nil, nil, statement.binary ? 1 : 0)
                 }
             }
             guard ok == 1 else { throw PostgresError.from(result: nil, connection: conn) }
@@ -77,7 +94,7 @@ extension Connection {
         }
         guard PQpipelineSync(conn) == 1 else { throw PostgresError.from(result: nil, connection: conn) }
 
-        var results = [QueryResult?](repeating: nil, count: statements.count)
+        var results = [PipelineResult?](repeating: nil, count: statements.count)
         var firstError: PostgresError?
         var failedIndex: Int?
         var answered = 0
@@ -103,7 +120,7 @@ extension Connection {
             case (PGRES_COMMAND_OK, .prepare), (PGRES_TUPLES_OK, .prepare):
                 break
             case (PGRES_COMMAND_OK, .statement(let index)), (PGRES_TUPLES_OK, .statement(let index)), (PGRES_EMPTY_QUERY, .statement(let index)):
-                results[index] = Connection.copy(result)
+                results[index] = statements[index].binary && status == PGRES_TUPLES_OK ? .binary(BinaryRows(result)) : .text(Connection.copy(result))
             case (_, .prepare(let sql)):
                 // Not prepared after all (failed, or skipped after an earlier failure).
                 prepared[sql] = nil
@@ -119,7 +136,7 @@ extension Connection {
             if PQstatus(conn) != CONNECTION_OK { throw firstError ?? PostgresError.from(result: nil, connection: conn) }
         }
         if let firstError { throw BatchFailure(index: failedIndex, error: firstError) }
-        return results.map { $0 ?? QueryResult(columns: [], values: [], affectedRows: 0) }
+        return results.map { $0 ?? .text(QueryResult(columns: [], values: [], affectedRows: 0)) }
     }
 
     /// BEGIN, COMMIT and ROLLBACK go unprepared.

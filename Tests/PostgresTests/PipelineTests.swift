@@ -53,6 +53,29 @@ import Testing
         }
     }
 
+    @Test func queuedWritesTravelWithABinaryQueryWhoseResultIsBinary() async throws {
+        try await TestDatabase.with(migrated: false) { db in
+            let connection = try await db.connect()
+            try await connection.execute("CREATE TABLE t (v int PRIMARY KEY)")
+            let (seen, text): (Int64, Int) = try await connection.withTransaction { connection in
+                await connection.queue("INSERT INTO t VALUES ($1)", [1])
+                await connection.queue("INSERT INTO t VALUES ($1)", [2])
+                let rows = try await connection.queryBinary("SELECT count(*) AS n, sum(v)::int AS s FROM t WHERE v > $1", [0])
+                // Read as a binary int8: text "2" would be one byte long and not decode.
+                let n = try rows.int64(0, rows.columnIndex("n"))
+                #expect(try rows.int32(0, rows.columnIndex("s")) == 3)
+                // The statements after it are text again.
+                await connection.queue("INSERT INTO t VALUES ($1)", [3])
+                return (n, try await connection.query("SELECT count(*) AS n FROM t").first!.decode("n"))
+            }
+            #expect(seen == 2)
+            #expect(text == 3)
+            await connection.queue("INSERT INTO t VALUES ($1)", [1])
+            await #expect(throws: PostgresError.self) { try await connection.queryBinary("SELECT 1 AS one") }
+            #expect(try await connection.query("SELECT count(*) AS n FROM t").first!.decode("n") == 3)
+        }
+    }
+
     @Test func aFailingQueuedWriteRollsItsTransactionBackAndLeavesTheConnectionUsable() async throws {
         try await TestDatabase.with(migrated: false) { db in
             let connection = try await db.connect()
