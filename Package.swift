@@ -94,7 +94,7 @@ let package = Package(
         ], swiftSettings: sameExecutor),
         // The query API: reports, the gateway's API Composition and order history, the services' views, admin.
         .target(name: "QueryAPI", dependencies: [
-            "EventStore", "Lifecycle", "EventSourcing", "ShopVocabulary", "InboxReads", "Reporting", "ShopHTTP", "OrderSaga",
+            "Postgres", "EventStore", "Lifecycle", "EventSourcing", "ShopVocabulary", "InboxReads", "Reporting", "ShopHTTP", "OrderSaga",
             "Ordering", "Payments", "Shipping", hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
         ], resources: [
@@ -131,7 +131,7 @@ let package = Package(
         // saga command carries, a projection's statements.
         .testTarget(name: "UnitTests", dependencies: [
             "CommandAPI", "SagaRuntime", "Reporting", "OrderSaga", "EventSourcing", "Postgres", "Payments", "Shipping", "ShopHTTP",
-            "ShopVocabulary", hummingbird,
+            "ShopVocabulary", "ShopCommandLine", hummingbird,
         ]),
         // Rules of the house checked over the sources: one writer per table, each fact once.
         .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore", "ShopVocabulary"]),

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import OrderSaga
+import Postgres
 import ShopHTTP
 
 /// What every command request goes through, once: the body read up to its limit, the
@@ -40,7 +41,7 @@ package struct CommandIntake: Sendable {
     struct Received: Sendable {
         var body: Data
         var fault: SagaStep?
-        var wait: Double?
+        var wait: Duration?
         var idempotencyKey: String?
         /// What a retry with the same key must repeat exactly.
         var fingerprint: String
@@ -115,11 +116,11 @@ package struct CommandIntake: Sendable {
         return step
     }
 
-    private func waitSeconds(_ request: Request) throws -> Double? {
+    private func waitSeconds(_ request: Request) throws -> Duration? {
         guard let text = request.uri.queryParameters.get("wait") else { return nil }
-        guard let seconds = Double(text), seconds >= 0, seconds <= settings.maxWaitSeconds else {
+        guard let seconds = Double(text), seconds <= settings.maxWaitSeconds, let wait = Duration(seconds: seconds) else {
             throw ShopError.badRequest("wait must be a number of seconds from 0 to \(Int(settings.maxWaitSeconds))")
         }
-        return seconds
+        return wait
     }
 }

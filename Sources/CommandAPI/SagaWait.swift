@@ -20,8 +20,8 @@ struct SagaWait: Sendable {
         var failure: String?
     }
 
-    func finished(_ accepted: Answer, sagaId: UUID, within seconds: Double) async throws -> Answer {
-        guard let ended = try await waiters.ifRoom({ await completions.wait(for: sagaId, timeout: .milliseconds(Int64(seconds * 1000))) }) else {
+    func finished(_ accepted: Answer, sagaId: UUID, within wait: Duration) async throws -> Answer {
+        guard let ended = try await waiters.ifRoom({ await completions.wait(for: sagaId, timeout: wait) }) else {
             return accepted
         }
         // Not ended in time: where it stands, from its row.
@@ -38,7 +38,7 @@ struct SagaWait: Sendable {
             orderId: outcome.orderId, sagaId: sagaId, sagaStatus: outcome.status, orderStatus: orderStatus, failure: outcome.failure)
         return try Answer(
             status: outcome.isFinished ? 200 : 202,
-            message: outcome.isFinished ? "saga \(outcome.status.rawValue)" : "still running after \(seconds) s",
+            message: outcome.isFinished ? "saga \(outcome.status.rawValue)" : "still running after \(wait.seconds) s",
             result: finished, location: accepted.location, sagaId: sagaId,
             ok: outcome.status.isWell)
     }

@@ -118,7 +118,7 @@ public final class EventFeed: Service, Sendable {
         let clock = ContinuousClock()
         var watch = HeldBackWatch(bound: configuration.heldBackBound)
         var pause = Self.firstPause
-        var retry = Backoff(first: .milliseconds(100), max: .seconds(5))
+        var retry = Backoff()
         var lastRead: ContinuousClock.Instant?
         while !Task.isCancelled {
             guard let end = latest else {

@@ -23,8 +23,7 @@ public struct Subscription: Service {
         /// How often to look for events without a notification (a feed of its own only;
         /// a shared feed polls for all).
         public var pollInterval: Duration = .seconds(5)
-        public var initialRetryDelay: Duration = .milliseconds(100)
-        public var maxRetryDelay: Duration = .seconds(5)
+        public var retry = Backoff()
         /// How long one event may be held back before reads look past transactions that
         /// never append (a feed of its own only; see `HeldBackWatch`).
         public var heldBackBound: Duration = HeldBackWatch.defaultBound
@@ -122,7 +121,7 @@ public struct Subscription: Service {
     private func followWithRetries() async throws {
         try await cancelWhenGracefulShutdown {
             try await retrying(
-                "subscription", backoff: Backoff(first: configuration.initialRetryDelay, max: configuration.maxRetryDelay),
+                "subscription", backoff: configuration.retry,
                 logger: logger, retryable: Self.isRetryable
             ) { backoff in
                 try await follow { backoff.reset() }

@@ -6,6 +6,8 @@ public struct Backoff: Sendable {
     public let max: Duration
     private var upcoming: Duration
 
+    /// 100 ms doubling to 5 s: how every loop of the shop that reconnects or retries a read
+    /// waits, unless it says why not (the restarting of a whole service waits up to 30 s).
     public init(first: Duration = .milliseconds(100), max: Duration = .seconds(5)) {
         precondition(first > .zero && max >= first, "a backoff from a pause above zero to one at least as long")
         self.first = first

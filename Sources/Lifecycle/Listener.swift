@@ -22,8 +22,7 @@ public final class Listener: Service, Sendable {
         /// `postgresql://` URI or `key=value` conninfo, as `DATABASE_URL`.
         public var url: String
         public var applicationName = "emporium-listen"
-        public var initialReconnectDelay: Duration = .milliseconds(100)
-        public var maxReconnectDelay: Duration = .seconds(5)
+        public var reconnect = Backoff()
         /// How long one wait on the socket lasts: a new channel is LISTENed, and a
         /// shutdown noticed, within this.
         public var waitSlice: Duration = .milliseconds(250)
@@ -88,8 +87,7 @@ public final class Listener: Service, Sendable {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            let backoff = Backoff(first: self.configuration.initialReconnectDelay, max: self.configuration.maxReconnectDelay)
-            try? await retrying("listener's connection", backoff: backoff, logger: self.logger) { backoff in
+            try? await retrying("listener's connection", backoff: self.configuration.reconnect, logger: self.logger) { backoff in
                 try await self.listen { backoff.reset() }
             }
         }

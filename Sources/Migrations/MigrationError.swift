@@ -13,7 +13,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingDirectory(let path):
-            return "no such directory: \(path) (run from the repository root, or pass --migrations / --sql)"
+            return
+                "no such directory: \(path) (looked in the working directory, beside the binary, in its ../share/emporium and in /usr/share/emporium; or pass --migrations / --sql)"
         case .badFileName(let name):
             return "migration file \(name) is not named NNNN_name.sql"
         case .duplicateVersion(let version, let a, let b):

@@ -10,12 +10,10 @@ import Synchronization
 public final class Wakeup: Sendable {
     public let channels: [String]
 
-    private struct State {
-        var rung = false
-        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
-        var nextWaiter: UInt64 = 0
-    }
-    private let state = Mutex(State())
+    /// A ring that came while nobody waited, for the next wait.
+    private let rung = Atomic<Bool>(false)
+    /// Every waiter waits under one key.
+    private let waiters = Waiters<Bool>()
 
     /// Made by `Listener.wakeup(on:)`; a wake-up nobody rings is also a plain timer.
     public init(channels: [String]) {
@@ -24,60 +22,18 @@ public final class Wakeup: Sendable {
 
     /// Wakes whoever waits now, or else the next wait.
     public func ring() {
-        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard !state.waiters.isEmpty else {
-                state.rung = true
-                return []
-            }
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
-        }
-        for continuation in waiting { continuation.resume() }
+        if waiters.release(true) == 0 { rung.store(true, ordering: .releasing) }
     }
 
     /// Returns when rung (true) or after `timeout` (false); at once when a ring came since
     /// the last wait. Cancellation ends the wait early.
     @discardableResult
     public func wait(timeout: Duration) async -> Bool {
-        if state.withLock({ state in
-            defer { state.rung = false }; return state.rung
-        }) {
+        let ticket = waiters.register(true)
+        if rung.exchange(false, ordering: .acquiringAndReleasing) {
+            waiters.cancel(ticket)
             return true
         }
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.untilRung() }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-    }
-
-    /// True when rung, false when cancelled first.
-    private func untilRung() async -> Bool {
-        let id = state.withLock { state in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.rung {
-                        state.rung = false
-                        return true
-                    }
-                    if Task.isCancelled { return true }
-                    state.waiters[id] = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
-        }
-        return !Task.isCancelled
+        return await waiters.wait(ticket, timeout: timeout)
     }
 }

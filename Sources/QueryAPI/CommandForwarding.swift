@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import Postgres
 import ShopHTTP
 
 /// The gateway as the shop's one front door when it runs apart from the services: a command
@@ -49,11 +50,10 @@ package struct CommandForwarding: Sendable {
     /// client retries a refused connection until then, so a service that is down is a 503
     /// after 5 s, not after the longest wait.
     func timeout(for request: Request) -> Duration {
-        // Clamped as a number first: a hostile ?wait=1e308 or nan must not reach Int64 (it traps).
-        // The service refuses such a wait itself; this only bounds how long the gateway waits.
-        let limit = Double(maxWait.components.seconds)
-        let seconds = request.uri.queryParameters.get("wait", as: Double.self).flatMap { $0.isFinite ? min(max(0, $0), limit) : nil } ?? 0
-        return .milliseconds(Int64(seconds * 1000)) + .seconds(5)
+        // A wait that is not a number of seconds (nan, 1e308, -1) waits nothing here: the
+        // service refuses it itself; this only bounds how long the gateway waits.
+        let wait = request.uri.queryParameters.get("wait", as: Double.self).flatMap { Duration(seconds: $0) }.map { min($0, maxWait) }
+        return (wait ?? .zero) + .seconds(5)
     }
 
     func forward(_ request: Request, to service: Partition) async throws -> Response {

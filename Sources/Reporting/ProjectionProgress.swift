@@ -14,12 +14,9 @@ public final class ProjectionProgress: Service, Sendable {
     /// The NOTIFY channel of a projection's committed batch.
     public static let channel = "projection_progress"
 
-    private struct State {
-        var rings: UInt64 = 0
-        var waiters: [UInt64: (after: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
-        var nextWaiter: UInt64 = 0
-    }
-    private let state = Mutex(State())
+    private let ringsSoFar = Atomic<UInt64>(0)
+    /// Every request waits under one key: each ring lets all of them look again.
+    private let waiters = Waiters<Bool>()
     private let wakeup: Wakeup
 
     public init(listener: Listener) {
@@ -27,43 +24,19 @@ public final class ProjectionProgress: Service, Sendable {
     }
 
     /// Rings so far: note it before looking, then `wait(after:)` it.
-    public var rings: UInt64 { state.withLock { $0.rings } }
+    public var rings: UInt64 { ringsSoFar.load(ordering: .acquiring) }
 
     /// Returns once a ring after `seen` has come (at once if one has), or after `timeout`.
     public func wait(after seen: UInt64, timeout: Duration) async {
-        let id = state.withLock { state in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { continuation in
-                        let now = self.state.withLock { state -> Bool in
-                            if state.rings > seen || Task.isCancelled { return true }
-                            state.waiters[id] = (seen, continuation)
-                            return false
-                        }
-                        if now { continuation.resume() }
-                    }
-                } onCancel: {
-                    self.state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
-                }
-            }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
+        let ticket = waiters.register(true)
+        if rings > seen { return waiters.cancel(ticket) }
+        await waiters.wait(ticket, timeout: timeout)
     }
 
     /// A projection committed a batch: every waiter looks again.
     func ring() {
-        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.rings += 1
-            defer { state.waiters.removeAll() }
-            return state.waiters.values.map(\.continuation)
-        }
-        for continuation in waiting { continuation.resume() }
+        ringsSoFar.add(1, ordering: .releasing)
+        waiters.release(true)
     }
 
     /// Turns the listener's wake-ups into rings until shut down (the listener also rings on

@@ -28,7 +28,7 @@ public struct ProjectionRunner: Service {
     }
 
     /// Follows a feed of its own, woken by `listener`.
-    public init(_ projection: any Projection, store: EventStore, listener: Listener, pollInterval: Duration = .seconds(2), logger: Logger) {
+    public init(_ projection: any Projection, store: EventStore, listener: Listener, pollInterval: Duration, logger: Logger) {
         self.init(projection, store: store, logger: logger) { configuration, skipping, handler, logger in
             var configuration = configuration
             configuration.pollInterval = pollInterval

@@ -10,7 +10,7 @@ package struct SagaTimeouts: Service {
     let checkInterval: Duration
     let logger: Logger
 
-    package init(sagas: SagaStore, checkInterval: Duration = .milliseconds(500), logger: Logger) {
+    package init(sagas: SagaStore, checkInterval: Duration, logger: Logger) {
         self.sagas = sagas
         self.checkInterval = checkInterval
         self.logger = logger

@@ -111,7 +111,8 @@ public enum Shop {
         var loops: [(String, any Service)] = []
         var sagaStarts: (completions: SagaCompletions, admission: Admission)?
         if !services.isDisjoint(with: CommandIntake.startsSagas) {
-            let completions = SagaCompletions(sagas: process.sagas, listener: process.listener, logger: process.logger)
+            let completions = SagaCompletions(
+                sagas: process.sagas, listener: process.listener, pollInterval: configuration.completionPollInterval, logger: process.logger)
             let admission = Admission(settings: configuration.admissionSettings, sagas: process.sagas, logger: process.logger)
             sagaStarts = (completions, admission)
             loops = [("saga completions", completions), ("admission", admission)]
@@ -138,7 +139,7 @@ public enum Shop {
         guard let sagaRunner = process.sagaRunner else { return [] }
         return [
             process.oneActive("saga runner", sagaRunner.subscription(feed: process.feed)),
-            ("saga timeouts", SagaTimeouts(sagas: process.sagas, logger: process.logger)),
+            ("saga timeouts", SagaTimeouts(sagas: process.sagas, checkInterval: process.configuration.stepTimeoutCheckInterval, logger: process.logger)),
         ]
     }
 

@@ -3,7 +3,9 @@ import ShopVocabulary
 
 /// How the shop runs; every field has a default that suits one machine. The one place a
 /// default is stated: `emporium serve`'s options start from `ShopConfiguration.defaults`,
-/// and the parts' settings are made from it.
+/// and the parts' settings are made from it. What a library part keeps of its own is a bound
+/// of its protocol, stated beside its reason there (the listener's heartbeat, `Backoff`'s
+/// 100 ms to 5 s, the read-your-writes wait, the live page's heartbeat), not a shop's choice.
 public struct ShopConfiguration: Sendable {
     /// Every default, for the command line's help and starting values.
     public static let defaults = ShopConfiguration()
@@ -36,6 +38,12 @@ public struct ShopConfiguration: Sendable {
     public var retention: Duration = .seconds(7 * 24 * 3600)
     /// How often idle inbox workers and subscriptions look without a notification.
     public var pollInterval: Duration = .seconds(2)
+    /// How often a `?wait` caller's saga outcomes are looked up without a notification: its
+    /// caller is waiting, so more often than the workers.
+    public var completionPollInterval: Duration = .seconds(1)
+    /// How often the saga role looks for steps past their timeout: a step fails within this
+    /// much after its timeout.
+    public var stepTimeoutCheckInterval: Duration = .milliseconds(500)
 
     /// Base URLs of the order, payment and delivery services for API Composition; those
     /// not given run in this process and are asked directly.

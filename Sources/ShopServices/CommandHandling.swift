@@ -7,7 +7,7 @@ import ShopVocabulary
 package protocol CommandHandling: Sendable {
     var service: Partition { get }
     /// Returns the outcome recorded on the inbox row.
-    func handle(_ command: ServiceCommand, in transaction: EventStoreTransaction) async throws -> CommandOutcome
+    func handle(_ command: ServiceCommand, in transaction: EventStoreTransaction) async throws -> CommandReply
 }
 
 extension ServiceCommand {
@@ -23,14 +23,14 @@ extension ServiceCommand {
 func answer<A: Aggregate>(
     _ decision: Result<A.Event, Rejection>, orElse rejected: (CommandRejection) -> A.Event,
     to aggregate: inout Loaded<A>, for command: ServiceCommand, in tx: EventStoreTransaction
-) async throws -> CommandOutcome {
+) async throws -> CommandReply {
     let reply: A.Event
     switch decision {
     case .success(let event): reply = event
     case .failure(let rejection): reply = rejected(CommandRejection(command: command.command.rawValue, reason: rejection.reason))
     }
     try await tx.append([reply], to: &aggregate, metadata: command.metadata)
-    return CommandOutcome(decision)
+    return CommandReply(decision)
 }
 
 /// What a refusal says whichever service refuses: the command and the reason.

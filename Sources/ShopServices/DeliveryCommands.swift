@@ -9,7 +9,7 @@ package struct DeliveryCommands: CommandHandling {
 
     package init() {}
 
-    package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandOutcome {
+    package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandReply {
         var loaded = try await Streams.delivery(forOrder: command.orderId, in: tx)
         let deliveryId = ShopIDs.deliveryId(for: command.orderId)
         let decision: Result<DeliveryEvent, Rejection>

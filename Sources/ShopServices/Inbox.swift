@@ -104,7 +104,7 @@ package struct Inbox: Sendable {
     /// Parks the command: no worker claims it again. `answer` is the outcome when its
     /// rejection was appended in `transaction` (it then counts as processed); nil when it
     /// could not be answered and waits for an operator.
-    package func park(_ seq: Int64, answer: CommandOutcome?, in transaction: EventStoreTransaction) async throws {
+    package func park(_ seq: Int64, answer: CommandReply?, in transaction: EventStoreTransaction) async throws {
         try await transaction.query(
             """
             UPDATE \(service.schema).inbox
@@ -172,7 +172,7 @@ package struct Inbox: Sendable {
     /// `inbox_done`: one statement that travels with the commit, and no row updated (an
     /// update of the inbox row could never be a HOT one). A command applied a second time
     /// would be recorded twice: the key refuses it, and that application rolls back whole.
-    package func markProcessed(_ outcomes: [(seq: Int64, outcome: CommandOutcome)], in transaction: EventStoreTransaction) async throws {
+    package func markProcessed(_ outcomes: [(seq: Int64, outcome: CommandReply)], in transaction: EventStoreTransaction) async throws {
         guard !outcomes.isEmpty else { return }
         await transaction.queue(
             """

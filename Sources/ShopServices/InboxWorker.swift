@@ -107,7 +107,7 @@ package struct InboxWorker: Service {
             return try await store.withTransactionIfAny { tx -> BatchOutcome? in
                 let claimed = try await inbox.claim(upTo: limit, in: tx)
                 guard !claimed.isEmpty else { return nil }
-                var outcomes: [(seq: Int64, outcome: CommandOutcome)] = []
+                var outcomes: [(seq: Int64, outcome: CommandReply)] = []
                 for (seq, command) in claimed.commands {
                     let outcome = try await attributed(seq, command) { try await handler.handle(command, in: tx) }
                     outcomes.append((seq, outcome))

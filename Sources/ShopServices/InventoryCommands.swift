@@ -9,7 +9,7 @@ package struct InventoryCommands: CommandHandling {
 
     package init() {}
 
-    package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandOutcome {
+    package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandReply {
         let orderId = command.orderId
         var reservation = try await Streams.reservation(forOrder: orderId, in: tx)
         let lines = command.lines ?? []
@@ -49,6 +49,6 @@ package struct InventoryCommands: CommandHandling {
             let reply = ReservationEvent.rejected(StockCommandRejected(subjectId: orderId, command: command.command.rawValue, reason: rejection.reason))
             try await tx.append([reply], to: &reservation, metadata: metadata)
         }
-        return CommandOutcome(decision)
+        return CommandReply(decision)
     }
 }

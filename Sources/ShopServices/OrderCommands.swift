@@ -9,7 +9,7 @@ package struct OrderCommands: CommandHandling {
 
     package init() {}
 
-    package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandOutcome {
+    package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandReply {
         let orderId = command.orderId
         var loaded = try await Streams.order(orderId, in: tx)
         let order = loaded.state

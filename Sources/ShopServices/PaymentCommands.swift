@@ -13,7 +13,7 @@ package struct PaymentCommands: CommandHandling {
         self.limit = limit
     }
 
-    package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandOutcome {
+    package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandReply {
         var loaded = try await Streams.payment(forOrder: command.orderId, in: tx)
         let paymentId = ShopIDs.paymentId(for: command.orderId)
         let details = command.payments ?? []

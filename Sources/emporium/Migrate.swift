@@ -13,15 +13,37 @@ struct Migrate: AsyncParsableCommand {
     )
 
     struct Paths: ParsableArguments {
-        @Option(help: "Folder of versioned migrations, NNNN_name.sql.")
-        var migrations = "migrations"
-        @Option(help: "Folder of functions and views, one per file, re-applied when changed.")
-        var sql = "sql"
+        @Option(
+            help: """
+                Folder of versioned migrations, NNNN_name.sql (default: the first of ./migrations, next to the binary,                 <binary>/../share/emporium/migrations, /usr/share/emporium/migrations).
+                """)
+        var migrations: String?
+        @Option(help: "Folder of functions and views, one per file, re-applied when changed (default: found as --migrations is).")
+        var sql: String?
+
+        /// The SQL folder, given or found.
+        var sqlFolder: String { sql ?? Self.found("sql") }
+
+        /// `name` where a checkout or an installed binary keeps it: the working directory (a
+        /// checkout's root), beside the binary, the binary's `../share/emporium` (`/usr/local`),
+        /// or `/usr/share/emporium` (the image). The first that exists; `name` itself (and a
+        /// clear error later) when none does.
+        static func found(_ name: String) -> String {
+            let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            let candidates = [
+                URL(fileURLWithPath: name), binary.appendingPathComponent(name),
+                binary.deletingLastPathComponent().appendingPathComponent("share/emporium/\(name)"),
+                URL(fileURLWithPath: "/usr/share/emporium/\(name)"),
+            ]
+            var isFolder: ObjCBool = false
+            let first = candidates.first { FileManager.default.fileExists(atPath: $0.path, isDirectory: &isFolder) && isFolder.boolValue }
+            return first?.path ?? name
+        }
 
         /// The migrator for these folders, and a connection to the database it works on.
         func migrator(_ database: DatabaseOptions) async throws -> (Migrator, Connection) {
             let migrator = Migrator(
-                migrationsDirectory: URL(fileURLWithPath: migrations), sqlDirectory: URL(fileURLWithPath: sql),
+                migrationsDirectory: URL(fileURLWithPath: migrations ?? Self.found("migrations")), sqlDirectory: URL(fileURLWithPath: sqlFolder),
                 logger: database.logger("emporium.migrate"))
             return (migrator, try await Connection.connect(to: try database.resolvedURL(), applicationName: "emporium-migrate"))
         }
@@ -59,7 +81,7 @@ struct Migrate: AsyncParsableCommand {
                     "waiting for --contract (once no older build runs): \(report.waitingForContract.joined(separator: ", "))")
             }
             if createRoles {
-                let roles = try await DatabaseRoles(directory: URL(fileURLWithPath: paths.sql).appendingPathComponent("roles")).create(on: connection)
+                let roles = try await DatabaseRoles(directory: URL(fileURLWithPath: paths.sqlFolder).appendingPathComponent("roles")).create(on: connection)
                 print("roles ready: \(roles.names.joined(separator: ", "))")
                 if !roles.passwordsSet.isEmpty { print("passwords set from the environment for: \(roles.passwordsSet.joined(separator: ", "))") }
             }

@@ -38,12 +38,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A file holding the bearer token of /api/admin/* (or set EMPORIUM_ADMIN_TOKEN); without one, admin answers 401.")
     var adminTokenFile: String?
     @Option(help: "Payments above this total are declined.") var paymentLimit = ShopConfiguration.defaults.paymentLimit
-    @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = ShopConfiguration.defaults.stepTimeout.seconds
+    @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = Seconds(ShopConfiguration.defaults.stepTimeout)
     @Option(
         help:
             "Seconds that settled commands and finished sagas are kept before they are deleted (default 7 days; at least four step timeouts and 60). The events are kept for ever."
     )
-    var retention = ShopConfiguration.defaults.retention.seconds
+    var retention = Seconds(ShopConfiguration.defaults.retention)
     @Option(help: "Database connections in the pool.") var connections = ShopConfiguration.defaults.connections
     @Option(help: "Running sagas past which a new order (or delivery change) is refused with 503 and Retry-After.")
     var maxRunningSagas = ShopConfiguration.defaults.maxRunningSagas
@@ -51,11 +51,11 @@ struct Serve: AsyncParsableCommand {
     var maxWaiters = ShopConfiguration.defaults.maxWaiters
     @Option(help: "Seconds after which an idle HTTP connection is closed.") var idleTimeout = Int(ShopConfiguration.defaults.idleTimeout.seconds)
     @Option(help: "Seconds any one statement of the shop may run before PostgreSQL cancels it (it is then retried).")
-    var statementTimeout = ShopConfiguration.defaults.statementTimeout.seconds
+    var statementTimeout = Seconds(ShopConfiguration.defaults.statementTimeout)
     @Option(help: "Seconds a transaction of the shop may sit idle before PostgreSQL ends its session.")
-    var idleInTransactionTimeout = ShopConfiguration.defaults.idleInTransactionTimeout.seconds
+    var idleInTransactionTimeout = Seconds(ShopConfiguration.defaults.idleInTransactionTimeout)
     @Option(help: "Seconds between a standby replica's tries to take over the saga runner or a projection.")
-    var takeoverInterval = ShopConfiguration.defaults.takeoverInterval.seconds
+    var takeoverInterval = Seconds(ShopConfiguration.defaults.takeoverInterval)
     @Option(
         name: .customLong("service-url"), parsing: .singleValue,
         help:
@@ -107,26 +107,24 @@ struct Serve: AsyncParsableCommand {
         // The environment too, so that a container's settings can switch it on (deploy/compose.yaml).
         shop.allowFaultInjection = try allowFaultInjection || Self.environmentFlag("EMPORIUM_ALLOW_FAULT_INJECTION")
         shop.paymentLimit = paymentLimit
-        shop.stepTimeout = .milliseconds(Int64(stepTimeout * 1000))
-        guard maxRunningSagas > 0, maxWaiters >= 0, idleTimeout > 0, stepTimeout > 0, takeoverInterval > 0 else {
-            throw ValidationError("--max-running-sagas, --idle-timeout, --step-timeout and --takeover-interval must be above 0, --max-waiters at least 0")
-        }
-        guard statementTimeout > 0, idleInTransactionTimeout > 0, connections > 0 else {
-            throw ValidationError("--statement-timeout and --idle-in-transaction-timeout must be above 0 seconds, --connections above 0")
+        // Every option in seconds is a `Seconds`: the parser has refused what is not a finite
+        // number above 0 (nan, inf, -1, 1e300) before it could become a Duration.
+        shop.stepTimeout = stepTimeout.duration
+        guard maxRunningSagas > 0, maxWaiters >= 0, idleTimeout > 0, connections > 0 else {
+            throw ValidationError("--max-running-sagas, --idle-timeout and --connections must be above 0, --max-waiters at least 0")
         }
         shop.connections = connections
-        // Checked before it becomes a Duration: a NaN or a huge number would trap there.
-        let minimum = ShopConfiguration.minimumRetention(stepTimeout: shop.stepTimeout).seconds
-        guard retention.isFinite, retention >= minimum, retention <= 100 * 365 * 24 * 3600 else {
-            throw ValidationError("--retention must be at least \(Int(minimum.rounded(.up))) seconds (four step timeouts, and 60) and at most 100 years, not \(retention)")
+        let minimum = ShopConfiguration.minimumRetention(stepTimeout: shop.stepTimeout)
+        guard retention.duration >= minimum else {
+            throw ValidationError("--retention must be at least \(Int(minimum.seconds.rounded(.up))) seconds (four step timeouts, and 60), not \(retention)")
         }
-        shop.retention = .milliseconds(Int64(retention * 1000))
-        shop.statementTimeout = .milliseconds(Int64(statementTimeout * 1000))
-        shop.idleInTransactionTimeout = .milliseconds(Int64(idleInTransactionTimeout * 1000))
+        shop.retention = retention.duration
+        shop.statementTimeout = statementTimeout.duration
+        shop.idleInTransactionTimeout = idleInTransactionTimeout.duration
         shop.maxRunningSagas = maxRunningSagas
         shop.maxWaiters = maxWaiters
         shop.idleTimeout = .seconds(idleTimeout)
-        shop.takeoverInterval = .milliseconds(Int64(takeoverInterval * 1000))
+        shop.takeoverInterval = takeoverInterval.duration
         for entry in serviceURLs {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, ["order", "payment", "delivery", "inventory"].contains(parts[0]), parts[1].hasPrefix("http") else {

@@ -7,7 +7,7 @@ extension TestDatabase {
     public func listener(applicationName: String = "emporium-test-listen", reconnectDelay: Duration = .milliseconds(100)) -> Listener {
         var configuration = Listener.Configuration(url: url)
         configuration.applicationName = applicationName
-        configuration.initialReconnectDelay = reconnectDelay
+        configuration.reconnect = Backoff(first: reconnectDelay, max: .seconds(5))
         return Listener(configuration)
     }
 }
