@@ -65,7 +65,7 @@ let package = Package(
         // Append, read, subscribe, checkpoints — on PostgreSQL. The only Swift that touches es.*.
         .target(name: "EventStore", dependencies: ["Postgres", "Lifecycle", "EventSourcing", log, lifecycle, metrics], swiftSettings: sameExecutor),
         // Applies migrations/ and sql/ to a database.
-        .target(name: "Migrations", dependencies: ["Postgres", "ShopVocabulary", log], swiftSettings: sameExecutor),
+        .target(name: "Migrations", dependencies: ["Postgres", "EventSourcing", "ShopVocabulary", log], swiftSettings: sameExecutor),
         // What the roles say to each other: ids, inbox commands, JSON passed through, the events stored. Pure.
         .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping"]),
         // The read side: projections into report tables, their runner, rebuild and status, the report queries.

@@ -2,6 +2,12 @@ import EventSourcing
 import Postgres
 
 extension EventStore {
+    /// Installs `es.seed_streams` from `sql` (the text of `sql/bench/seed_streams.sql`): only a
+    /// database that is seeded has it, and `migrate` never installs it.
+    public func installSeeding(_ sql: String) async throws {
+        _ = try await pool.withConnection { try await $0.execute(sql) }
+    }
+
     /// Fixtures at scale (`emporium-bench seed`): `template`'s events, in order, in each new
     /// stream `prefix` + n for n in `numbers`, with `{stream}` in a payload standing for the
     /// stream's id. One set-based statement (`es.seed_streams`); returns the events stored.

@@ -1,3 +1,4 @@
+import EventSourcing
 import Foundation
 import Postgres
 import ShopVocabulary
@@ -7,6 +8,8 @@ import ShopVocabulary
 public struct DatabaseRoles: Sendable {
     /// One per kind of process (`ShopRole`), in its order.
     public static let names = ShopRole.allCases.map(\.databaseRole)
+    /// The roles that are services, each with its schema (`<service>_svc`) and partition.
+    static let services = ShopRole.allCases.compactMap(\.service).map(\.rawValue)
     public var directory: URL
     public var environment: [String: String]
 
@@ -27,8 +30,11 @@ public struct DatabaseRoles: Sendable {
         let environment = environment
         let passwordsSet = try await connection.withTransaction { connection in
             var passwordsSet: [String] = []
-            // The SQL creates the roles this list names (emporium.roles), for this transaction.
-            try await connection.query("SELECT set_config('emporium.roles', $1, true)", [Self.names.joined(separator: ",")])
+            // The SQL creates the roles this list names (emporium.roles), and grants each service
+            // (emporium.services) its own schema, for this transaction.
+            try await connection.query(
+                "SELECT set_config('emporium.roles', $1, true), set_config('emporium.services', $2, true)",
+                [Self.names.joined(separator: ","), Self.services.joined(separator: ",")])
             for file in files {
                 do {
                     try await connection.execute(try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8))

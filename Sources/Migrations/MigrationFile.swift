@@ -38,7 +38,11 @@ public struct SQLObjectFile: Sendable, Equatable {
     /// Reads the folders `directory/folders` lists (one per schema), in that order, and each
     /// folder's `*.sql` in file-name order: the order they are applied in. Refuses a folder
     /// holding `.sql` files that the list leaves out (it would never be applied), except
-    /// `roles/`, which `--create-roles` applies.
+    /// those applied apart (`appliedApart`).
+    /// Folders of `sql/` that `migrate` leaves alone: `roles/` (`--create-roles` applies it)
+    /// and `bench/` (`emporium-bench seed` installs the fixtures' function where it seeds).
+    public static let appliedApart: Set<String> = ["roles", "bench"]
+
     public static func load(from directory: URL) throws -> [SQLObjectFile] {
         let listFile = directory.appendingPathComponent("folders")
         guard let list = try? String(contentsOf: listFile, encoding: .utf8) else {
@@ -48,7 +52,7 @@ public struct SQLObjectFile: Sendable, Equatable {
         let present = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { name in
             var isDirectory: ObjCBool = false
             return FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory) && isDirectory.boolValue
-                && name != "roles" && !((try? SQLDirectory.sqlFileNames(in: directory.appendingPathComponent(name))) ?? []).isEmpty
+                && !appliedApart.contains(name) && !((try? SQLDirectory.sqlFileNames(in: directory.appendingPathComponent(name))) ?? []).isEmpty
         }
         if let unlisted = present.sorted().first(where: { !folders.contains($0) }) {
             throw MigrationError.failed(fileName: "\(directory.path)/\(unlisted)", reason: "holds .sql files but \(listFile.path) does not list it")

@@ -31,6 +31,20 @@ public enum ShopRole: String, CaseIterable, Sendable, Comparable {
     /// hands it the list) and a test checks it names no other.
     public var databaseRole: String { "emporium_" + rawValue }
 
+    /// What a process of this role does, in one line: the deployment files' headers say it
+    /// (`deploy/generate` writes them from `emporium roles`).
+    public var summary: String {
+        switch self {
+        case .gateway: "the query gateway: reports, API Composition, order history, admin; commands passed on to their services"
+        case .order: "the order service: its inbox worker and the order commands (POST/PUT/DELETE /api/v1/orders)"
+        case .payment: "the payment service: its inbox worker and payment views"
+        case .delivery: "the delivery service: its inbox worker, delivery status changes and views"
+        case .inventory: "the inventory service: its inbox worker and product registration"
+        case .saga: "the order saga: its runner (one replica active, the others stand by) and step timeouts"
+        case .projector: "the projections (each one replica active) and rebuilds on demand"
+        }
+    }
+
     /// The service partition the role owns, for the four services.
     public var service: Partition? { Partition(rawValue: rawValue) }
 

@@ -16,12 +16,20 @@ struct BenchSeed: AsyncParsableCommand {
     @Option(help: "Append this many stock movements (reserve/release pairs that change nothing) to --product's stream.") var productEvents = 0
     @Option(help: "The product, registered already.") var product = "HOT"
     @Option(help: "Store this many more events of completed orders (two per order), with their report rows (the shop must be stopped).") var history = 0
+    @Option(help: "The function that stores history set-based, installed in the database before --history seeds it.")
+    var seedingSQL = "sql/bench/seed_streams.sql"
 
     func run() async throws {
         let pool = ConnectionPool(.init(url: try database.resolvedURL(), maxConnections: 2, applicationName: "emporium-bench-seed"))
         let store = EventStore(pool: pool)
         if productEvents > 0 { try await seedStream(store) }
-        if history > 0 { try await seedHistory(store) }
+        if history > 0 {
+            guard let sql = try? String(contentsOfFile: seedingSQL, encoding: .utf8) else {
+                throw ValidationError("--seeding-sql: cannot read \(seedingSQL) (run from the repository's root)")
+            }
+            try await store.installSeeding(sql)
+            try await seedHistory(store)
+        }
         await store.close()
     }
 

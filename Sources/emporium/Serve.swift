@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventSourcing
 import EventStore
 import Foundation
 import Hummingbird
@@ -127,8 +128,9 @@ struct Serve: AsyncParsableCommand {
         shop.takeoverInterval = takeoverInterval.duration
         for entry in serviceURLs {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, ["order", "payment", "delivery", "inventory"].contains(parts[0]), parts[1].hasPrefix("http") else {
-                throw ValidationError("--service-url takes order|payment|delivery|inventory=http://host:port, not \(entry)")
+            let services = Partition.allCases.map(\.rawValue)
+            guard parts.count == 2, services.contains(parts[0]), parts[1].hasPrefix("http") else {
+                throw ValidationError("--service-url takes \(services.joined(separator: "|"))=http://host:port, not \(entry)")
             }
             shop.serviceURLs[parts[0]] = parts[1]
         }

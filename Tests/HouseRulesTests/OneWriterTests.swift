@@ -15,8 +15,9 @@ import Testing
     }
 
     static let owners = [
-        Owner(tables: "the event store's (es.*)", table: #"es\.\w+"#, writers: ["sql/es/", "Sources/EventStore/"]),
-        Owner(tables: "the event partitions (<service>_svc.events)", table: #"\S*\.events\b"#, writers: ["sql/es/", "Sources/EventStore/"]),
+        // sql/bench/seed_streams.sql: the store's fixtures at scale, installed only where seeded.
+        Owner(tables: "the event store's (es.*)", table: #"es\.\w+"#, writers: ["sql/es/", "sql/bench/seed_streams.sql", "Sources/EventStore/"]),
+        Owner(tables: "the event partitions (<service>_svc.events)", table: #"\S*\.events\b"#, writers: ["sql/es/", "sql/bench/seed_streams.sql", "Sources/EventStore/"]),
         Owner(tables: "the record of applied commands", table: #"\S*\.inbox_done\b"#, writers: ["Sources/ShopServices/Inbox.swift"]),
         Owner(tables: "the inboxes: rows inserted", table: #"\S*\.inbox\b"#, writers: ["sql/saga/send_commands.sql"]),
         Owner(tables: "the sagas' rows", table: #"saga\.order_sagas\b"#, writers: ["sql/saga/start_saga.sql", "Sources/SagaRuntime/SagaStore.swift"]),

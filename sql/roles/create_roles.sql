@@ -39,7 +39,8 @@ BEGIN
         EXECUTE format('GRANT SELECT ON public.schema_migrations TO %I', v_role);
     END LOOP;
 
-    FOREACH v_service IN ARRAY ARRAY['order', 'payment', 'delivery', 'inventory'] LOOP
+    -- The services: ShopRole's that have a partition, handed over as the roles are.
+    FOREACH v_service IN ARRAY string_to_array(current_setting('emporium.services'), ',') LOOP
         v_role := 'emporium_' || v_service;
         EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', v_service || '_svc', v_role);
         EXECUTE format('GRANT SELECT, UPDATE, DELETE ON %I.inbox TO %I', v_service || '_svc', v_role);
