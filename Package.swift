@@ -85,7 +85,7 @@ let package = Package(
             "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle, metrics,
         ], swiftSettings: sameExecutor),
         // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
-        .target(name: "ShopHTTP", dependencies: ["Postgres", "ShopVocabulary", hummingbird, log, lifecycle]),
+        .target(name: "ShopHTTP", dependencies: ["Postgres", "EventSourcing", "ShopVocabulary", hummingbird, log, lifecycle]),
         // The command API: requests parsed into commands, the desks that record them and start sagas.
         .target(name: "CommandAPI", dependencies: [
             "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "ShopHTTP",
@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga", "ShopVocabulary"]),
         .testTarget(name: "ShopTests", dependencies: [
             "Shop", "ShopServices", "InboxReads", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "QueryAPI", "Migrations",
-            "Inventory", "Ordering", "Payments", "Shipping",
+            "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -1,4 +1,5 @@
 import Hummingbird
+import ShopHTTP
 
 /// The delivery service's command: move a delivery forward.
 struct DeliveryController: Sendable {
@@ -6,7 +7,7 @@ struct DeliveryController: Sendable {
     let desk: DeliveryDesk
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        router.put("/api/v1/delivery", use: change)
+        router.on(.changeDelivery, use: change)
     }
 
     @Sendable func change(_ request: Request, context: BasicRequestContext) async throws -> Response {

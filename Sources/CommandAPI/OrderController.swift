@@ -1,4 +1,5 @@
 import Hummingbird
+import ShopHTTP
 
 /// The order service's commands: place, update and delete an order.
 struct OrderController: Sendable {
@@ -6,9 +7,9 @@ struct OrderController: Sendable {
     let desk: OrderDesk
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        router.post("/api/v1/orders", use: place)
-        router.put("/api/v1/orders", use: update)
-        router.delete("/api/v1/orders/:orderId", use: delete)
+        router.on(.placeOrder, use: place)
+        router.on(.updateOrder, use: update)
+        router.on(.deleteOrder, use: delete)
     }
 
     @Sendable func place(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -1,4 +1,5 @@
 import Hummingbird
+import ShopHTTP
 
 /// The inventory service's command: register a product.
 struct ProductController: Sendable {
@@ -6,7 +7,7 @@ struct ProductController: Sendable {
     let warehouse: Warehouse
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        router.post("/api/v1/register", use: register)
+        router.on(.registerProduct, use: register)
     }
 
     @Sendable func register(_ request: Request, context: BasicRequestContext) async throws -> Response {

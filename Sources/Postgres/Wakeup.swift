@@ -13,7 +13,7 @@ public final class Wakeup: Sendable {
     /// A ring that came while nobody waited, for the next wait.
     private let rung = Atomic<Bool>(false)
     /// Every waiter waits under one key.
-    private let waiters = Waiters<Bool>()
+    private let waiters = WaitingRoom<Bool>()
 
     /// Made by `Listener.wakeup(on:)`; a wake-up nobody rings is also a plain timer.
     public init(channels: [String]) {

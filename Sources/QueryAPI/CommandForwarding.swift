@@ -29,18 +29,10 @@ package struct CommandForwarding: Sendable {
     /// Each command route (the same paths as the services') goes on to its service, for the
     /// services this process does not run and that have a URL.
     package func addRoutes(to router: some RouterMethods<BasicRequestContext>, except here: Set<Partition>) {
-        for (method, path, service) in Self.commands where !here.contains(service) && endpoints.configured(service) != nil {
-            router.on(RouterPath(path), method: method) { request, _ in try await forward(request, to: service) }
+        for route in CommandRoute.allCases where !here.contains(route.service) && endpoints.configured(route.service) != nil {
+            router.on(route) { request, _ in try await forward(request, to: route.service) }
         }
     }
-
-    static let commands: [(HTTPRequest.Method, String, Partition)] = [
-        (.post, "/api/v1/register", .inventory),
-        (.post, "/api/v1/orders", .order),
-        (.put, "/api/v1/orders", .order),
-        (.delete, "/api/v1/orders/:orderId", .order),
-        (.put, "/api/v1/delivery", .delivery),
-    ]
 
     /// The headers that steer a command, and those of its answer.
     static let requestHeaders: [HTTPField.Name] = [.contentType, HTTPField.Name("Idempotency-Key")!, HTTPField.Name("X-Emporium-Fail")!]

@@ -55,28 +55,31 @@ package struct OrderComposer: Sendable {
         case failed(String)
     }
 
+    /// The services composed, each with its part of the answer: the one place that names them.
+    static let parts: [(service: Partition, field: WritableKeyPath<Composed, View?> & Sendable)] = [
+        (.order, \.order), (.payment, \.payment), (.delivery, \.delivery),
+    ]
+
     func compose(_ orderId: String) async -> (Composed, allFound: Bool, orderExists: Bool) {
-        async let order = ask(.order, orderId)
-        async let payment = ask(.payment, orderId)
-        async let delivery = ask(.delivery, orderId)
-        let parts: [(String, Part)] = await [("order", order), ("payment", payment), ("delivery", delivery)]
+        // Every service asked at once; the answers in the list's order.
+        let answers = await withTaskGroup(of: (Int, Part).self) { group in
+            for (index, part) in Self.parts.enumerated() { group.addTask { (index, await self.ask(part.service, orderId)) } }
+            var answers = [Part](repeating: .absent, count: Self.parts.count)
+            for await (index, answer) in group { answers[index] = answer }
+            return answers
+        }
         var composed = Composed()
         var missing: [String: String] = [:]
-        for (name, part) in parts {
+        var orderExists = true
+        for ((service, field), part) in zip(Self.parts, answers) {
             switch part {
-            case .found(let view):
-                switch name {
-                case "order": composed.order = view
-                case "payment": composed.payment = view
-                default: composed.delivery = view
-                }
-            case .absent: break
-            case .failed(let reason): missing[name] = reason
+            case .found(let view): composed[keyPath: field] = view
+            case .absent: if service == .order { orderExists = false }
+            case .failed(let reason): missing[service.rawValue] = reason
             }
         }
         composed.missing = missing.isEmpty ? nil : missing
-        let orderAbsent: Bool = if case .absent = parts[0].1 { true } else { false }
-        return (composed, missing.isEmpty, !orderAbsent)
+        return (composed, missing.isEmpty, orderExists)
     }
 
     private func ask(_ service: Partition, _ orderId: String) async -> Part {

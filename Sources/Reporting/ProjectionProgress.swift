@@ -16,7 +16,7 @@ public final class ProjectionProgress: Service, Sendable {
 
     private let ringsSoFar = Atomic<UInt64>(0)
     /// Every request waits under one key: each ring lets all of them look again.
-    private let waiters = Waiters<Bool>()
+    private let waiters = WaitingRoom<Bool>()
     private let wakeup: Wakeup
 
     public init(listener: Listener) {

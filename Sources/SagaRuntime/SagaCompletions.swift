@@ -25,7 +25,7 @@ package final class SagaCompletions: Service {
     private let pollInterval: Duration
     private let logger: Logger
     private let recent = Mutex(Recent())
-    private let waiters = Waiters<UUID>()
+    private let waiters = WaitingRoom<UUID>()
     /// Outcomes kept for waits that begin after their saga ended.
     static let remembered = 10_000
 

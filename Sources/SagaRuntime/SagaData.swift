@@ -38,7 +38,12 @@ package struct SagaData: Codable, Sendable, Hashable {
         case .createPayment, .updatePayment: message.payments = payments
         case .revertPayment: message.payments = previousPayments ?? []
         case .failOrder, .revertOrderUpdate, .revertOrderDelete: message.reason = state.failure
-        default: break
+        // The order's id is all these need: the rest is in the service's own streams. Named
+        // one by one (no default), so a new command does not compile until it is placed.
+        case .createDelivery, .completeOrder, .releaseStock, .cancelPayment, .cancelDelivery, .completeOrderUpdate,
+            .cancelPaymentForDelete, .cancelDeliveryForDelete, .releaseStockForDelete, .completeOrderDelete,
+            .restorePayment, .restoreDelivery, .shipStock:
+            break
         }
         if state.phase == .forward, let failStep, state.kind.steps[state.stepIndex].step == failStep {
             message.fault = failStep

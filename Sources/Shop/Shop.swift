@@ -166,16 +166,23 @@ public enum Shop {
 
     /// One worker per service's inbox. With the saga here, each worker hands its answers to
     /// their sagas in its own transaction.
+    /// Each service's command handler: a switch, so a service without one does not compile.
+    package static func handler(for service: Partition, _ configuration: ShopConfiguration) -> any CommandHandling {
+        switch service {
+        case .inventory: InventoryCommands()
+        case .payment: PaymentCommands(limit: configuration.paymentLimit)
+        case .delivery: DeliveryCommands()
+        case .order: OrderCommands()
+        }
+    }
+
     static func inboxWorkers(_ process: ProcessParts, hooks: Hooks) -> [(String, any Service)] {
         let configuration = process.configuration
         var takeAnswers: InboxWorker.TakeAnswers?
         if let sagaRunner = process.sagaRunner, configuration.answersInline {
             takeAnswers = { events, tx in try await sagaRunner.takeInline(events, in: tx) }
         }
-        let handlers: [any CommandHandling] = [
-            InventoryCommands(), PaymentCommands(limit: configuration.paymentLimit), DeliveryCommands(), OrderCommands(),
-        ]
-        return handlers.filter { process.services.contains($0.service) }.map { handler in
+        return process.services.sorted().map { handler(for: $0, configuration) }.map { handler in
             let service = handler.service
             let beforeCommit = hooks.beforeInboxCommit.map { hook -> InboxWorker.BeforeCommit in
                 { command, tx in try await hook(service, command, tx) }

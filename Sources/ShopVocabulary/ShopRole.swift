@@ -20,8 +20,20 @@ public enum ShopRole: String, CaseIterable, Sendable, Comparable {
     case projector
 
     /// The port a process of this role listens on unless told otherwise, so the roles of
-    /// one machine do not collide: the gateway 8080, then order 8081 … projector 8086.
-    public var defaultPort: Int { 8080 + ShopRole.allCases.firstIndex(of: self)! }
+    /// one machine do not collide: the gateway 8080, then order 8081 … projector 8086. Stated
+    /// per role, not by the cases' order, so a role added anywhere renumbers no other (a test
+    /// holds them apart).
+    public var defaultPort: Int {
+        switch self {
+        case .gateway: 8080
+        case .order: 8081
+        case .payment: 8082
+        case .delivery: 8083
+        case .inventory: 8084
+        case .saga: 8085
+        case .projector: 8086
+        }
+    }
 
     /// The port of a process taking `roles`: its first role's (8080 for one with the gateway).
     public static func defaultPort(for roles: Set<ShopRole>) -> Int { roles.min()?.defaultPort ?? ShopRole.gateway.defaultPort }

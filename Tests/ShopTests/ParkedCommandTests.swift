@@ -3,7 +3,9 @@ import Foundation
 import InboxReads
 import Lifecycle
 import Logging
+import OrderSaga
 import Payments
+import Shop
 import ShopServices
 import ShopVocabulary
 import TestSupport
@@ -70,6 +72,25 @@ extension ShopFlowTests.ParkedCommandTests {
             await #expect(throws: (any Error).self) { try await worker.processBatch(upTo: 10) }
             #expect(try await store.readStream(ShopIDs.payment(forOrder: orderId)).count == 1)
             #expect(try await store.pool.query("SELECT count(*) AS n FROM payment_svc.inbox_done").first!.decode("n", as: Int.self) == 1)
+        }
+    }
+}
+
+extension ShopFlowTests.ParkedCommandTests {
+    /// Every service can be sent its commands and has a handler for them: the one-branch-per-
+    /// inbox SQL (`saga.send_commands`) and the handler switch fail here, not at run time,
+    /// when a service is added without them.
+    @Test(arguments: Partition.allCases)
+    func everyServiceTakesItsCommands(_ service: Partition) async throws {
+        #expect(Shop.handler(for: service, ShopConfiguration()).service == service)
+        let command = try #require(SagaCommand.allCases.first { $0.service == service })
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            let inbox = Inbox(service)
+            let sent = ServiceCommand(commandId: UUID(), sagaId: UUID(), command: command, orderId: "ORDER_\(service.rawValue)")
+            try await store.withTransaction { tx in try await inbox.enqueue([sent], in: tx) }
+            let claimed = try await store.withTransaction(appends: false) { try await inbox.claim(upTo: 10, in: $0) }
+            #expect(claimed.commands.map { $0.command.commandId } == [sent.commandId])
         }
     }
 }

@@ -171,12 +171,14 @@ extension ShopFlowTests.ProjectionTests {
             let before = try await reportTables(shop.store)
 
             let fewest = Locked(Int.max)
+            let unanswered = Locked("")
             let querying = Locked(true)
             let reader = Task {
                 while querying.value {
                     let page = try await shop.request(.get, "/api/v1/reports?limit=500")
                     let items = ((try JSONSerialization.jsonObject(with: Data(page.json.utf8)) as? [String: Any])?["result"] as? [String: Any])?["items"] as? [Any]
                     fewest.withLock { $0 = min($0, items?.count ?? -1) }
+                    if items == nil { unanswered.withLock { $0 = "\(page.status): \(page.json.prefix(300))" } }
                 }
             }
             var logger = Logger(label: "test")
@@ -190,7 +192,7 @@ extension ShopFlowTests.ProjectionTests {
             }
             querying.withLock { $0 = false }
             try await reader.value
-            #expect(fewest.value == 7, "a query saw \(fewest.value) orders during the rebuild")
+            #expect(fewest.value == 7, "a query saw \(fewest.value) orders during the rebuild \(unanswered.value)")
             // Projections write only what the events say (event time, not now()): a rebuild
             // of them all leaves every table byte-identical, every column included.
             let after = try await reportTables(shop.store)

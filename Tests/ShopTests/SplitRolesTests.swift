@@ -17,6 +17,8 @@ import Testing
         #expect(try ShopRole.parse("order, saga").get() == [.order, .saga])
         #expect(throws: ShopRoleError.self) { try ShopRole.parse("order,shipping").get() }
         #expect(ShopRole.gateway.defaultPort == 8080 && ShopRole.projector.defaultPort == 8086)
+        // No two roles share a port: one machine runs them all.
+        #expect(Set(ShopRole.allCases.map(\.defaultPort)).count == ShopRole.allCases.count)
         #expect(ShopRole.defaultPort(for: Set(ShopRole.allCases)) == 8080 && ShopRole.defaultPort(for: [.projector, .saga]) == 8085)
     }
 

@@ -1,11 +1,11 @@
 import Postgres
 import Testing
 
-/// The one wait with a timeout: a release between a waiter's look and its wait is not lost,
+/// `WaitingRoom`, the one wait with a timeout: a release between a waiter's look and its wait is not lost,
 /// a timeout ends a wait, and cancellation ends it without leaving the waiter behind.
-@Suite struct WaitersTests {
+@Suite struct WaitingRoomTests {
     @Test func aReleaseBetweenRegisterAndWaitIsNotLost() async {
-        let waiters = Waiters<String>()
+        let waiters = WaitingRoom<String>()
         let ticket = waiters.register("saga")
         #expect(waiters.release("saga") == 1)
         let clock = ContinuousClock()
@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func aReleaseLetsGoOnlyItsKeysWaiters() async {
-        let waiters = Waiters<String>()
+        let waiters = WaitingRoom<String>()
         let mine = waiters.register("a"), other = waiters.register("b")
         async let released = waiters.wait(mine, timeout: .seconds(30))
         try? await Task.sleep(for: .milliseconds(50))
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func aWaitEndsAtItsTimeoutAndByCancellation() async {
-        let waiters = Waiters<Int>()
+        let waiters = WaitingRoom<Int>()
         #expect(await waiters.wait(waiters.register(1), timeout: .milliseconds(20)) == false)
         let task = Task { await waiters.wait(waiters.register(2), timeout: .seconds(30)) }
         try? await Task.sleep(for: .milliseconds(50))

@@ -1,11 +1,11 @@
 import Synchronization
 
-/// Tasks waiting, each for its key to be let go or for its time to be up: the one wait with a
+/// A room of tasks waiting, each for its key to be let go or for its time to be up: the one wait with a
 /// timeout of the shop (a listener's wake-up, read-your-writes on the projections' progress,
 /// `?wait` on a saga's end). A waiter registers first and looks second, so a release between
 /// its look and its wait is not lost: `register`, look at whatever it waits for, then `wait`
 /// (or `cancel` when the look found it).
-public final class Waiters<Key: Hashable & Sendable>: Sendable {
+public final class WaitingRoom<Key: Hashable & Sendable>: Sendable {
     /// A registered waiter, to wait on once.
     public struct Ticket: Sendable {
         let key: Key
