@@ -19,15 +19,24 @@ public final class WaitingRoom<Key: Hashable & Sendable>: Sendable {
         case released
     }
 
-    private let slots = Mutex<[Key: [UInt64: Slot]]>([:])
+    private struct State {
+        var slots: [Key: [UInt64: Slot]] = [:]
+        /// Keys released while nobody waited, by `releaseOrKeep`: the next waiter finds its
+        /// release at once (under the same lock as the waiters, so none is lost between).
+        var kept: Set<Key> = []
+    }
+    private let state = Mutex(State())
     private let nextId = Atomic<UInt64>(0)
 
     public init() {}
 
-    /// Registers a waiter for `key`: a release from now on lets it go.
+    /// Registers a waiter for `key`: a release from now on lets it go (and one kept for it
+    /// already has: its wait returns at once).
     public func register(_ key: Key) -> Ticket {
         let ticket = Ticket(key: key, id: nextId.add(1, ordering: .relaxed).newValue)
-        slots.withLock { $0[key, default: [:]][ticket.id] = .registered }
+        state.withLock { state in
+            state.slots[key, default: [:]][ticket.id] = state.kept.remove(key) == nil ? .registered : .released
+        }
         return ticket
     }
 
@@ -37,6 +46,8 @@ public final class WaitingRoom<Key: Hashable & Sendable>: Sendable {
     @discardableResult
     public func wait(_ ticket: Ticket, timeout: Duration) async -> Bool {
         defer { cancel(ticket) }
+        // Released already (a ring kept for it, say): no tasks to start for the wait.
+        if isReleased(ticket) { return true }
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask { await self.suspend(ticket) }
             group.addTask {
@@ -51,9 +62,9 @@ public final class WaitingRoom<Key: Hashable & Sendable>: Sendable {
 
     /// Forgets a ticket not waited on (the look found what it waited for).
     public func cancel(_ ticket: Ticket) {
-        let suspended = slots.withLock { slots -> CheckedContinuation<Void, Never>? in
-            let slot = slots[ticket.key]?.removeValue(forKey: ticket.id)
-            if slots[ticket.key]?.isEmpty == true { slots[ticket.key] = nil }
+        let suspended = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            let slot = state.slots[ticket.key]?.removeValue(forKey: ticket.id)
+            if state.slots[ticket.key]?.isEmpty == true { state.slots[ticket.key] = nil }
             if case .waiting(let continuation)? = slot { return continuation }
             return nil
         }
@@ -61,22 +72,35 @@ public final class WaitingRoom<Key: Hashable & Sendable>: Sendable {
     }
 
     /// Lets go every waiter of `key`; returns how many were not let go already (0: nobody
-    /// waited, and a caller that keeps the news for a later waiter keeps it).
+    /// waited).
     @discardableResult
     public func release(_ key: Key) -> Int {
-        let (count, suspended) = slots.withLock { slots -> (Int, [CheckedContinuation<Void, Never>]) in
-            guard var waiting = slots[key] else { return (0, []) }
+        release(key, keepingIfNone: false)
+    }
+
+    /// Lets go every waiter of `key`, or, when none waits, keeps the release for the next
+    /// one (a wake-up rung between two waits; rings that come together fold into one).
+    public func releaseOrKeep(_ key: Key) {
+        release(key, keepingIfNone: true)
+    }
+
+    @discardableResult
+    private func release(_ key: Key, keepingIfNone: Bool) -> Int {
+        let (count, suspended) = state.withLock { state -> (Int, [CheckedContinuation<Void, Never>]) in
             var count = 0
             var suspended: [CheckedContinuation<Void, Never>] = []
-            for (id, slot) in waiting {
-                switch slot {
-                case .registered: count += 1
-                case .waiting(let continuation): count += 1; suspended.append(continuation)
-                case .released: continue
+            if var waiting = state.slots[key] {
+                for (id, slot) in waiting {
+                    switch slot {
+                    case .registered: count += 1
+                    case .waiting(let continuation): count += 1; suspended.append(continuation)
+                    case .released: continue
+                    }
+                    waiting[id] = .released
                 }
-                waiting[id] = .released
+                state.slots[key] = waiting
             }
-            slots[key] = waiting
+            if count == 0 && keepingIfNone { state.kept.insert(key) }
             return (count, suspended)
         }
         for continuation in suspended { continuation.resume() }
@@ -84,27 +108,31 @@ public final class WaitingRoom<Key: Hashable & Sendable>: Sendable {
     }
 
     /// The keys someone waits for now.
-    public var keys: [Key] { slots.withLock { Array($0.keys) } }
+    public var keys: [Key] { state.withLock { Array($0.slots.keys) } }
 
     /// True when released, false when cancelled first.
     private func suspend(_ ticket: Ticket) async -> Bool {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let resumeNow = slots.withLock { slots -> Bool in
-                    guard case .registered? = slots[ticket.key]?[ticket.id], !Task.isCancelled else { return true }
-                    slots[ticket.key]?[ticket.id] = .waiting(continuation)
+                let resumeNow = state.withLock { state -> Bool in
+                    guard case .registered? = state.slots[ticket.key]?[ticket.id], !Task.isCancelled else { return true }
+                    state.slots[ticket.key]?[ticket.id] = .waiting(continuation)
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let suspended = slots.withLock { slots -> CheckedContinuation<Void, Never>? in
-                guard case .waiting(let continuation)? = slots[ticket.key]?[ticket.id] else { return nil }
-                slots[ticket.key]?[ticket.id] = .registered
+            let suspended = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard case .waiting(let continuation)? = state.slots[ticket.key]?[ticket.id] else { return nil }
+                state.slots[ticket.key]?[ticket.id] = .registered
                 return continuation
             }
             suspended?.resume()
         }
-        return !Task.isCancelled && slots.withLock { if case .released? = $0[ticket.key]?[ticket.id] { true } else { false } }
+        return !Task.isCancelled && isReleased(ticket)
+    }
+
+    private func isReleased(_ ticket: Ticket) -> Bool {
+        state.withLock { if case .released? = $0.slots[ticket.key]?[ticket.id] { true } else { false } }
     }
 }

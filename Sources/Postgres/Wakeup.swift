@@ -10,9 +10,7 @@ import Synchronization
 public final class Wakeup: Sendable {
     public let channels: [String]
 
-    /// A ring that came while nobody waited, for the next wait.
-    private let rung = Atomic<Bool>(false)
-    /// Every waiter waits under one key.
+    /// Every waiter waits under one key; a ring while nobody waits is kept for the next.
     private let waiters = WaitingRoom<Bool>()
 
     /// Made by `Listener.wakeup(on:)`; a wake-up nobody rings is also a plain timer.
@@ -22,18 +20,13 @@ public final class Wakeup: Sendable {
 
     /// Wakes whoever waits now, or else the next wait.
     public func ring() {
-        if waiters.release(true) == 0 { rung.store(true, ordering: .releasing) }
+        waiters.releaseOrKeep(true)
     }
 
     /// Returns when rung (true) or after `timeout` (false); at once when a ring came since
     /// the last wait. Cancellation ends the wait early.
     @discardableResult
     public func wait(timeout: Duration) async -> Bool {
-        let ticket = waiters.register(true)
-        if rung.exchange(false, ordering: .acquiringAndReleasing) {
-            waiters.cancel(ticket)
-            return true
-        }
-        return await waiters.wait(ticket, timeout: timeout)
+        await waiters.wait(waiters.register(true), timeout: timeout)
     }
 }

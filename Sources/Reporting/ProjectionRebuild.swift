@@ -137,6 +137,13 @@ public struct ProjectionRebuild: Sendable {
                 if count < batchSize { break }
             }
             let schema = projection.schema
+            let isLive = try await ProjectionVersions.live(projection.name, on: tx) == projection.version
+            if isLive {
+                // A query locks a live view before its table; the DROP below locks the table and
+                // then (CASCADE) the view. Taken in that order, a query that arrives between the
+                // two would deadlock with the swap: so the views are taken first, as queries do.
+                for table in tables { try await tx.execute("LOCK TABLE report_live.\(table) IN ACCESS EXCLUSIVE MODE") }
+            }
             try await tx.execute("SET LOCAL search_path TO \(schema)")
             for table in tables {
                 // CASCADE: the live views over the old table go with it, and come back below.
@@ -145,9 +152,7 @@ public struct ProjectionRebuild: Sendable {
                 try await tx.query("SELECT report.hand_over($1::regclass)", ["\(schema).\(table)"])
             }
             try await tx.execute("DROP SCHEMA \(scratch)")
-            if try await ProjectionVersions.live(projection.name, on: tx) == projection.version {
-                try await ProjectionVersions.showLive(projection, on: tx)
-            }
+            if isLive { try await ProjectionVersions.showLive(projection, on: tx) }
             try await tx.setCheckpoint(subscriber: projection.versionedName, partitions: projection.partitions, to: position)
             try await ProjectionStates.clear(projection.versionedName, on: tx)
             return done

@@ -37,6 +37,16 @@ import Testing
         #expect(waiters.keys.isEmpty)
     }
 
+    @Test func aRingThatWokeAWaiterIsNotKeptForTheNextWait() async {
+        let wakeup = Wakeup(channels: [])
+        async let woken = wakeup.wait(timeout: .seconds(30))
+        try? await Task.sleep(for: .milliseconds(50))
+        wakeup.ring()
+        #expect(await woken)
+        // Kept as well, it would cost every consumer a second read for each notification.
+        #expect(await wakeup.wait(timeout: .milliseconds(20)) == false)
+    }
+
     @Test func aWakeupKeepsARingThatCameWhileNobodyWaited() async {
         let wakeup = Wakeup(channels: [])
         wakeup.ring()
