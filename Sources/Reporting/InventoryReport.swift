@@ -3,35 +3,43 @@ import Inventory
 import Postgres
 
 /// `inventory`: per product, on hand, reserved and shipped, from the product streams.
-public struct InventoryReport: Projection {
+public struct InventoryReport: ReportDefinition {
     public let name = "inventory"
     public let partitions: [Partition] = [.inventory]
-    public let tables = ["inventory"]
+    public let tables = [Self.inventory.name]
 
     public init() {}
 
-    public func emptyFold() -> any ProjectionFold { InventoryFold() }
+    static let productId = Column<String>("product_id", 0)
+    static let productName = Column<String>("product_name", 1)
+    static let unitPrice = Column<Int64>("unit_price", 2)
+    static let onHand = Column<Int64>("on_hand", 3)
+    static let reserved = Column<Int64>("reserved", 4)
+    static let shipped = Column<Int64>("shipped", 5)
 
-    public func statements(for event: RecordedEvent) throws -> [Statement] {
-        guard let product = try InventoryFold.change(for: event) else { return [] } // the reservation answers are not stock
+    static let inventory = ReportTable<Rows>(
+        "inventory", key: productId, columns: [productId.info, productName.info, unitPrice.info, onHand.info, reserved.info, shipped.info],
+        rows: \.inventory)
+
+    struct Rows: ReportRows {
+        var inventory: RowStore = InventoryReport.inventory.emptyRows()
+        var rowCount: Int { inventory.count }
+        mutating func reserveCapacity(forEvents events: Int) {}
+        func write(on connection: some SQLSession) async throws { try await InventoryReport.inventory.write(inventory, on: connection) }
+    }
+
+    static func changes(for event: RecordedEvent) throws -> [RowChange<Rows>] {
+        guard let product = try ProductEvent(event) else { return [] } // the reservation answers are not stock
         let id = event.stream.id
         switch product {
         case .registered(let e):
             return [
-                Statement(
-                    "INSERT INTO inventory (product_id, product_name, unit_price, on_hand) VALUES ($1, $2, $3, $4)",
-                    [id, e.productName, e.unitPrice, e.inventoryQty])
+                inventory.insert(
+                    productId.is(id), productName.is(e.productName), unitPrice.is(e.unitPrice), onHand.is(e.inventoryQty), reserved.is(0), shipped.is(0))
             ]
-        case .reserved(let e):
-            return [Statement("UPDATE inventory SET reserved = reserved + $2 WHERE product_id = $1", [id, e.qty])]
-        case .released(let e):
-            return [Statement("UPDATE inventory SET reserved = reserved - $2 WHERE product_id = $1", [id, e.qty])]
-        case .shipped(let e):
-            return [
-                Statement(
-                    "UPDATE inventory SET reserved = reserved - $2, on_hand = on_hand - $2, shipped = shipped + $2 WHERE product_id = $1",
-                    [id, e.qty])
-            ]
+        case .reserved(let e): return [inventory.update(.key(id), [reserved.add(e.qty)])]
+        case .released(let e): return [inventory.update(.key(id), [reserved.subtract(e.qty)])]
+        case .shipped(let e): return [inventory.update(.key(id), [reserved.subtract(e.qty), onHand.subtract(e.qty), shipped.add(e.qty)])]
         }
     }
 }

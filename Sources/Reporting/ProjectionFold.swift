@@ -1,14 +1,14 @@
 import EventSourcing
 import Postgres
 
-/// A projection's second implementation, for rebuilds: the same effects as its statements,
-/// folded over rows held in memory and written once per row with COPY.
+/// How a rebuild writes a projection: the same changes as its statements, folded over rows
+/// held in memory and written once per row with COPY (`FoldedRows`, from the projection's
+/// one definition, `ReportDefinition`).
 ///
 /// A live projector sends a statement per event (tens of microseconds of the server's
 /// time each); a rebuild from the first event touches most rows many times, so it folds
-/// them here and writes the result in bulk. Both decode events the same way (the event
-/// sets' `init(_ recorded:)`, the path every reader takes), and `ProjectionFoldTests`
-/// holds every fold to its statements over the same events.
+/// them here and writes the result in bulk. `ProjectionFoldTests` holds every fold to its
+/// statements over the same events.
 public protocol ProjectionFold: Sendable {
     /// What one event means to the projection, decoded apart from the fold so that a
     /// rebuild decodes on every core; nil for an event it ignores.

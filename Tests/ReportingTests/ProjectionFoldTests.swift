@@ -170,8 +170,8 @@ import Testing
         let event = RecordedEvent(
             stream: ShopIDs.order("ORDER_1"), version: 1, position: Position(transactionId: 5, globalPosition: 1), eventId: placed.eventId,
             type: placed.type, schemaVersion: placed.schemaVersion, payload: placed.payload, metadata: .init(), recordedAt: Date())
-        var fold = OrdersFold()
-        try fold.apply(try #require(try OrdersFold.change(for: event)), of: event)
-        #expect(throws: FoldError.self) { try fold.apply(try #require(try OrdersFold.change(for: event)), of: event) }
+        var fold = FoldedRows<OrdersReport>()
+        try fold.apply(try #require(try FoldedRows<OrdersReport>.change(for: event)), of: event)
+        #expect(throws: FoldError.self) { try fold.apply(try #require(try FoldedRows<OrdersReport>.change(for: event)), of: event) }
     }
 }

@@ -20,10 +20,11 @@ import Testing
         let created = try OrdersReport().statements(for: try recorded(.created(DeliveryCreated(deliveryId: "DLV_1", orderId: "ORDER_1")), version: 1))
         #expect(created.count == 1)
         #expect(created[0].sql.hasSuffix("WHERE order_id = $6") && created[0].parameters.last??.postgresText == "ORDER_1")
+        #expect(created[0].parameters[0]?.postgresText == "DLV_1")
 
         let moved = try OrdersReport().statements(for: try recorded(.statusChanged(DeliveryStatusChanged(deliveryId: "DLV_1", status: .delivering)), version: 2))
         #expect(moved.count == 1)
-        #expect(moved[0].sql.hasSuffix("WHERE delivery_id = $1") && moved[0].parameters.count == 5)
+        #expect(moved[0].sql.hasSuffix("WHERE delivery_id = $6") && moved[0].parameters.last??.postgresText == "DLV_1")
         #expect(moved[0].parameters[1]?.postgresText == DeliveryStatus.delivering.rawValue)
     }
 
