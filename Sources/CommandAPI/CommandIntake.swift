@@ -118,7 +118,7 @@ package struct CommandIntake: Sendable {
 
     private func waitSeconds(_ request: Request) throws -> Duration? {
         guard let text = request.uri.queryParameters.get("wait") else { return nil }
-        guard let seconds = Double(text), seconds <= settings.maxWaitSeconds, let wait = Duration(seconds: seconds) else {
+        guard let wait = Duration(secondsText: text), wait.seconds <= settings.maxWaitSeconds else {
             throw ShopError.badRequest("wait must be a number of seconds from 0 to \(Int(settings.maxWaitSeconds))")
         }
         return wait

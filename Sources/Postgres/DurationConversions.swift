@@ -11,6 +11,24 @@ extension Duration {
         self = .nanoseconds(Int64((seconds * 1e9).rounded()))
     }
 
+    /// Seconds written as people write them, digits with at most one decimal point (`30`,
+    /// `2.5`, `.5`), as a `Duration` by `init(seconds:)`; nil for anything else. `Double("…")`
+    /// alone also takes `0x10`, `1e3`, `+5`, `nan` and `infinity`, which no one means as a wait.
+    public init?(secondsText text: some StringProtocol) {
+        var digits = 0, points = 0
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digits += 1
+            } else if byte == UInt8(ascii: ".") {
+                points += 1
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, points <= 1, text.utf8.count <= 32, let value = Double(String(text)) else { return nil }
+        self.init(seconds: value)
+    }
+
     /// Whole milliseconds, rounded down: what libpq's waits and SQL intervals take.
     public var wholeMilliseconds: Int64 {
         components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000

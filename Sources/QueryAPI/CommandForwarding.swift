@@ -42,9 +42,9 @@ package struct CommandForwarding: Sendable {
     /// client retries a refused connection until then, so a service that is down is a 503
     /// after 5 s, not after the longest wait.
     func timeout(for request: Request) -> Duration {
-        // A wait that is not a number of seconds (nan, 1e308, -1) waits nothing here: the
+        // A wait that is not a number of seconds (nan, 1e308, -1, 0x10) waits nothing here: the
         // service refuses it itself; this only bounds how long the gateway waits.
-        let wait = request.uri.queryParameters.get("wait", as: Double.self).flatMap { Duration(seconds: $0) }.map { min($0, maxWait) }
+        let wait = request.uri.queryParameters.get("wait").flatMap { Duration(secondsText: $0) }.map { min($0, maxWait) }
         return (wait ?? .zero) + .seconds(5)
     }
 

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Postgres
 
-/// An option given in seconds (`--step-timeout 2.5`): a finite number above 0 and at most
-/// 100 years, refused by the parser otherwise (`nan`, `inf`, `-1`, `1e300`), so that what
+/// An option given in seconds (`--step-timeout 2.5`): a decimal number above 0 and at most
+/// 100 years, refused by the parser otherwise (`nan`, `inf`, `-1`, `1e300`, `0x10`), so that what
 /// reaches the shop is always a `Duration` (`Duration(seconds:)`, the one conversion).
 public struct Seconds: ExpressibleByArgument, CustomStringConvertible, Sendable {
     public let duration: Duration
@@ -10,7 +10,7 @@ public struct Seconds: ExpressibleByArgument, CustomStringConvertible, Sendable 
     public init(_ duration: Duration) { self.duration = duration }
 
     public init?(argument: String) {
-        guard let value = Double(argument), value > 0, let duration = Duration(seconds: value) else { return nil }
+        guard let duration = Duration(secondsText: argument), duration > .zero else { return nil }
         self.duration = duration
     }
 

@@ -6,11 +6,12 @@ import ShopVocabulary
 /// reaches them by running it (and `deploy/check` fails until it has been run).
 struct Roles: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the roles a process can take: name, default port, database role, what it does (tab-separated).")
+        abstract:
+            "List the roles a process can take: name, default port, database role, the service partition it owns (- for none), what it does (tab-separated).")
 
     func run() {
         for role in ShopRole.allCases {
-            print([role.rawValue, String(role.defaultPort), role.databaseRole, role.summary].joined(separator: "\t"))
+            print([role.rawValue, String(role.defaultPort), role.databaseRole, role.service?.rawValue ?? "-", role.summary].joined(separator: "\t"))
         }
     }
 }

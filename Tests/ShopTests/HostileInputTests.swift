@@ -91,7 +91,7 @@ extension ShopFlowTests.HostileInputTests {
             #expect(filtered.status == 200 || filtered.status == 400, "\(filtered.json)")
             // Query parameters that steer a request, and the fault header.
             for (method, path) in [
-                ("POST", "/api/v1/orders?wait=nan"), ("POST", "/api/v1/orders?wait=1e400"), ("POST", "/api/v1/orders?wait=-1"),
+                ("POST", "/api/v1/orders?wait=nan"), ("POST", "/api/v1/orders?wait=1e400"), ("POST", "/api/v1/orders?wait=-1"), ("POST", "/api/v1/orders?wait=0x10"),
                 ("GET", "/api/v1/reports?limit=99999999999999999999"), ("GET", "/api/v1/reports?limit=-1"),
                 ("GET", "/api/v1/reports?limit=1.5"), ("GET", "/api/v1/reports/x?minPosition=-1:-1"),
             ] {
