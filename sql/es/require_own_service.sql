@@ -13,9 +13,15 @@ BEGIN
     IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
         RETURN;
     END IF;
+    -- The services' roles, one per partition of es.events (<service>_svc.events), so a
+    -- service added by a migration is known here without a list to keep.
     SELECT r.rolname INTO v_other
-      FROM pg_roles r
-     WHERE r.rolname IN ('emporium_order', 'emporium_payment', 'emporium_delivery', 'emporium_inventory')
+      FROM pg_inherits i
+      JOIN pg_class c ON c.oid = i.inhrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_roles r ON r.rolname = 'emporium_' || left(n.nspname, -4)
+     WHERE i.inhparent = 'es.events'::regclass
+       AND n.nspname LIKE '%\_svc'
        AND r.rolname <> 'emporium_' || p_service
        AND pg_has_role(session_user, r.oid, 'MEMBER')
      LIMIT 1;

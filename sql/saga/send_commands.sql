@@ -4,6 +4,8 @@
 -- an inbox is written in this one file. SECURITY DEFINER
 -- with a fixed search_path: the caller's rights and search_path play no part; a caller may
 -- send only when granted EXECUTE (the saga role) or through a function that calls it.
+-- Written by scripts/generate-sql, a branch per service of `emporium roles`: change its
+-- template, not this file (CI fails when they differ).
 CREATE OR REPLACE FUNCTION saga.send_commands(
     p_service      text,
     p_command_ids  uuid[],
