@@ -173,6 +173,7 @@ public struct ProjectionRebuild: Sendable {
         // Where the time goes, for the log: waiting for reads and decoding, folding, copying, indexing.
         var spent = (reading: Duration.zero, folding: Duration.zero, copying: Duration.zero, indexing: Duration.zero)
         let clock = ContinuousClock()
+        let freer = FreedLater()
         // Three stages at once: while one chunk is folded, the next is decoded and the one
         // after it read.
         let first = try await store.readBetween(partitions, after: position, upTo: final, count: foldChunk)
@@ -205,6 +206,7 @@ public struct ProjectionRebuild: Sendable {
             position = last
             done += events.count
             progress(done)
+            freer.free((events, changes))
             (events, decoded) = (following, followingDecoded)
         }
         spent.copying = try await clock.measure {
@@ -213,11 +215,14 @@ public struct ProjectionRebuild: Sendable {
                 if done > 0 { try await fold.write(on: tx) }
             }
         }
+        let rows = fold.rowCount
+        freer.free(fold)
+        fold = empty
         spent.indexing = try await clock.measure { try await indexScratchTables() }
         logger.info(
             "rebuild folded",
             metadata: [
-                "projection": "\(projection.name)", "events": "\(done)", "rows": "\(fold.rowCount)",
+                "projection": "\(projection.name)", "events": "\(done)", "rows": "\(rows)",
                 "waitingForReadsAndDecoding": "\(spent.reading)",
                 "folding": "\(spent.folding)", "copying": "\(spent.copying)",
                 "indexing": "\(spent.indexing)",
