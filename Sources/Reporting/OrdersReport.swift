@@ -70,12 +70,7 @@ public struct OrdersReport: ReportDefinition {
     /// Every change to a row also records the event's type as the saga's step, its position
     /// and its time.
     static func update(_ lookup: ReportTable<Rows>.Lookup, _ event: RecordedEvent, _ assignments: Assignment...) -> RowChange<Rows> {
-        var all = assignments
-        all.reserveCapacity(assignments.count + 3)
-        all.append(sagaStep.set(event.type))
-        all.append(lastPosition.set(event.position))
-        all.append(updatedAt.set(event.recordedAt))
-        return orders.update(lookup, all)
+        orders.update(lookup, assignments + [sagaStep.set(event.type), lastPosition.set(event.position), updatedAt.set(event.recordedAt)])
     }
 
     static func change(for order: OrderEvent, _ event: RecordedEvent) -> RowChange<Rows> {
