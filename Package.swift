@@ -60,6 +60,7 @@ let package = Package(
         .target(name: "Ordering", dependencies: ["EventSourcing"]),
         .target(name: "Payments", dependencies: ["EventSourcing"]),
         .target(name: "Shipping", dependencies: ["EventSourcing"]),
+        .target(name: "Notifications", dependencies: ["EventSourcing"]),
         // The create/update/delete flows as data: steps, commands, compensations. Pure.
         .target(name: "OrderSaga", dependencies: ["EventSourcing"]),
         // Append, read, subscribe, checkpoints — on PostgreSQL. The only Swift that touches es.*.
@@ -67,7 +68,7 @@ let package = Package(
         // Applies migrations/ and sql/ to a database.
         .target(name: "Migrations", dependencies: ["Postgres", "EventSourcing", "ShopVocabulary", log], swiftSettings: sameExecutor),
         // What the roles say to each other: ids, inbox commands, JSON passed through, the events stored. Pure.
-        .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping"]),
+        .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping", "Notifications"]),
         // The read side: projections into report tables, their runner, rebuild and status, the report queries.
         .target(name: "Reporting", dependencies: [
             "Postgres", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
@@ -77,12 +78,12 @@ let package = Package(
         // The four write-side services: their inboxes, workers and command handlers, and aggregate loading.
         .target(name: "ShopServices", dependencies: [
             "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
-            log, lifecycle,
+            "Notifications", log, lifecycle,
         ], swiftSettings: sameExecutor),
         // The order saga at run time: its store, the runner that takes the services' answers, timeouts, waiters.
         .target(name: "SagaRuntime", dependencies: [
             "Postgres", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "OrderSaga",
-            "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle, metrics,
+            "Inventory", "Ordering", "Payments", "Shipping", "Notifications", log, lifecycle, metrics,
         ], swiftSettings: sameExecutor),
         // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
         .target(name: "ShopHTTP", dependencies: ["Postgres", "EventSourcing", "ShopVocabulary", hummingbird, log, lifecycle]),
@@ -134,7 +135,7 @@ let package = Package(
             "ShopVocabulary", "ShopCommandLine", hummingbird,
         ]),
         // Rules of the house checked over the sources: one writer per table, each fact once.
-        .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore", "ShopVocabulary"]),
+        .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore", "EventSourcing", "OrderSaga", "ShopVocabulary"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Lifecycle", "TestSupport", lifecycle]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Lifecycle", "TestSupport"]),
@@ -142,7 +143,7 @@ let package = Package(
             "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "Inventory", "Ordering", "Payments", "Shipping", "ShopVocabulary",
             log,
         ]),
-        .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga", "ShopVocabulary"]),
+        .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "Notifications", "OrderSaga", "ShopVocabulary"]),
         .testTarget(name: "ShopTests", dependencies: [
             "Shop", "ShopServices", "InboxReads", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "QueryAPI", "Migrations",
             "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga",

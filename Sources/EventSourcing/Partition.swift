@@ -7,6 +7,7 @@ public enum Partition: String, Sendable, CaseIterable, Codable, Comparable {
     case payment
     case delivery
     case inventory
+    case notification
 
     /// The schema the service owns.
     public var schema: String { "\(rawValue)_svc" }

@@ -13,6 +13,7 @@ public struct EventStore: Sendable {
     public let pool: ConnectionPool
     let notifier: AppendNotifier
     let logger: Logger
+    let presentPartitions = ServicePartitions()
 
     public init(pool: ConnectionPool, logger: Logger = Logger(label: "emporium.eventstore")) {
         self.pool = pool

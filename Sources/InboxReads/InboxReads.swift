@@ -49,7 +49,7 @@ package struct InboxReads: Sendable {
     /// how far the services are behind (admission control). Each inbox's oldest pending
     /// command is one index probe.
     package static func oldestWait(store: EventStore) async throws -> Duration {
-        let oldest = Partition.allCases.map {
+        let oldest = try await store.servicePartitions().map {
             "(SELECT enqueued_at FROM \($0.schema).inbox WHERE processed_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT 1)"
         }.joined(separator: ", ")
         let milliseconds: Int64 = try await store.pool.query(
@@ -63,7 +63,7 @@ package struct InboxReads: Sendable {
     package static func commands(_ ids: [UUID], store: EventStore) async throws -> [UUID: SagaCommand] {
         guard !ids.isEmpty else { return [:] }
         // Waiting or parked (or applied by a build before 0.20) in the inbox; applied since, in inbox_done.
-        let union = Partition.allCases.map {
+        let union = try await store.servicePartitions().map {
             """
             SELECT command_id, command FROM \($0.schema).inbox WHERE command_id = ANY($1::uuid[])
             UNION ALL SELECT command_id, command FROM \($0.schema).inbox_done WHERE command_id = ANY($1::uuid[])

@@ -3,7 +3,7 @@ import EventSourcing
 /// A command the order saga sends to one of the services, forward or compensating.
 public enum SagaCommand: String, Codable, Sendable, CaseIterable {
     // create
-    case reserveStock, createPayment, createDelivery, completeOrder
+    case reserveStock, createPayment, createDelivery, notifyCustomer, completeOrder
     case releaseStock, cancelPayment, cancelDelivery, failOrder
     // update
     case adjustStock, updatePayment, completeOrderUpdate
@@ -20,6 +20,7 @@ public enum SagaCommand: String, Codable, Sendable, CaseIterable {
         case .reserveStock, .releaseStock, .adjustStock, .revertStock, .releaseStockForDelete, .reReserveStock, .shipStock: return .inventory
         case .createPayment, .cancelPayment, .updatePayment, .revertPayment, .cancelPaymentForDelete, .restorePayment: return .payment
         case .createDelivery, .cancelDelivery, .cancelDeliveryForDelete, .restoreDelivery: return .delivery
+        case .notifyCustomer: return .notification
         case .completeOrder, .failOrder, .completeOrderUpdate, .revertOrderUpdate, .completeOrderDelete, .revertOrderDelete: return .order
         }
     }
@@ -30,6 +31,7 @@ public enum SagaStep: String, Codable, Sendable, CaseIterable {
     case inventoryReserve = "inventory.reserve"
     case paymentCreate = "payment.create"
     case deliveryCreate = "delivery.create"
+    case notificationSend = "notification.send"
     case orderComplete = "order.complete"
     case inventoryAdjust = "inventory.adjust"
     case paymentUpdate = "payment.update"

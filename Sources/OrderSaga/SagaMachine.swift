@@ -4,9 +4,10 @@ import EventSourcing
 /// where it goes and which command to send. Failure at step i compensates steps i-1…0 in
 /// reverse order, then puts the order back (`FlowKind.onFailure`).
 public enum SagaMachine {
-    public static func start(_ kind: FlowKind) -> (SagaState, SagaDecision) {
-        let state = SagaState(kind: kind, phase: .forward, stepIndex: 0, compensations: [], failure: nil)
-        return (state, .send(kind.steps[0].command))
+    /// A saga of `kind` at `version` (the flow's current one unless told).
+    public static func start(_ kind: FlowKind, version: Int? = nil) -> (SagaState, SagaDecision) {
+        let state = SagaState(kind: kind, version: version ?? kind.currentVersion, phase: .forward, stepIndex: 0, compensations: [], failure: nil)
+        return (state, .send(state.steps[0].command))
     }
 
     /// The service answered the command in flight.
@@ -16,13 +17,13 @@ public enum SagaMachine {
         switch state.phase {
         case .forward where reply.isDone:
             next.stepIndex += 1
-            if next.stepIndex == state.kind.steps.count {
+            if next.stepIndex == state.steps.count {
                 next.phase = .completed
                 return (next, .finish(.completed))
             }
-            return (next, .send(state.kind.steps[next.stepIndex].command))
+            return (next, .send(state.steps[next.stepIndex].command))
         case .forward:
-            return compensate(state, from: state.stepIndex - 1, reason: reason ?? "\(state.kind.steps[state.stepIndex].step.rawValue) failed")
+            return compensate(state, from: state.stepIndex - 1, reason: reason ?? "\(state.steps[state.stepIndex].step.rawValue) failed")
         case .compensating where reply.isDone:
             next.compensations.removeFirst()
             guard let command = next.compensations.first else {
@@ -44,12 +45,12 @@ public enum SagaMachine {
     /// compensation runs too, since it may still have happened; compensations are waited for.
     public static func timedOut(_ state: SagaState) -> (SagaState, SagaDecision) {
         guard state.phase == .forward else { return (state, .wait) }
-        return compensate(state, from: state.stepIndex, reason: "\(state.kind.steps[state.stepIndex].step.rawValue) timed out")
+        return compensate(state, from: state.stepIndex, reason: "\(state.steps[state.stepIndex].step.rawValue) timed out")
     }
 
     private static func compensate(_ state: SagaState, from index: Int, reason: String) -> (SagaState, SagaDecision) {
         var next = state
-        let undo = index >= 0 ? state.kind.steps[0...index].reversed().compactMap(\.compensation) : []
+        let undo = index >= 0 ? state.steps[0...index].reversed().compactMap(\.compensation) : []
         next.compensations = undo + [state.kind.onFailure]
         next.phase = .compensating
         next.failure = reason

@@ -50,7 +50,7 @@ struct AdminController: Sendable {
 
     @Sendable func status(_ request: Request, context: BasicRequestContext) async throws -> Response {
         var parked: [String: [String: Int]] = [:]
-        for service in Partition.allCases {
+        for service in try await store.servicePartitions() {
             for command in try await InboxReads(service).parked(store: store) { parked[service.rawValue, default: [:]][command.state.rawValue, default: 0] += 1 }
         }
         return try Envelope.response(

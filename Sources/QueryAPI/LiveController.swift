@@ -1,6 +1,7 @@
 import EventStore
 import Hummingbird
 import NIOCore
+import OrderSaga
 import Reporting
 import ServiceLifecycle
 import ShopHTTP
@@ -16,6 +17,8 @@ struct LiveController: Sendable {
 
     struct State: Encodable, Sendable {
         var faultInjection: Bool
+        /// The create flow's steps, for the page's "fail a step" choices: the flow's own list.
+        var createSteps = FlowKind.create.faultSteps.map(\.rawValue)
         var stock: [ReportQueries.Stock]
         var projections: [ProjectionStatus]
     }

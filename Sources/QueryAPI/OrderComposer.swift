@@ -110,7 +110,7 @@ package struct OrderComposer: Sendable {
                 case .order: try await local.order(orderId)
                 case .payment: try await local.payment(orderId)
                 case .delivery: try await local.delivery(orderId)
-                case .inventory: nil
+                case .inventory, .notification: nil
                 }
             guard let view else { return .absent }
             return .found(.local(view))

@@ -36,6 +36,9 @@ package struct SagaData: Codable, Sendable, Hashable {
         case .reserveStock, .adjustStock, .reReserveStock: message.lines = lines
         case .revertStock: message.lines = previousLines ?? []
         case .createPayment, .updatePayment: message.payments = payments
+        case .notifyCustomer:
+            message.lines = lines
+            message.payments = payments
         case .revertPayment: message.payments = previousPayments ?? []
         case .failOrder, .revertOrderUpdate, .revertOrderDelete: message.reason = state.failure
         // The order's id is all these need: the rest is in the service's own streams. Named
@@ -45,7 +48,7 @@ package struct SagaData: Codable, Sendable, Hashable {
             .restorePayment, .restoreDelivery, .shipStock:
             break
         }
-        if state.phase == .forward, let failStep, state.kind.steps[state.stepIndex].step == failStep {
+        if state.phase == .forward, let failStep, state.steps[state.stepIndex].step == failStep {
             message.fault = failStep
         }
         return message

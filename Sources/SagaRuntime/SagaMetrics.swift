@@ -13,7 +13,7 @@ enum SagaMetrics {
 
     /// A saga finished: `completed`, `failed` (compensated) or `stuck`, and at which step.
     static func finished(_ state: SagaState) {
-        let steps = state.kind.steps
+        let steps = state.steps
         let step = state.phase == .completed ? "all" : (steps.indices.contains(state.stepIndex) ? steps[state.stepIndex].step.rawValue : "none")
         Counter(
             label: "emporium_saga_outcomes_total",

@@ -19,16 +19,20 @@ package struct SagaStore: Sendable {
     /// Told of each saga that finishes in this process, after the commit.
     package let finishedHere = FinishedHere()
 
-    package init(store: EventStore, stepTimeout: Duration) {
+    /// The version each flow starts at, as the database's migrations allow.
+    let flowVersions: FlowVersions
+
+    package init(store: EventStore, stepTimeout: Duration, flowVersionRecheck: Duration = .seconds(2)) {
         self.store = store
         self.stepTimeout = stepTimeout
+        self.flowVersions = FlowVersions(recheck: flowVersionRecheck)
     }
 
     /// Starts a flow and sends its first command, through `saga.start_saga` (the desks'
     /// database roles may call it, and touch the saga schema and the other inboxes no other
     /// way). Throws `SagaError.flowInProgress` when the order already has one running.
     package func start(_ kind: FlowKind, sagaId: UUID, data: SagaData, in tx: EventStoreTransaction) async throws {
-        let (state, decision) = SagaMachine.start(kind)
+        let (state, decision) = SagaMachine.start(kind, version: try await flowVersions.version(of: kind, in: tx))
         guard case .send(let command) = decision else { preconditionFailure("a flow starts with a command") }
         let message = data.serviceCommand(command, sagaId: sagaId, state: state)
         do {

@@ -30,11 +30,13 @@ package struct SagaTimeouts: Service {
     /// committed but not yet read by the runner is not failed (that would undo work that
     /// was done): it gets another timeout instead.
     func failOverdue() async throws -> Int {
+        // Looked up before the transaction, which must not wait for a second connection.
+        let services = try await sagas.store.servicePartitions()
         // A check that finds nothing overdue commits nothing.
-        try await sagas.store.withTransactionIfAny(appends: false) { tx -> Int? in
+        return try await sagas.store.withTransactionIfAny(appends: false) { tx -> Int? in
             let overdue = try await sagas.overdue(limit: 20, in: tx)
             guard !overdue.isEmpty else { return nil }
-            let answered = try await Inbox.answered(overdue.compactMap(\.pending), in: tx)
+            let answered = try await Inbox.answered(overdue.compactMap(\.pending), among: services, in: tx)
             let waitingForTheRunner = overdue.filter { $0.pending.map(answered.contains) ?? false }.map(\.saga.sagaId)
             if !waitingForTheRunner.isEmpty {
                 logger.info("overdue steps already answered; waiting for the runner to read the answers", metadata: ["sagas": "\(waitingForTheRunner.count)"])

@@ -1,5 +1,6 @@
 import EventSourcing
 import Inventory
+import Notifications
 import Ordering
 import Payments
 import Shipping
@@ -15,6 +16,7 @@ enum ServiceReplies {
         // The inventory answers in reservation streams; product streams only hold the
         // stock movements (ProductEvent answers nothing), which do not decode as these.
         case .inventory: return try ReservationEvent(event)?.reply
+        case .notification: return try NotificationEvent(event)?.reply
         }
     }
 }

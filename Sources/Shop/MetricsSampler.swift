@@ -33,7 +33,7 @@ struct MetricsSampler: Service {
     func sample() async throws {
         Gauge(label: "emporium_pool_waiters").record(await store.pool.waiting)
         guard shopWide else { return }
-        for service in Partition.allCases {
+        for service in try await store.servicePartitions() {
             let depth = try await InboxReads(service).depth(store: store)
             Gauge(label: "emporium_inbox_waiting", dimensions: [("service", service.rawValue)]).record(depth.waiting)
             Gauge(label: "emporium_inbox_parked", dimensions: [("service", service.rawValue)]).record(depth.parked)

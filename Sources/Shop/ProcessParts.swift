@@ -45,7 +45,8 @@ struct ProcessParts {
         self.logger = logger
         roles = configuration.roles
         services = Set(roles.compactMap(\.service))
-        sagas = SagaStore(store: store, stepTimeout: configuration.stepTimeout)
+        // A flow's new version waits for its migration: looked for as often as idle workers look.
+        sagas = SagaStore(store: store, stepTimeout: configuration.stepTimeout, flowVersionRecheck: configuration.pollInterval)
         waiters = Waiters(limit: configuration.maxWaiters)
         projections =
             roles.contains(.projector)

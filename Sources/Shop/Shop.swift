@@ -173,6 +173,7 @@ public enum Shop {
         case .payment: PaymentCommands(limit: configuration.paymentLimit)
         case .delivery: DeliveryCommands()
         case .order: OrderCommands()
+        case .notification: NotificationCommands()
         }
     }
 

@@ -185,13 +185,14 @@ package struct Inbox: Sendable {
             """, [PostgresArray(outcomes.map(\.seq)), PostgresArray(outcomes.map(\.outcome.stored))])
     }
 
-    /// Which of `ids` a worker has applied, across every service's inbox: their answer
-    /// events are committed (in the same transaction that marked them).
-    package static func answered(_ ids: [UUID], in transaction: EventStoreTransaction) async throws -> Set<UUID> {
+    /// Which of `ids` a worker has applied, across the inboxes of `services` (those the
+    /// database has: `EventStore.servicePartitions`): their answer events are committed (in
+    /// the same transaction that marked them).
+    package static func answered(_ ids: [UUID], among services: [Partition], in transaction: EventStoreTransaction) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
         // Applied: recorded in inbox_done, or (by builds before 0.20, and when parked with an
         // answer) marked processed in the inbox.
-        let union = Partition.allCases.map {
+        let union = services.map {
             """
             SELECT command_id FROM \($0.schema).inbox_done WHERE command_id = ANY($1::uuid[])
             UNION ALL SELECT command_id FROM \($0.schema).inbox WHERE command_id = ANY($1::uuid[]) AND processed_at IS NOT NULL

@@ -50,6 +50,7 @@ package struct InboxWorker: Service {
 
     package func run() async throws {
         await cancelWhenGracefulShutdown {
+            await untilTheInboxIsThere()
             var batch = batchSize
             try? await retrying(
                 "inbox worker", logger: logger,
@@ -75,6 +76,21 @@ package struct InboxWorker: Service {
                 batch = batchSize
                 await wakeup.wait(timeout: pollInterval)
             }
+        }
+    }
+
+    /// A service this build adds has no tables while its migration waits behind a contract
+    /// step (a rolling upgrade): the worker waits for them, saying so once, instead of
+    /// failing every claim. (A database that does not answer is the retry loop's to handle.)
+    private func untilTheInboxIsThere() async {
+        var told = false
+        while !Task.isCancelled {
+            guard let present = try? await store.servicePartitions(), !present.contains(handler.service) else { return }
+            if !told {
+                logger.notice("this service's tables are not in the database yet: waiting for its migration (emporium migrate --contract)")
+                told = true
+            }
+            try? await Task.sleep(for: pollInterval)
         }
     }
 

@@ -1,5 +1,6 @@
 import EventSourcing
 import Inventory
+import Notifications
 import Ordering
 import Payments
 import Shipping
@@ -15,5 +16,6 @@ public enum ShopEvents {
         DeliveryCreated.self, DeliveryStatusChanged.self, DeliveryCancelled.self, DeliveryRestored.self, DeliveryRejected.self,
         ProductRegistered.self, StockReserved.self, StockReleased.self, StockShipped.self,
         ReservationMade.self, ReservationReleased.self, ReservationShipped.self, StockCommandRejected.self,
+        CustomerNotified.self, NotificationRejected.self,
     ]).adding(ReservationAdjusted.eventType, as: ReservationMade.self)
 }

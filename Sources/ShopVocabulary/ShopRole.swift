@@ -14,6 +14,8 @@ public enum ShopRole: String, CaseIterable, Sendable, Comparable {
     case delivery
     /// The inventory service: its inbox and product registration.
     case inventory
+    /// The notification service: its inbox (customers told of their orders).
+    case notification
     /// The order saga's runner (one replica active) and its step timeouts.
     case saga
     /// The projections (each one replica active) and rebuilds on demand.
@@ -32,6 +34,7 @@ public enum ShopRole: String, CaseIterable, Sendable, Comparable {
         case .inventory: 8084
         case .saga: 8085
         case .projector: 8086
+        case .notification: 8087
         }
     }
 
@@ -52,12 +55,13 @@ public enum ShopRole: String, CaseIterable, Sendable, Comparable {
         case .payment: "the payment service: its inbox worker and payment views"
         case .delivery: "the delivery service: its inbox worker, delivery status changes and views"
         case .inventory: "the inventory service: its inbox worker and product registration"
+        case .notification: "the notification service: its inbox worker (customers told their orders are confirmed)"
         case .saga: "the order saga: its runner (one replica active, the others stand by) and step timeouts"
         case .projector: "the projections (each one replica active) and rebuilds on demand"
         }
     }
 
-    /// The service partition the role owns, for the four services.
+    /// The service partition the role owns, for the services.
     public var service: Partition? { Partition(rawValue: rawValue) }
 
     public static func < (a: ShopRole, b: ShopRole) -> Bool {

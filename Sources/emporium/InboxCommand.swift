@@ -25,7 +25,7 @@ struct InboxCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try InboxCommand.store(database)
             var any = false
-            for service in Partition.allCases {
+            for service in try await store.servicePartitions() {
                 for parked in try await InboxReads(service).parked(store: store) {
                     if !any { print("service    seq      state     attempts  command               order                 last error") }
                     any = true
@@ -45,7 +45,7 @@ struct InboxCommand: AsyncParsableCommand {
 
     /// What `retry` and `drop` take: a service and a command's seq from `inbox list`.
     struct Target: ParsableArguments {
-        @Argument(help: "The service: inventory, payment, delivery or order.") var service: String
+        @Argument(help: "The service: \(Partition.allCases.map(\.rawValue).joined(separator: ", ")).") var service: String
         @Argument(help: "The command's seq, as `inbox list` shows it.") var seq: Int64
 
         func validate() throws {

@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func partitionsLiveInTheirServicesSchemas() {
-        #expect(Partition.allCases.map(\.schema) == ["order_svc", "payment_svc", "delivery_svc", "inventory_svc"])
+        #expect(Partition.allCases.map(\.schema) == ["order_svc", "payment_svc", "delivery_svc", "inventory_svc", "notification_svc"])
         #expect(Partition.order.channel == "es_order")
     }
 

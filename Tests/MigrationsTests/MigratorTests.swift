@@ -56,7 +56,7 @@ import Testing
                  WHERE i.inhparent = 'es.events'::regclass ORDER BY 1
                 """
             ).rows.map { try $0.decode("schema", as: String.self) }
-            #expect(partitions == ["delivery_svc", "inventory_svc", "order_svc", "payment_svc"])
+            #expect(partitions == ["delivery_svc", "inventory_svc", "notification_svc", "order_svc", "payment_svc"])
             #expect(try await connection.query("SELECT count(*) AS n FROM es.events").first!.decode("n") == 0)
         }
     }

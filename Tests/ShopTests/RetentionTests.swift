@@ -2,6 +2,7 @@ import EventSourcing
 import EventStore
 import Foundation
 import Logging
+import OrderSaga
 import Postgres
 import SagaRuntime
 import Shop
@@ -43,7 +44,7 @@ extension ShopFlowTests.RetentionTests {
                     """, [oldSaga]
                 ).affectedRows
             }
-            #expect(oldCommands == 4)
+            #expect(oldCommands == FlowKind.create.steps.count) // a command per step of the create flow
             // A saga that never finished stays, however old: a running one is never forgotten.
             try await pool.query(
                 "UPDATE saga.order_sagas SET started_at = started_at - interval '3 hours' WHERE saga_id = $1", [youngSaga])
@@ -54,14 +55,14 @@ extension ShopFlowTests.RetentionTests {
                 sagas: SagaStore(store: shop.store, stepTimeout: .seconds(30)), retention: .seconds(3600), interval: .seconds(60),
                 logger: logger)
             let forgotten = try await retention.forgetOnce()
-            #expect(forgotten.sagas == 1 && forgotten.commands == 4, "\(forgotten)")
+            #expect(forgotten.sagas == 1 && forgotten.commands == FlowKind.create.steps.count, "\(forgotten)")
             let sagas: [UUID] = try await pool.query("SELECT saga_id FROM saga.order_sagas").rows.map { try $0.decode("saga_id") }
             #expect(sagas == [youngSaga])
             var kept = 0
             for partition in Partition.allCases {
                 kept += try await pool.query("SELECT count(*) AS n FROM \(partition.schema).inbox_done").first!.decode("n", as: Int.self)
             }
-            #expect(kept == 4)
+            #expect(kept == FlowKind.create.steps.count)
             // A second pass finds nothing more.
             let again = try await retention.forgetOnce()
             #expect(again.sagas == 0 && again.commands == 0)

@@ -16,15 +16,18 @@ wait_caught_up() {
   return 1
 }
 
-# Commands waiting in the services' inboxes (not parked): every schema's `inbox` table, as the
-# database lists them (a service added is counted without a change here).
-inboxes_waiting() {
+# The rows of table $1 in every service's schema that has one, as the database lists them (a
+# service added is counted without a change here); $2, if given, is a WHERE condition.
+rows_in_every_service() {
   sql "SELECT coalesce(sum((xpath('/row/n/text()', query_to_xml(format(
-                 'SELECT count(*) AS n FROM %I.inbox WHERE processed_at IS NULL AND parked_at IS NULL', n.nspname),
+                 'SELECT count(*) AS n FROM %I.%I ${2:+WHERE $2}', n.nspname, c.relname),
                  false, true, '')))[1]::text::bigint), 0)
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relname = 'inbox' AND c.relkind IN ('r', 'p') AND n.nspname LIKE '%\_svc'"
+        WHERE c.relname = '$1' AND c.relkind IN ('r', 'p') AND n.nspname LIKE '%\_svc'"
 }
+
+# Commands waiting in the services' inboxes (not parked).
+inboxes_waiting() { rows_in_every_service inbox "processed_at IS NULL AND parked_at IS NULL"; }
 
 # Until nothing runs: no saga running, no command waiting, every projection caught up (2 min at most).
 wait_idle() {
@@ -56,12 +59,13 @@ check_accepted() {
                                                 AND NOT EXISTS (SELECT 1 FROM public.run_accepted a WHERE a.order_id = e.stream_id)")" 0
 }
 
-# Orders, payments, deliveries, reservations or sagas that exist twice.
+# Orders, payments, deliveries, reservations, customers told or sagas that exist twice.
 count_duplicates() {
   sql "SELECT
     (SELECT count(*) FROM (SELECT 1 FROM es.events WHERE service = 'order' AND event_type = 'OrderPlaced' GROUP BY stream_id HAVING count(*) > 1) d)
   + (SELECT count(*) FROM (SELECT 1 FROM es.events WHERE service = 'payment' AND event_type = 'PaymentCreated' GROUP BY stream_id HAVING count(*) > 1) d)
   + (SELECT count(*) FROM (SELECT 1 FROM es.events WHERE service = 'delivery' AND event_type = 'DeliveryCreated' GROUP BY stream_id HAVING count(*) > 1) d)
+  + (SELECT count(*) FROM (SELECT 1 FROM es.events WHERE service = 'notification' AND event_type = 'CustomerNotified' GROUP BY stream_id HAVING count(*) > 1) d)
   + (SELECT count(*) FROM (SELECT 1 FROM es.events WHERE service = 'inventory' AND event_type = 'StockReserved'
                             GROUP BY stream_id, payload->>'orderId' HAVING count(*) > 1) d)
   + (SELECT count(*) FROM (SELECT order_id FROM saga.order_sagas GROUP BY order_id HAVING count(*) > 1) d)"

@@ -37,6 +37,10 @@ BEGIN
             INSERT INTO inventory_svc.inbox (command_id, correlation_id, command, payload)
             SELECT c.id, c.correlation, c.command, c.payload FROM unnest(p_command_ids, p_correlations, p_commands, p_payloads)
                    WITH ORDINALITY AS c(id, correlation, command, payload, n) ORDER BY c.n;
+        WHEN 'notification' THEN
+            INSERT INTO notification_svc.inbox (command_id, correlation_id, command, payload)
+            SELECT c.id, c.correlation, c.command, c.payload FROM unnest(p_command_ids, p_correlations, p_commands, p_payloads)
+                   WITH ORDINALITY AS c(id, correlation, command, payload, n) ORDER BY c.n;
         ELSE
             RAISE EXCEPTION 'send_commands: unknown service %', p_service USING ERRCODE = 'invalid_parameter_value';
     END CASE;

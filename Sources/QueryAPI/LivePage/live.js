@@ -4,7 +4,6 @@
 // tested by Tests/LivePage/live.test.js (node --test); the rest only touches the DOM.
 "use strict";
 
-const steps = { create: ["inventory.reserve", "payment.create", "delivery.create", "order.complete"] };
 const flows = { OrderPlaced: "create", OrderUpdateRequested: "update", OrderDeleteRequested: "delete" };
 const finals = { OrderCompleted: "COMPLETED", OrderUpdateCompleted: "COMPLETED", OrderCancelled: "COMPLETED",
                  OrderFailed: "FAILED", OrderUpdateReverted: "FAILED", OrderDeleteReverted: "FAILED" };
@@ -111,7 +110,7 @@ if (typeof document !== "undefined") {
       const fail = $("fail");
       if (state.faultInjection && fail.hidden) {
         fail.hidden = false;
-        for (const step of steps.create) { const o = text("option", "fail " + step); o.value = step; fail.append(o); }
+        for (const step of state.createSteps) { const o = text("option", "fail " + step); o.value = step; fail.append(o); }
       }
     } catch (error) { $("message").textContent = "state: " + error; }
   }
