@@ -83,7 +83,7 @@ let package = Package(
         // The order saga at run time: its store, the runner that takes the services' answers, timeouts, waiters.
         .target(name: "SagaRuntime", dependencies: [
             "Postgres", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "OrderSaga",
-            "Inventory", "Ordering", "Payments", "Shipping", "Notifications", log, lifecycle, metrics,
+            "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle, metrics,
         ], swiftSettings: sameExecutor),
         // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
         .target(name: "ShopHTTP", dependencies: ["Postgres", "EventSourcing", "ShopVocabulary", hummingbird, log, lifecycle]),

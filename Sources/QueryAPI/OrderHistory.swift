@@ -52,13 +52,10 @@ struct OrderHistory: Sendable {
         }
     }
 
-    /// The order's, payment's, delivery's, reservation's and notification's streams, and the stock
+    /// Each service's streams of the order (`ShopService.streams`), and the stock
     /// movements in product streams that name the order, merged in commit order.
     private func events(of orderId: String) async throws -> [RecordedEvent] {
-        let own = try await store.readStreams([
-            ShopIDs.order(orderId), ShopIDs.payment(forOrder: orderId),
-            ShopIDs.delivery(forOrder: orderId), ShopIDs.reservation(forOrder: orderId), ShopIDs.notification(forOrder: orderId),
-        ])
+        let own = try await store.readStreams(ShopService.all.flatMap { $0.streams(orderId) })
         let stock = try await store.readMentions(in: .inventory, key: "orderId", value: orderId)
         var seen = Set<Position>()
         return (own + stock).filter { seen.insert($0.position).inserted }.sorted { $0.position < $1.position }

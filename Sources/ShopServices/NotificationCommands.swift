@@ -10,7 +10,7 @@ package struct NotificationCommands: CommandHandling {
     package init() {}
 
     package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandReply {
-        var loaded = try await Streams.notification(forOrder: command.orderId, in: tx)
+        var loaded: Loaded<Notification> = try await tx.load(from: ShopIDs.notification(forOrder: command.orderId))
         let notificationId = ShopIDs.notificationId(for: command.orderId)
         let decision: Result<NotificationEvent, Rejection>
         if let fault = command.injectedFault {

@@ -1,7 +1,6 @@
 import EventSourcing
 import EventStore
 import Inventory
-import Notifications
 import Ordering
 import Payments
 import Shipping
@@ -20,10 +19,6 @@ package enum Streams {
 
     package static func delivery(forOrder orderId: String, in tx: EventStoreTransaction) async throws -> Loaded<Delivery> {
         try await tx.load(from: ShopIDs.delivery(forOrder: orderId))
-    }
-
-    package static func notification(forOrder orderId: String, in tx: EventStoreTransaction) async throws -> Loaded<Notification> {
-        try await tx.load(from: ShopIDs.notification(forOrder: orderId))
     }
 
     package static func product(_ productId: String, in tx: EventStoreTransaction) async throws -> Loaded<Product> {

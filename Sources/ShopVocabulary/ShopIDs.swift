@@ -16,14 +16,12 @@ public enum ShopIDs {
 
     public static func paymentId(for orderId: String) -> String { "PAY_" + suffix(orderId, after: "ORDER_") }
     public static func deliveryId(for orderId: String) -> String { "DLV_" + suffix(orderId, after: "ORDER_") }
-    public static func notificationId(for orderId: String) -> String { "NTF_" + suffix(orderId, after: "ORDER_") }
     /// The order a payment belongs to, found from the payment's id alone.
     public static func orderId(forPayment paymentId: String) -> String { "ORDER_" + suffix(paymentId, after: "PAY_") }
 
     public static func order(_ orderId: String) -> StreamID { StreamID(.order, orderId) }
     public static func payment(forOrder orderId: String) -> StreamID { StreamID(.payment, paymentId(for: orderId)) }
     public static func delivery(forOrder orderId: String) -> StreamID { StreamID(.delivery, deliveryId(for: orderId)) }
-    public static func notification(forOrder orderId: String) -> StreamID { StreamID(.notification, notificationId(for: orderId)) }
     public static func product(_ productId: String) -> StreamID { StreamID(.inventory, productId) }
     /// An order's stock reservation: the inventory's answers about that order.
     public static func reservation(forOrder orderId: String) -> StreamID { StreamID(.inventory, reservationPrefix + orderId) }

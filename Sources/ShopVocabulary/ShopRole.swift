@@ -2,67 +2,61 @@ import EventSourcing
 
 /// What a process of the shop does. One process may take any set of roles (`all` by
 /// default); run split, each role is its own process, on its own port, under its own
-/// database role, and any number of replicas of each.
-public enum ShopRole: String, CaseIterable, Sendable, Comparable {
-    /// The query gateway: reports, API Composition, order history, admin status, the live page.
-    case gateway
-    /// The order service: its inbox and its HTTP commands (place, update, delete orders).
-    case order
-    /// The payment service: its inbox and its view.
-    case payment
-    /// The delivery service: its inbox, delivery status changes and views.
-    case delivery
-    /// The inventory service: its inbox and product registration.
-    case inventory
-    /// The notification service: its inbox (customers told of their orders).
-    case notification
-    /// The order saga's runner (one replica active) and its step timeouts.
-    case saga
-    /// The projections (each one replica active) and rebuilds on demand.
-    case projector
+/// database role, and any number of replicas of each. The roles are the gateway, one per
+/// service (`ShopService.all`: a service added is a role without a change here), the saga
+/// and the projector.
+public struct ShopRole: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The role's name: `gateway`, a service's partition (`order`, …), `saga` or `projector`.
+    public let rawValue: String
+    /// The service partition the role owns; nil for the gateway, the saga and the projector.
+    public let service: Partition?
+    /// The port a process of this role listens on unless told otherwise, so the roles of one
+    /// machine do not collide: stated per role, never by its place in the list, so a role
+    /// added renumbers no other (a test holds them apart).
+    public let defaultPort: Int
+    /// What a process of this role does, in one line: the deployment files' headers say it
+    /// (`deploy/generate` writes them from `emporium roles`).
+    public let summary: String
 
-    /// The port a process of this role listens on unless told otherwise, so the roles of
-    /// one machine do not collide: the gateway 8080, then order 8081 … projector 8086. Stated
-    /// per role, not by the cases' order, so a role added anywhere renumbers no other (a test
-    /// holds them apart).
-    public var defaultPort: Int {
-        switch self {
-        case .gateway: 8080
-        case .order: 8081
-        case .payment: 8082
-        case .delivery: 8083
-        case .inventory: 8084
-        case .saga: 8085
-        case .projector: 8086
-        case .notification: 8087
-        }
+    /// The query gateway: reports, API Composition, order history, admin status, the live page.
+    public static let gateway = ShopRole(
+        "gateway", port: 8080, summary: "the query gateway: reports, API Composition, order history, admin; commands passed on to their services")
+    /// The order saga's runner (one replica active) and its step timeouts.
+    public static let saga = ShopRole(
+        "saga", port: 8085, summary: "the order saga: its runner (one replica active, the others stand by) and step timeouts")
+    /// The projections (each one replica active) and rebuilds on demand.
+    public static let projector = ShopRole("projector", port: 8086, summary: "the projections (each one replica active) and rebuilds on demand")
+
+    /// The role that runs `partition`'s service: its inbox worker and its HTTP commands and views.
+    public static func service(_ partition: Partition) -> ShopRole {
+        let service = ShopService.of(partition)
+        return ShopRole(partition.rawValue, port: service.port, summary: service.summary, service: partition)
     }
+
+    /// Every role, in order: the gateway, the services, the saga, the projector.
+    public static let allCases: [ShopRole] = [.gateway] + ShopService.all.map { .service($0.partition) } + [.saga, .projector]
+
+    private init(_ name: String, port: Int, summary: String, service: Partition? = nil) {
+        self.rawValue = name
+        self.defaultPort = port
+        self.summary = summary
+        self.service = service
+    }
+
+    public init?(rawValue: String) {
+        guard let role = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = role
+    }
+
+    public var description: String { rawValue }
 
     /// The port of a process taking `roles`: its first role's (8080 for one with the gateway).
     public static func defaultPort(for roles: Set<ShopRole>) -> Int { roles.min()?.defaultPort ?? ShopRole.gateway.defaultPort }
 
     /// The PostgreSQL login role a process of this role runs as (`emporium_order`): the one
-    /// list of them is this enum; `sql/roles/create_roles.sql` creates these (DatabaseRoles
+    /// list of them is `allCases`; `sql/roles/create_roles.sql` creates these (DatabaseRoles
     /// hands it the list) and a test checks it names no other.
     public var databaseRole: String { "emporium_" + rawValue }
-
-    /// What a process of this role does, in one line: the deployment files' headers say it
-    /// (`deploy/generate` writes them from `emporium roles`).
-    public var summary: String {
-        switch self {
-        case .gateway: "the query gateway: reports, API Composition, order history, admin; commands passed on to their services"
-        case .order: "the order service: its inbox worker and the order commands (POST/PUT/DELETE /api/v1/orders)"
-        case .payment: "the payment service: its inbox worker and payment views"
-        case .delivery: "the delivery service: its inbox worker, delivery status changes and views"
-        case .inventory: "the inventory service: its inbox worker and product registration"
-        case .notification: "the notification service: its inbox worker (customers told their orders are confirmed)"
-        case .saga: "the order saga: its runner (one replica active, the others stand by) and step timeouts"
-        case .projector: "the projections (each one replica active) and rebuilds on demand"
-        }
-    }
-
-    /// The service partition the role owns, for the services.
-    public var service: Partition? { Partition(rawValue: rawValue) }
 
     public static func < (a: ShopRole, b: ShopRole) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

@@ -2,8 +2,9 @@ import ArgumentParser
 import ShopVocabulary
 
 /// The roles a process can take, as the deployment files need them: `deploy/generate` writes
-/// the systemd units and Kubernetes manifests from this list, so a role added to `ShopRole`
-/// reaches them by running it (and `deploy/check` fails until it has been run).
+/// the systemd units, Kubernetes manifests and compose stack from this list, and
+/// `scripts/generate-sql` the SQL's branch per service, so a service added to `ShopService`
+/// reaches them by running them (and CI fails until they have been run).
 struct Roles: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:

@@ -9,11 +9,15 @@ import Testing
 @Suite struct EveryServiceEverywhereTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
 
-    /// Each service partition is one role's (its process, port and database role).
+    /// Each service partition is one service's and one role's (its process, port and database role).
     @Test func everyPartitionIsOneRolesService() {
         for partition in Partition.allCases {
+            #expect(ShopService.of(partition).partition == partition)
             #expect(ShopRole.allCases.filter { $0.service == partition }.count == 1, "no role runs the \(partition.rawValue) service")
         }
+        // Every service's events are in the catalog, and no two services claim one.
+        let types = ShopService.all.flatMap(\.events.eventTypes)
+        #expect(Set(types).count == types.count && Set(types) == Set(ShopEvents.catalog.eventTypes))
         #expect(Set(ShopRole.allCases.map(\.defaultPort)).count == ShopRole.allCases.count, "two roles share a default port")
     }
 

@@ -14,7 +14,7 @@ import Testing
 
     @Test func rolesParseAndNameWhatTheyDoNotKnow() throws {
         #expect(try ShopRole.parse("all").get() == Set(ShopRole.allCases))
-        #expect(try ShopRole.parse("order, saga").get() == [.order, .saga])
+        #expect(try ShopRole.parse("order, saga").get() == [.service(.order), .saga])
         #expect(throws: ShopRoleError.self) { try ShopRole.parse("order,shipping").get() }
         #expect(ShopRole.gateway.defaultPort == 8080 && ShopRole.projector.defaultPort == 8086)
         // No two roles share a port: one machine runs them all.
@@ -30,7 +30,7 @@ import Testing
             #expect(try await shop.request(.get, "/api/admin/status").status == 200)
             #expect(try await shop.request(.post, "/api/admin/projections/orders/rebuild").status == 404)
         }
-        try await ShopHarness.run(configure: { $0.roles = [.inventory] }) { shop async throws in
+        try await ShopHarness.run(configure: { $0.roles = [.service(.inventory)] }) { shop async throws in
             #expect(try await shop.request(.post, "/api/v1/register", Self.registerProduct).status == 201)
             #expect(try await shop.request(.get, "/api/v1/reports").status == 404)
         }

@@ -1,0 +1,13 @@
+import EventSourcing
+import Ordering
+
+extension ShopService {
+    static let order = ShopService(
+        .order, port: 8081, summary: "the order service: its inbox worker and the order commands (POST/PUT/DELETE /api/v1/orders)",
+        events: EventCatalog([
+            OrderPlaced.self, OrderCompleted.self, OrderFailed.self, OrderUpdateRequested.self, OrderUpdateCompleted.self,
+            OrderUpdateReverted.self, OrderDeleteRequested.self, OrderCancelled.self, OrderDeleteReverted.self, OrderStepRejected.self,
+        ]),
+        reply: { try OrderEvent($0)?.reply },
+        streams: { [ShopIDs.order($0)] })
+}
