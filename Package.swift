@@ -137,7 +137,7 @@ let package = Package(
         // Rules of the house checked over the sources: one writer per table, each fact once.
         .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore", "EventSourcing", "OrderSaga", "ShopVocabulary"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Lifecycle", "TestSupport", lifecycle]),
-        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"]),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "EventSourcing", "Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Lifecycle", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: [
             "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "Inventory", "Ordering", "Payments", "Shipping", "ShopVocabulary",
