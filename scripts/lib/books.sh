@@ -26,6 +26,14 @@ rows_in_every_service() {
         WHERE c.relname = '$1' AND c.relkind IN ('r', 'p') AND n.nspname LIKE '%\_svc'"
 }
 
+# One query over table $1 of every service's schema that has one: `SELECT $2 FROM a_svc.$1
+# UNION ALL SELECT $2 FROM b_svc.$1 …`, as the database lists them (for use as a subquery).
+every_service() {
+  sql "SELECT string_agg(format('SELECT %s FROM %I.%I', '$2', n.nspname, c.relname), ' UNION ALL ' ORDER BY n.nspname)
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relname = '$1' AND c.relkind IN ('r', 'p') AND n.nspname LIKE '%\_svc'"
+}
+
 # Commands waiting in the services' inboxes (not parked).
 inboxes_waiting() { rows_in_every_service inbox "processed_at IS NULL AND parked_at IS NULL"; }
 
