@@ -114,7 +114,7 @@ let package = Package(
         ]),
         .executableTarget(name: "emporium", dependencies: [
             "Postgres", "InboxReads", "Lifecycle", "Migrations", "EventSourcing", "EventStore", "Reporting", "ShopServices", "ShopVocabulary", "Shop", "ShopCommandLine",
-            "Ordering", .product(name: "ArgumentParser", package: "swift-argument-parser"), hummingbird, log, lifecycle,
+            "Ordering", "OrderSaga", .product(name: "ArgumentParser", package: "swift-argument-parser"), hummingbird, log, lifecycle,
             .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .executableTarget(name: "emporium-bench", dependencies: [
