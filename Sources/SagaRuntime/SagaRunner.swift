@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import OrderSaga
 import Postgres
+import ShopVocabulary
 
 /// The order saga's orchestrator: takes each service's answer from the event log and moves
 /// the saga waiting on it — new state, next command and checkpoint in one transaction, so
@@ -54,9 +55,10 @@ package struct SagaRunner: Sendable {
     func take(_ events: [RecordedEvent], in tx: EventStoreTransaction) async throws -> [UUID] {
         var answers: [(sagaId: UUID, commandId: UUID, event: RecordedEvent, reply: CommandReply)] = []
         for event in events {
-            // An answer carries its saga (correlation) and its command.
+            // An answer carries its saga (correlation) and its command; its service's event set
+            // says whether it answers one, and how.
             guard let commandId = event.metadata.commandId, let sagaId = event.metadata.correlationId,
-                let reply = try ServiceReplies.reply(event)
+                let reply = try ShopService.of(event.stream.partition).reply(event)
             else { continue }
             answers.append((sagaId, commandId, event, reply))
         }

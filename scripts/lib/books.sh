@@ -16,23 +16,17 @@ wait_caught_up() {
   return 1
 }
 
-# The rows of table $1 in every service's schema that has one, as the database lists them (a
-# service added is counted without a change here); $2, if given, is a WHERE condition.
-rows_in_every_service() {
-  sql "SELECT coalesce(sum((xpath('/row/n/text()', query_to_xml(format(
-                 'SELECT count(*) AS n FROM %I.%I ${2:+WHERE $2}', n.nspname, c.relname),
-                 false, true, '')))[1]::text::bigint), 0)
+# One query over table $1 of every service's schema that has one, as the database lists them
+# (a service added is read without a change here): `SELECT $2 FROM a_svc.$1 [WHERE $3]
+# UNION ALL SELECT $2 FROM b_svc.$1 …`, for use as a subquery.
+every_service() {
+  sql "SELECT string_agg(format('SELECT %s FROM %I.%I ${3:+WHERE $3}', '$2', n.nspname, c.relname), ' UNION ALL ' ORDER BY n.nspname)
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relname = '$1' AND c.relkind IN ('r', 'p') AND n.nspname LIKE '%\_svc'"
 }
 
-# One query over table $1 of every service's schema that has one: `SELECT $2 FROM a_svc.$1
-# UNION ALL SELECT $2 FROM b_svc.$1 …`, as the database lists them (for use as a subquery).
-every_service() {
-  sql "SELECT string_agg(format('SELECT %s FROM %I.%I', '$2', n.nspname, c.relname), ' UNION ALL ' ORDER BY n.nspname)
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relname = '$1' AND c.relkind IN ('r', 'p') AND n.nspname LIKE '%\_svc'"
-}
+# The rows of table $1 in every service's schema; $2, if given, is a WHERE condition.
+rows_in_every_service() { sql "SELECT count(*) FROM ($(every_service "$1" 1 "${2:-}")) t"; }
 
 # Commands waiting in the services' inboxes (not parked).
 inboxes_waiting() { rows_in_every_service inbox "processed_at IS NULL AND parked_at IS NULL"; }
