@@ -10,11 +10,13 @@ import ShopHTTP
 struct IdempotencyKeys: Sendable {
     let service: Partition
 
-    /// Runs `work` in one transaction, once per key; without a key, simply once.
+    /// Runs `work` in one transaction of the service's (as its database role), once per
+    /// key; without a key, simply once.
     func run(
         key: String?, fingerprint: String, store: EventStore,
         _ work: sending (EventStoreTransaction) async throws -> Answer
     ) async throws -> Answer {
+        let store = store.owned(by: .service(service))
         guard let key else { return try await store.withTransaction(work) }
         guard key.count <= 200 else { throw ShopError.badRequest("Idempotency-Key is longer than 200 characters") }
         let schema = service.schema

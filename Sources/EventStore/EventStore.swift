@@ -7,13 +7,21 @@ import ServiceLifecycle
 /// The event store on PostgreSQL: append with optimistic concurrency and idempotency,
 /// read a stream, read partitions gap-safe, transactions that notify after commit.
 ///
-/// Every statement on `es.*` is here or in `sql/`; the rest of the shop asks this type.
+/// Every statement on `es.*` is here or in `sql/`; the rest of the shop asks this type. A
+/// part of the shop gets the store `owned(by:)` its owner, and its own statements (its
+/// inbox, its saga rows, its report tables) run as that owner's database role: the pool is
+/// nobody else's.
 public struct EventStore: Sendable {
-    /// Connections for the caller's own statements on its own tables.
-    public let pool: ConnectionPool
+    let pool: ConnectionPool
     let notifier: AppendNotifier
     let logger: Logger
     let presentPartitions = ServicePartitions()
+    let ownerRoles = OwnerRoles()
+    /// Whose tables this store's transactions and queries touch; nil: the login role's (a
+    /// tool's, a test's).
+    public internal(set) var owner: TableOwner?
+    /// Whether a statement of its own needs an owner (`requiringOwners`).
+    var ownerRequired = false
 
     public init(pool: ConnectionPool, logger: Logger = Logger(label: "emporium.eventstore")) {
         self.pool = pool
@@ -32,7 +40,8 @@ public struct EventStore: Sendable {
             // One statement: its own transaction, one round trip. On Swift's own threads, not
             // a poller's: many appenders at once were 8 % slower on one poller's thread (one
             // statement each leaves no answer to take up where it arrives, only a queue).
-            let (result, transaction) = try await pool.withConnection { connection in
+            // As the stream's service: only it may write its partition.
+            let (result, transaction) = try await owned(by: .service(stream.partition)).withConnection { connection in
                 // Its own transaction: the append's statement registers it.
                 let transaction = EventStoreTransaction(connection: connection, appends: true, registersOnAppend: true)
                 return (try await transaction.append(events, to: stream, expected: expected), transaction)
@@ -68,8 +77,9 @@ public struct EventStore: Sendable {
         appends: Bool,
         _ body: sending (EventStoreTransaction) async throws -> T
     ) async throws -> T {
-        let connection = try await pool.acquire()
-        let transaction = EventStoreTransaction(connection: connection, appends: appends)
+        let role = try actingRole()
+        let connection = try await acquire(actingAs: role)
+        let transaction = EventStoreTransaction(connection: connection, appends: appends, actingRole: role)
         let value: T
         do {
             value = try await connection.withTransaction { connection in

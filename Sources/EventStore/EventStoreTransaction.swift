@@ -7,9 +7,12 @@ import Synchronization
 /// together or not at all. The partitions it appended to are notified after the commit.
 public final class EventStoreTransaction: Sendable {
     /// The transaction's connection: the store's own. Callers run their statements on their
-    /// own tables through this type (`SQLSession`), which refuses, in debug builds, one that
-    /// writes `es.*` (the store's appends and checkpoint moves are the only writers).
+    /// own tables through this type (`SQLSession`), as the role of the store's owner
+    /// (`EventStore.owned(by:)`), whose grants let no part write `es.*` but through the store.
     let connection: Connection
+    /// The role the transaction acts as (`EventStore.actingRole`): nil when parts do not act
+    /// as owners, "" the login role.
+    let actingRole: String?
     private let channels = Mutex<Set<String>>([])
     /// What to do once the transaction has committed (count a saga's outcome, say).
     private let commitActions = Mutex<[@Sendable () -> Void]>([])
@@ -26,8 +29,9 @@ public final class EventStoreTransaction: Sendable {
     /// transaction of its own (`EventStore.append`) and has nothing to register first.
     let registersOnAppend: Bool
 
-    init(connection: Connection, appends: Bool, registersOnAppend: Bool = false) {
+    init(connection: Connection, appends: Bool, registersOnAppend: Bool = false, actingRole: String? = nil) {
         self.connection = connection
+        self.actingRole = actingRole
         self.appends = appends
         self.registersOnAppend = registersOnAppend
     }

@@ -4,7 +4,8 @@ import Postgres
 /// (`es.horizon_holders`): named in the admin status so a long one can be found.
 public struct HorizonHolder: Encodable, Sendable {
     public var pid: Int32
-    public var transactionAgeMs: Int64
+    /// Nil when the login may not see other roles' sessions (pg_read_all_stats).
+    public var transactionAgeMs: Int64?
     public var state: String?
     public var applicationName: String?
     public var query: String?
@@ -15,7 +16,7 @@ extension EventStore {
     public func horizonHolders() async throws -> [HorizonHolder] {
         try await pool.query("SELECT * FROM es.horizon_holders()").rows.map { row in
             HorizonHolder(
-                pid: try row.decode("pid"), transactionAgeMs: try row.decode("transaction_age_ms"),
+                pid: try row.decode("pid"), transactionAgeMs: try row.decodeIfPresent("transaction_age_ms"),
                 state: try row.decode("state"), applicationName: try row.decode("application_name"),
                 query: try row.decode("query"))
         }

@@ -18,7 +18,7 @@ package struct InboxReads: Sendable {
     /// Commands waiting in line (not parked), and parked commands not yet answered or
     /// dropped: the inbox's depth for `/metrics`. Counts the pending part only (its index).
     package func depth(store: EventStore) async throws -> (waiting: Int64, parked: Int64) {
-        let row = try await store.pool.query(
+        let row = try await store.query(
             """
             SELECT count(*) FILTER (WHERE parked_at IS NULL) AS waiting, count(*) FILTER (WHERE parked_at IS NOT NULL AND outcome IS NULL) AS parked
               FROM \(service.schema).inbox WHERE processed_at IS NULL
@@ -29,7 +29,7 @@ package struct InboxReads: Sendable {
 
     /// Parked commands, oldest first.
     package func parked(store: EventStore) async throws -> [ParkedCommand] {
-        try await store.pool.query(
+        try await store.query(
             """
             SELECT seq, command_id, correlation_id, command, payload->>'orderId' AS order_id, attempts, last_error, parked_at,
                    CASE WHEN processed_at IS NOT NULL THEN 'answered' WHEN outcome = 'dropped' THEN 'dropped' ELSE 'waiting' END AS state
@@ -52,7 +52,7 @@ package struct InboxReads: Sendable {
         let oldest = try await store.servicePartitions().map {
             "(SELECT enqueued_at FROM \($0.schema).inbox WHERE processed_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT 1)"
         }.joined(separator: ", ")
-        let milliseconds: Int64 = try await store.pool.query(
+        let milliseconds: Int64 = try await store.query(
             "SELECT coalesce((extract(epoch FROM now() - least(\(oldest))) * 1000)::bigint, 0) AS ms"
         ).first!.decode("ms")
         return .milliseconds(max(0, milliseconds))
@@ -70,7 +70,7 @@ package struct InboxReads: Sendable {
             """
         }.joined(separator: " UNION ALL ")
         var names: [UUID: SagaCommand] = [:]
-        for row in try await store.pool.query(union, [PostgresArray(ids)]).rows {
+        for row in try await store.query(union, [PostgresArray(ids)]).rows {
             if let command = SagaCommand(rawValue: try row.decode("command")) { names[try row.decode("command_id")] = command }
         }
         return names

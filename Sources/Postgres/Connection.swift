@@ -29,6 +29,8 @@ public actor Connection {
     /// wait in line, each handed the connection in turn.
     private var exchanging = false
     private var inLine: [CheckedContinuation<Void, Never>] = []
+    /// The role its statements run as (`act(as:)`): "" the login role, nil not known.
+    nonisolated let actingRole = Mutex<String?>("")
 
     private init(applicationName: String, responseBound: Duration?, logger: Logger) {
         self.applicationName = applicationName
@@ -271,7 +273,12 @@ public actor Connection {
     private func flushQueued(then last: Statement) async throws -> QueryResult {
         let statements = queued + [last]
         queued.removeAll()
-        return try await pipeline(statements).last!
+        do {
+            return try await pipeline(statements).last!
+        } catch {
+            forgetRole() // a SET ROLE among them was undone with the rest
+            throw error
+        }
     }
 
     /// Sends what is queued now, in one round trip.
@@ -279,7 +286,12 @@ public actor Connection {
         guard !queued.isEmpty else { return }
         let statements = queued
         queued.removeAll()
-        _ = try await pipeline(statements)
+        do {
+            _ = try await pipeline(statements)
+        } catch {
+            forgetRole()
+            throw error
+        }
     }
 
     func forgetPrepared(_ sql: String) async {
@@ -398,9 +410,10 @@ extension Connection {
         } catch {
             // Nothing sent yet: nothing to undo. Else the connection may be gone, and the
             // server rolls back on its own then.
-            let begun = queued.first?.sql != "BEGIN"
+            let begun = !queued.contains { $0.sql == "BEGIN" }
             queued.removeAll()
             if begun { _ = try? await execute("ROLLBACK") }
+            forgetRole()
             noteState()
             throw error
         }
@@ -412,6 +425,7 @@ extension Connection {
         } catch {
             // A queued write failed, so the COMMIT was skipped: end the aborted transaction.
             if let handle, PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? await execute("ROLLBACK") }
+            forgetRole()
             noteState()
             throw error
         }

@@ -100,10 +100,15 @@ public final class ConnectionPool: Sendable {
         try await withConnection { try await $0.query(sql, parameters) }
     }
 
-    public func acquire() async throws -> Connection {
+    /// A connection, preferably an idle one that already acts as `role` (`Connection.act(as:)`;
+    /// "" the login role), so that a process whose parts act as several roles switches seldom.
+    public func acquire(preferring role: String? = nil) async throws -> Connection {
         enum Step { case use(Connection), open, wait, closed }
         let step = state.withLock { state -> Step in
             if state.closed { return .closed }
+            if let role, let index = state.idle.lastIndex(where: { $0.currentActingRole == role }) {
+                return .use(state.idle.remove(at: index))
+            }
             if let connection = state.idle.popLast() { return .use(connection) }
             guard state.opened < configuration.maxConnections else { return .wait }
             state.opened += 1

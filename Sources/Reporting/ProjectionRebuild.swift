@@ -46,7 +46,7 @@ public struct ProjectionRebuild: Sendable {
     /// and would have refused every rebuild after it.
     public static func isRunning(_ name: String, store: EventStore) async throws -> Bool {
         // An advisory lock on a bigint key is listed as its two halves, objsubid 1.
-        try await store.pool.query(
+        try await store.query(
             """
             SELECT EXISTS (SELECT 1 FROM pg_locks
                             WHERE locktype = 'advisory' AND objsubid = 1 AND granted
@@ -62,10 +62,10 @@ public struct ProjectionRebuild: Sendable {
     @discardableResult
     public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Int {
         let lock = Self.lockKey(projection.versionedName)
-        let live = try await ProjectionVersions.live(projection.name, on: store.pool)
+        let live = try await ProjectionVersions.live(projection.name, on: store)
         // A version swapped out is read by nobody: its rebuild would be work for nothing.
         guard projection.version >= live else { throw RebuildError.retired(projection.name, version: projection.version, live: live) }
-        return try await store.pool.withConnection { session in
+        return try await store.withConnection { session in
             // One rebuild of a projection at a time (a session lock, so it spans the batches).
             guard try await session.query("SELECT pg_try_advisory_lock($1) AS got", [lock]).first!.decode("got", as: Bool.self) else {
                 throw RebuildError.alreadyRunning(projection.name)
@@ -76,7 +76,7 @@ public struct ProjectionRebuild: Sendable {
                 return done
             } catch {
                 _ = try? await session.query("SELECT pg_advisory_unlock($1)", [lock])
-                _ = try? await store.pool.query("DROP SCHEMA IF EXISTS \(scratch) CASCADE")
+                _ = try? await store.query("DROP SCHEMA IF EXISTS \(scratch) CASCADE")
                 throw error
             }
         }
@@ -84,7 +84,7 @@ public struct ProjectionRebuild: Sendable {
 
     private func rebuild(progress: @Sendable (Progress) -> Void) async throws -> Int {
         let tables = projection.tables
-        try await store.pool.withTransaction { tx in
+        try await store.withTransaction(appends: false) { tx in
             try await tx.execute("DROP SCHEMA IF EXISTS \(scratch) CASCADE; CREATE SCHEMA \(scratch)")
             // Indexes come after the fold's COPY: built once over all rows, several times
             // faster than kept up row by row.
@@ -238,7 +238,7 @@ public struct ProjectionRebuild: Sendable {
     private func indexScratchTables() async throws {
         var indexes: [String] = [], keys: [String] = []
         for table in projection.tables {
-            let definitions = try await store.pool.query(
+            let definitions = try await store.query(
                 """
                 SELECT replace(pg_get_indexdef(i.indexrelid), ' ON ' || quote_ident($4::text) || '.', ' ON ' || quote_ident($1::text) || '.') AS ddl,
                        CASE WHEN c.oid IS NOT NULL THEN
@@ -262,14 +262,14 @@ public struct ProjectionRebuild: Sendable {
             }
             try await group.waitForAll()
         }
-        for key in keys { try await store.pool.query(key) }
+        for key in keys { try await store.query(key) }
     }
 
     /// One index build, without parallel workers: two builds at a time already keep both
     /// cores busy, and a worker each gained nothing measurable (the six indexes in 1.15–1.75 s
     /// without, 1.33–1.72 s with, alternating runs).
     private func build(_ ddl: String) async throws {
-        try await store.pool.withTransaction { connection in
+        try await store.withTransaction(appends: false) { connection in
             try await connection.execute("SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL max_parallel_maintenance_workers = 0")
             try await connection.execute(ddl)
         }

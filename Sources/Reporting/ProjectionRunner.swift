@@ -84,7 +84,7 @@ public struct ProjectionRunner: Service {
         // Also while stopped at a failure, a graceful shutdown ends it at once.
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let live = try await ProjectionVersions.live(projection.name, on: store.pool)
+                let live = try await ProjectionVersions.live(projection.name, on: store)
                 if projection.version < live {
                     logger.warning("this build's version of the projection is retired; it writes nothing", metadata: ["live": "\(live)"])
                     try await record(state: .retired)
@@ -112,7 +112,7 @@ public struct ProjectionRunner: Service {
     /// Fills this version's tables from the first event, unless done already (its checkpoint
     /// has moved): a rebuild into its own schema, while the live version serves.
     private func build(besideLive live: Int) async throws {
-        try await ProjectionVersions.register(projection, on: store.pool)
+        try await ProjectionVersions.register(projection, on: store)
         guard try await store.checkpoint(subscriber: projection.versionedName, partitions: projection.partitions) == .start else { return }
         logger.notice("building this version beside the live one", metadata: ["live": "\(live)", "tables": "\(projection.schema)"])
         try await record(state: .building)
@@ -177,12 +177,12 @@ public struct ProjectionRunner: Service {
     private func waitWhileFailed() async throws {
         while !Task.isCancelled {
             do { try await Task.sleep(for: .seconds(1)) } catch { return }
-            let recorded = try? await ProjectionStates.read(projection.versionedName, on: store.pool)
+            let recorded = try? await ProjectionStates.read(projection.versionedName, on: store)
             if recorded?.state != .failed { return }
         }
     }
 
     private func record(state: ProjectionState, failure: ProjectionFailure? = nil, error: String? = nil) async throws {
-        try await ProjectionStates.record(projection.versionedName, state: state, failure: failure, error: error, on: store.pool)
+        try await ProjectionStates.record(projection.versionedName, state: state, failure: failure, error: error, on: store)
     }
 }

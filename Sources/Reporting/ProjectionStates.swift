@@ -1,3 +1,4 @@
+import EventStore
 import Postgres
 
 /// `report.projection_status`: each projection's state as its runner last saw it, and for
@@ -12,9 +13,9 @@ enum ProjectionStates {
 
     static func record(
         _ name: String, state: ProjectionState, failure: ProjectionFailure? = nil, error: String? = nil,
-        on pool: ConnectionPool
+        on store: EventStore
     ) async throws {
-        try await pool.withConnection { try await record(name, state: state, failure: failure, error: error, on: $0) }
+        try await store.withConnection { try await record(name, state: state, failure: failure, error: error, on: $0) }
     }
 
     static func record(
@@ -39,8 +40,8 @@ enum ProjectionStates {
             """, [name, ProjectionState.running.rawValue])
     }
 
-    static func read(_ name: String, on pool: ConnectionPool) async throws -> Recorded? {
-        try await pool.query(
+    static func read(_ name: String, on store: EventStore) async throws -> Recorded? {
+        try await store.query(
             "SELECT state, failed_position, failed_event_type, last_error FROM report.projection_status WHERE name = $1", [name]
         )
         .first.map { row in

@@ -20,21 +20,21 @@ public struct ProjectionStatus: Encodable, Sendable {
 
     public static func all(_ store: EventStore) async throws -> [ProjectionStatus] {
         // The versions of every projection, read once for all of them.
-        let versions = try await ProjectionVersions.all(on: store.pool)
+        let versions = try await ProjectionVersions.all(on: store)
         var statuses: [ProjectionStatus] = []
         for projection in Projections.all { statuses.append(try await of(projection, store, versions: versions)) }
         return statuses
     }
 
     public static func of(_ projection: any Projection, _ store: EventStore) async throws -> ProjectionStatus {
-        try await of(projection, store, versions: ProjectionVersions.all(on: store.pool))
+        try await of(projection, store, versions: ProjectionVersions.all(on: store))
     }
 
     static func of(_ projection: any Projection, _ store: EventStore, versions all: [ProjectionVersions.Row]) async throws -> ProjectionStatus {
         let versions = all.filter { $0.name == projection.name }
         let checkpoint = try await store.checkpoint(subscriber: projection.versionedName, partitions: projection.partitions)
         let backlog = try await store.backlog(projection.partitions, after: checkpoint)
-        let recorded = try await ProjectionStates.read(projection.versionedName, on: store.pool)
+        let recorded = try await ProjectionStates.read(projection.versionedName, on: store)
         return ProjectionStatus(
             name: projection.name, version: projection.version,
             liveVersion: versions.first { $0.state == .live }?.version ?? 1,

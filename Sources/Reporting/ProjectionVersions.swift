@@ -27,20 +27,20 @@ public enum ProjectionVersions {
             .first.map { try $0.decode("version", as: Int.self) } ?? 1
     }
 
-    public static func live(_ name: String, on pool: ConnectionPool) async throws -> Int {
-        try await pool.withConnection { try await live(name, on: $0) }
+    public static func live(_ name: String, on store: EventStore) async throws -> Int {
+        try await store.withConnection { try await live(name, on: $0) }
     }
 
     /// Every version recorded, of every projection.
-    public static func all(on pool: ConnectionPool) async throws -> [Row] {
-        try await pool.query("SELECT name, version, state FROM report.projection_versions ORDER BY name, version").rows.map {
+    public static func all(on store: EventStore) async throws -> [Row] {
+        try await store.query("SELECT name, version, state FROM report.projection_versions ORDER BY name, version").rows.map {
             Row(name: try $0.decode("name"), version: try $0.decode("version", as: Int.self), state: VersionState(rawValue: try $0.decode("state")) ?? .retired)
         }
     }
 
     /// Records this build's version as being built (nothing if it is recorded already).
-    static func register(_ projection: any Projection, on pool: ConnectionPool) async throws {
-        try await pool.query(
+    static func register(_ projection: any Projection, on store: EventStore) async throws {
+        try await store.query(
             """
             INSERT INTO report.projection_versions (name, version, state, schema_name, subscriber) VALUES ($1, $2, 'building', $3, $4)
             ON CONFLICT (name, version) DO NOTHING
@@ -94,7 +94,7 @@ public enum ProjectionVersions {
     /// The live version's checkpoint, read in one statement with which version is live: a
     /// swap commits before it or after it, never between.
     static func liveCheckpoint(_ projection: any Projection, store: EventStore) async throws -> Position {
-        let row = try await store.pool.query(
+        let row = try await store.query(
             """
             SELECT c.xact_id, c.global_position
               FROM report.projection_versions v CROSS JOIN LATERAL es.read_checkpoint(v.subscriber, $2) c

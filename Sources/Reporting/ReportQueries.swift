@@ -60,7 +60,7 @@ public struct ReportQueries: Sendable {
         """
 
     public func order(_ orderId: String) async throws -> OrderReport? {
-        try await store.pool.query("SELECT \(Self.orderColumns) FROM report_live.orders WHERE order_id = $1", [orderId])
+        try await store.query("SELECT \(Self.orderColumns) FROM report_live.orders WHERE order_id = $1", [orderId])
             .first.map(Self.orderReport)
     }
 
@@ -70,7 +70,7 @@ public struct ReportQueries: Sendable {
     /// answer sent as it is, with nothing decoded and encoded again on this side. Keys in
     /// `OrderReport`'s sorted order, times as `JSONEncoder`'s ISO 8601, absent values left out.
     public func orderJSON(_ orderId: String) async throws -> String? {
-        try await store.pool.query("SELECT \(Self.orderJSON) AS answer FROM report_live.orders WHERE order_id = $1", [orderId])
+        try await store.query("SELECT \(Self.orderJSON) AS answer FROM report_live.orders WHERE order_id = $1", [orderId])
             .first.map { try $0.decode("answer") }
     }
 
@@ -90,7 +90,7 @@ public struct ReportQueries: Sendable {
             guard let (time, id) = Self.decodeCursor(cursor) else { throw ReportQueryError.badCursor }
             after = (time, id)
         }
-        let rows = try await store.pool.query(
+        let rows = try await store.query(
             """
             SELECT \(Self.orderColumns) FROM report_live.orders
              WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR order_status = $2)
@@ -105,7 +105,7 @@ public struct ReportQueries: Sendable {
     }
 
     public func sales() async throws -> [ProductSales] {
-        try await store.pool.query("SELECT product_id, units_ordered, units_shipped, revenue FROM report_live.product_sales ORDER BY product_id")
+        try await store.query("SELECT product_id, units_ordered, units_shipped, revenue FROM report_live.product_sales ORDER BY product_id")
             .rows.map {
                 ProductSales(
                     productId: try $0.decode("product_id"), unitsOrdered: try $0.decode("units_ordered"),
@@ -114,7 +114,7 @@ public struct ReportQueries: Sendable {
     }
 
     public func stock(_ productId: String) async throws -> Stock? {
-        try await store.pool.query(
+        try await store.query(
             "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report_live.inventory WHERE product_id = $1", [productId]
         )
         .first.map(Self.stock)
@@ -122,7 +122,7 @@ public struct ReportQueries: Sendable {
 
     /// The first `limit` products by id (the live page's stock panel).
     public func stocks(limit: Int) async throws -> [Stock] {
-        try await store.pool.query(
+        try await store.query(
             "SELECT product_id, product_name, unit_price, on_hand, reserved, shipped FROM report_live.inventory ORDER BY product_id LIMIT $1", [limit]
         )
         .rows.map(Self.stock)

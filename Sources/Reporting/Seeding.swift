@@ -7,7 +7,7 @@ extension OrdersReport {
     /// its projection would write them for the events `EventStore.seedStreams` stored. The
     /// projection's own tables, written here so that `Reporting` stays their only writer.
     public func seedCompletedOrders(prefix: String, numbers: ClosedRange<Int>, product: String, currency: String, store: EventStore) async throws {
-        try await store.pool.query(
+        try await store.query(
             """
             INSERT INTO \(schema).orders (order_id, user_id, order_datetime, currency, order_status, total_order_amt, order_details,
                                           saga_step, last_position, updated_at)
@@ -20,6 +20,6 @@ extension OrdersReport {
 
     /// How many rows of orders `prefix`… this version holds.
     public func count(prefix: String, store: EventStore) async throws -> Int {
-        try await store.pool.query("SELECT count(*)::int AS n FROM \(schema).orders WHERE order_id LIKE $1 || '%'", [prefix]).first!.decode("n")
+        try await store.query("SELECT count(*)::int AS n FROM \(schema).orders WHERE order_id LIKE $1 || '%'", [prefix]).first!.decode("n")
     }
 }

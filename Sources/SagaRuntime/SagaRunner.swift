@@ -27,8 +27,11 @@ package struct SagaRunner: Sendable {
     /// a NOTIFY of its own. The subscription still reads these events, finds them taken and
     /// does nothing; if it reads one before the worker's commit is noted here, its saga
     /// waits on another command by then, so it moves nothing either.
+    /// The worker calls it last in its transaction: the rest of the transaction acts as the saga.
     package func takeInline(_ events: [RecordedEvent], in tx: EventStoreTransaction) async throws {
-        let taken = try await take(events, in: tx)
+        // The saga's part of the worker's transaction, as the saga's role: the worker's last
+        // work before its commit (`InboxWorker.processBatch`), so there is no switching back.
+        let taken = try await tx.acting(as: .saga, untilCommit: true) { try await take(events, in: tx) }
         guard !taken.isEmpty else { return }
         tx.afterCommit { [takenInline] in takenInline.insert(taken) }
     }

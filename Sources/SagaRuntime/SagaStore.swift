@@ -159,7 +159,7 @@ package struct SagaStore: Sendable {
     /// Forgets up to `limit` sagas that finished more than `retention` ago by the database's
     /// clock; running ones stay whatever their age. Returns how many went.
     package func forgetFinished(olderThan retention: Duration, limit: Int) async throws -> Int {
-        try await store.pool.query(
+        try await store.query(
             """
             DELETE FROM saga.order_sagas WHERE saga_id = ANY (ARRAY(
                 SELECT saga_id FROM saga.order_sagas WHERE finished_at < now() - make_interval(secs => $1) LIMIT $2))
@@ -169,7 +169,7 @@ package struct SagaStore: Sendable {
 
     /// How many sagas are running: the shop's work in flight (admission control).
     package func runningCount() async throws -> Int {
-        try await store.pool.query("SELECT count(*) AS n FROM saga.order_sagas WHERE status = 'running'").first!.decode("n")
+        try await store.query("SELECT count(*) AS n FROM saga.order_sagas WHERE status = 'running'").first!.decode("n")
     }
 
     /// The order events that end a flow: a create's, an update's, a delete's.
@@ -187,11 +187,11 @@ package struct SagaStore: Sendable {
     /// missed: this paces the door, and a count a little low makes it stricter, never looser.
     package func finishedFlows(after position: Int64?) async throws -> (count: Int, position: Int64) {
         guard let position else {
-            let last: Int64? = try await store.pool.query("SELECT max(global_position) AS p FROM es.events WHERE service = 'order'")
+            let last: Int64? = try await store.query("SELECT max(global_position) AS p FROM es.events WHERE service = 'order'")
                 .first!.decodeIfPresent("p")
             return (0, last ?? 0)
         }
-        let row = try await store.pool.query(Self.finishedFlowsSQL, [position, PostgresArray(Self.flowEndings)]).first!
+        let row = try await store.query(Self.finishedFlowsSQL, [position, PostgresArray(Self.flowEndings)]).first!
         return (try row.decode("n"), try row.decode("p"))
     }
 
@@ -213,7 +213,7 @@ package struct SagaStore: Sendable {
     func outcomes(of ids: [UUID], finishedOnly: Bool) async throws -> [UUID: Outcome] {
         guard !ids.isEmpty else { return [:] }
         var finished: [UUID: Outcome] = [:]
-        for row in try await store.pool.query(
+        for row in try await store.query(
             """
             SELECT saga_id, order_id, status, state->>'failure' AS failure FROM saga.order_sagas
              WHERE saga_id = ANY($1::uuid[]) AND (status <> 'running' OR NOT $2)

@@ -31,7 +31,7 @@ struct MetricsSampler: Service {
     }
 
     func sample() async throws {
-        Gauge(label: "emporium_pool_waiters").record(await store.pool.waiting)
+        Gauge(label: "emporium_pool_waiters").record(await store.connectionsWaiting)
         guard shopWide else { return }
         for service in try await store.servicePartitions() {
             let depth = try await InboxReads(service).depth(store: store)
@@ -42,7 +42,7 @@ struct MetricsSampler: Service {
             Gauge(label: "emporium_projection_lag_events", dimensions: [("projection", status.name)]).record(status.lagEvents)
             Gauge(label: "emporium_projection_lag_ms", dimensions: [("projection", status.name)]).record(status.lagMilliseconds)
         }
-        let oldest = try await store.horizonHolders().map(\.transactionAgeMs).max() ?? 0
+        let oldest = try await store.horizonHolders().compactMap(\.transactionAgeMs).max() ?? 0
         Gauge(label: "emporium_read_horizon_holder_age_ms").record(oldest)
     }
 }

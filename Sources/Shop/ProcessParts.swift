@@ -39,6 +39,9 @@ struct ProcessParts {
     let projections: [any Projection]
 
     init(store: EventStore, readStore: EventStore?, listener: Listener, configuration: ShopConfiguration, logger: Logger) {
+        // Every part is handed the store owned by its owner; one that is not fails at once.
+        let store = store.requiringOwners()
+        let readStore = readStore?.requiringOwners()
         self.store = store
         self.listener = listener
         self.configuration = configuration
@@ -46,7 +49,7 @@ struct ProcessParts {
         roles = configuration.roles
         services = Set(roles.compactMap(\.service))
         // A flow's new version waits for its migration: looked for as often as idle workers look.
-        sagas = SagaStore(store: store, stepTimeout: configuration.stepTimeout, flowVersionRecheck: configuration.pollInterval)
+        sagas = SagaStore(store: store.owned(by: .saga), stepTimeout: configuration.stepTimeout, flowVersionRecheck: configuration.pollInterval)
         waiters = Waiters(limit: configuration.maxWaiters)
         projections =
             roles.contains(.projector)
@@ -55,7 +58,9 @@ struct ProcessParts {
             store: store, listener: listener,
             configuration: Shop.feedConfiguration(roles: roles, projections: projections, pollInterval: configuration.pollInterval),
             logger: logger)
-        liveFeed = roles.contains(.gateway) ? LiveFeed(store: store, feed: feed, logger: logger) : nil
+        // What the gateway reads, it reads as the gateway, which writes nothing.
+        let gateway = store.owned(by: .gateway)
+        liveFeed = roles.contains(.gateway) ? LiveFeed(store: gateway, feed: feed, logger: logger) : nil
         sagaRunner = roles.contains(.saga) ? SagaRunner(sagas: sagas, logger: logger) : nil
         projectionProgress = roles.contains(.gateway) ? ProjectionProgress(listener: listener) : nil
         let endpoints = ServiceEndpoints(
@@ -68,15 +73,15 @@ struct ProcessParts {
             endpoints: endpoints, maxWait: .seconds(configuration.maxWaitSeconds),
             maxBodyBytes: configuration.maxBodyBytes, logger: logger)
         queries = QueryRoutes(
-            store: store, readStore: readStore,
-            composer: OrderComposer(endpoints: endpoints, store: store, timeout: configuration.compositionTimeout, logger: logger),
+            store: gateway, readStore: readStore?.owned(by: .gateway),
+            composer: OrderComposer(endpoints: endpoints, store: gateway, timeout: configuration.compositionTimeout, logger: logger),
             restarts: restarts, replicas: replicas, waiters: waiters, progress: projectionProgress,
             liveFeed: liveFeed, faultInjection: configuration.allowFaultInjection)
     }
 
     /// A loop only one replica in the shop may run at a time.
     func oneActive(_ name: String, _ service: any Service) -> (String, any Service) {
-        var replica = ActiveReplica(name, url: store.pool.configuration.url, service: service, states: replicas, logger: logger)
+        var replica = ActiveReplica(name, url: store.databaseURL, service: service, states: replicas, logger: logger)
         replica.retryInterval = configuration.takeoverInterval
         return (name, replica)
     }

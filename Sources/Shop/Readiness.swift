@@ -42,7 +42,7 @@ struct Readiness: Sendable {
         do {
             // The one it needs applied, not merely a newer one: a contract step may be applied
             // by hand out of order, or the newest may be one this build does not need.
-            let row = try await store.pool.query(
+            let row = try await store.query(
                 "SELECT coalesce(max(version), 0) AS v, coalesce(bool_or(version = $1), false) AS has FROM public.schema_migrations",
                 [Int64(Shop.requiredMigration)]
             ).first!

@@ -32,6 +32,10 @@ public enum Shop {
         }
     }
 
+    /// Every part's owner: one per kind of process (`ShopRole`), as `migrate --create-roles`
+    /// makes them. A process whose login may become each acts as them (`EventStore.actAsOwners`).
+    public static let tableOwners = ShopRole.allCases.map { TableOwner(role: $0.databaseRole) }
+
     /// The shop's roles in `configuration.roles`, in one application: HTTP routes, loops
     /// and health. `readStore` serves the reports when given (a streaming standby). Each role
     /// adds its own routes and loops below; a process builds only what its roles run.
@@ -50,7 +54,7 @@ public enum Shop {
         if let liveFeed = process.liveFeed { loops.append(("live feed", liveFeed)) }
         if let progress = process.projectionProgress { loops.append(("projection progress", progress)) }
         if let retention = retention(process) { loops.append(("retention", retention)) }
-        loops.append(("metrics", MetricsSampler(store: store, shopWide: process.roles.contains(.gateway), logger: logger)))
+        loops.append(("metrics", MetricsSampler(store: store.owned(by: .gateway), shopWide: process.roles.contains(.gateway), logger: logger)))
         process.knownRoutes.set(router.routes.map { ("\($0.path)", "\($0.method)") })
 
         // Each loop restarts itself when it fails: an error in one never ends the process.
@@ -91,7 +95,7 @@ public enum Shop {
         router.add(middleware: TraceMiddleware())
         router.add(middleware: AdminTokenMiddleware(token: process.configuration.adminToken))
         router.add(middleware: QueryParameters(routes: OpenAPIDocument.queryParameters()))
-        Readiness(store: process.store, restarts: process.restarts, replicas: process.replicas).addRoutes(to: router)
+        Readiness(store: process.store.owned(by: .gateway), restarts: process.restarts, replicas: process.replicas).addRoutes(to: router)
         ShopMetrics.addRoute(to: router)
         OpenAPIDocument.addRoute(to: router)
         process.queries.addServiceRoutes(to: router, for: process.services)
@@ -148,10 +152,11 @@ public enum Shop {
     /// rebuilds on demand.
     static func projectorLoops(_ process: ProcessParts, router: Router<BasicRequestContext>) -> [(String, any Service)] {
         guard process.roles.contains(.projector) else { return [] }
-        let rebuilds = RebuildQueue(store: process.store, logger: process.logger)
+        let projector = process.store.owned(by: .projector)
+        let rebuilds = RebuildQueue(store: projector, logger: process.logger)
         process.queries.addRebuildRoutes(to: router, queue: rebuilds)
         return process.projections.map {
-            process.oneActive("projection \($0.versionedName)", ProjectionRunner($0, store: process.store, feed: process.feed, logger: process.logger))
+            process.oneActive("projection \($0.versionedName)", ProjectionRunner($0, store: projector, feed: process.feed, logger: process.logger))
         } + [("rebuilds", rebuilds)]
     }
 

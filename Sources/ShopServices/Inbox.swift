@@ -94,7 +94,8 @@ package struct Inbox: Sendable {
     /// Counts a failed attempt at the command, in a transaction of its own (the failed one
     /// rolled back); returns the attempts so far.
     package func recordFailure(_ seq: Int64, error: String, store: EventStore) async throws -> Int {
-        try await store.pool.query(
+        let store = store.owned(by: .service(service))
+        return try await store.query(
             """
             UPDATE \(service.schema).inbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1 RETURNING attempts
             """, [seq, String(error.prefix(2000))]
@@ -117,6 +118,7 @@ package struct Inbox: Sendable {
     /// compensated since) back in line, with its attempts reset. False when `seq` is no
     /// such command.
     package func retry(_ seq: Int64, store: EventStore) async throws -> Bool {
+        let store = store.owned(by: .service(service))
         let moved = try await store.withTransaction(appends: false) { tx in
             let rows = try await tx.query(
                 """
@@ -134,12 +136,14 @@ package struct Inbox: Sendable {
     /// history) as dropped. Its saga, if still waiting, fails at its step timeout and
     /// compensates. False when `seq` is no such command.
     package func drop(_ seq: Int64, store: EventStore) async throws -> Bool {
-        !(try await store.pool.query(
-            """
-            UPDATE \(service.schema).inbox SET outcome = 'dropped'
-             WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL AND outcome IS NULL RETURNING seq
-            """, [seq]
-        ).rows.isEmpty)
+        let store = store.owned(by: .service(service))
+        return
+            !(try await store.query(
+                """
+                UPDATE \(service.schema).inbox SET outcome = 'dropped'
+                 WHERE seq = $1 AND parked_at IS NOT NULL AND processed_at IS NULL AND outcome IS NULL RETURNING seq
+                """, [seq]
+            ).rows.isEmpty)
     }
 
     /// Forgets up to `limit` commands settled more than `retention` ago by the database's
@@ -148,15 +152,16 @@ package struct Inbox: Sendable {
     /// stay whatever their age. Returns how many went; the caller repeats until fewer than
     /// `limit` do.
     package func forgetSettled(olderThan retention: Duration, limit: Int, store: EventStore) async throws -> Int {
+        let store = store.owned(by: .service(service))
         let seconds = retention.seconds
-        let applied = try await store.pool.query(
+        let applied = try await store.query(
             """
             DELETE FROM \(service.schema).inbox_done WHERE command_id = ANY (ARRAY(
                 SELECT command_id FROM \(service.schema).inbox_done
                  WHERE processed_at < now() - make_interval(secs => $1) LIMIT $2))
             """, [seconds, Int64(limit)]
         ).affectedRows
-        let settled = try await store.pool.query(
+        let settled = try await store.query(
             """
             DELETE FROM \(service.schema).inbox WHERE seq = ANY (ARRAY(
                 SELECT seq FROM \(service.schema).inbox

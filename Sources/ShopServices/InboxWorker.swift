@@ -37,7 +37,8 @@ package struct InboxWorker: Service {
     ) {
         self.handler = handler
         self.inbox = Inbox(handler.service)
-        self.store = store
+        // Its statements run as its service's role: it touches that service's tables only.
+        self.store = store.owned(by: .service(handler.service))
         self.wakeup = listener.wakeup(on: [inbox.channel])
         self.pollInterval = pollInterval
         self.batchSize = max(1, batchSize)

@@ -81,13 +81,19 @@ struct Serve: AsyncParsableCommand {
                 logger: logger)
         }
         let listener = Listener(.init(url: url), logger: logger)
+        // Each part's statements run as its own role, so PostgreSQL holds it to its own tables.
+        let owners = try await store.actAsOwners(Shop.tableOwners)
+        if let readStore { _ = try await readStore.actAsOwners(Shop.tableOwners) }
+        if case .unenforced = owners {
+            logger.warning("tables: every part runs as the login role", metadata: ["owners": "\(owners)"])
+        }
         ShopMetrics.bootstrap()
         logger.info(
             "serving",
             metadata: [
                 "roles": "\(roles)", "address": "http://\(shop.host):\(shop.port)",
                 "faultInjection": "\(allowFaultInjection)", "admin": "\(shop.adminToken == nil ? "shut" : "token")",
-                "reads": "\(readStore == nil ? "primary" : "standby")",
+                "reads": "\(readStore == nil ? "primary" : "standby")", "tables": "\(owners)",
             ])
         // Runs every loop in one ServiceGroup until SIGTERM or SIGINT, then stops them in turn.
         try await Shop.application(store: store, readStore: readStore, listener: listener, configuration: shop, logger: logger).runService()

@@ -216,11 +216,11 @@ import Testing
             let metadata = EventMetadata(correlationId: UUID(), causationId: UUID(), commandId: UUID(), traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
             let stream = StreamID(.order, "META")
             try await store.append([NewEvent(type: "New", payload: Data("{}".utf8), metadata: metadata)], to: stream, expected: .noStream)
-            let stored = try await store.pool.query("SELECT metadata::text AS doc, command_id FROM es.events WHERE stream_id = 'META'").first!
+            let stored = try await store.query("SELECT metadata::text AS doc, command_id FROM es.events WHERE stream_id = 'META'").first!
             #expect(try stored.decode("doc", as: String.self) == "{}")
             #expect(try stored.decode("command_id", as: UUID.self) == metadata.commandId)
             // As an event appended before the columns existed was stored (registered, as every writer must be).
-            try await store.pool.query(
+            try await store.query(
                 """
                 WITH registered AS MATERIALIZED (SELECT es.begin_append())
                 INSERT INTO es.events (service, stream_id, version, event_id, event_type, payload, metadata)

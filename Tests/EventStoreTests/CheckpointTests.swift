@@ -27,7 +27,7 @@ import Testing
                     try await tx.advanceCheckpoint(subscriber: "report", partitions: [.order], from: .start, to: events[1].position)
                 }
             }
-            let effects = try await store.pool.query("SELECT n FROM effects").rows.map { try $0.decode("n", as: Int.self) }
+            let effects = try await store.query("SELECT n FROM effects").rows.map { try $0.decode("n", as: Int.self) }
             #expect(effects == [1])
             #expect(try await store.checkpoint(subscriber: "report", partitions: [.order]) == events[0].position)
             // Other subscribers and sources keep their own.

@@ -109,7 +109,7 @@ import Testing
     @Test func writersThatAppendNoEventsHoldNoReaderBack() async throws {
         try await TestDatabase.with { db in
             let store = db.eventStore()
-            try await store.pool.query("CREATE TABLE scratch (n int)")
+            try await store.query("CREATE TABLE scratch (n int)")
             // In this database: a transaction that wrote (so it has a transaction id) and stays open.
             let local = try await db.connect()
             try await local.execute("BEGIN")

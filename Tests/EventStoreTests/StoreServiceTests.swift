@@ -1,10 +1,11 @@
 import EventSourcing
-import EventStore
 import Logging
 import Postgres
 import ServiceLifecycle
 import TestSupport
 import Testing
+
+@testable import EventStore
 
 @Suite struct StoreServiceTests {
     @Test func runAsAServiceTheStoreNotifiesAfterCommitsAndClosesItsPoolAtShutdown() async throws {
@@ -31,7 +32,7 @@ import Testing
 
             await group.triggerGracefulShutdown()
             try await running.value
-            await #expect(throws: PostgresError.self) { try await store.pool.query("SELECT 1") }
+            await #expect(throws: PostgresError.self) { try await store.query("SELECT 1") }
             #expect(await store.pool.openConnections == 0)
             await listening.close()
         }

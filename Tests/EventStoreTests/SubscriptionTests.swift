@@ -24,13 +24,13 @@ import Testing
     }
 
     func effectCount(_ store: EventStore) async throws -> Int {
-        try await store.pool.query("SELECT count(*) AS n FROM effects").first!.decode("n")
+        try await store.query("SELECT count(*) AS n FROM effects").first!.decode("n")
     }
 
     @Test func catchesUpThenWakesOnNotifyWithoutWaitingForThePoll() async throws {
         try await TestDatabase.with { db in
             let store = db.eventStore()
-            try await store.pool.query("CREATE TABLE effects (event_id uuid PRIMARY KEY)")
+            try await store.query("CREATE TABLE effects (event_id uuid PRIMARY KEY)")
             // 25 events before it starts: read in batches of 10 on start.
             for n in 0..<25 { try await store.append([sampleEvent(n: n)], to: StreamID(.order, "O\(n)"), expected: .noStream) }
             try await store.append([sampleEvent()], to: StreamID(.delivery, "ignored"), expected: .noStream)
@@ -61,7 +61,7 @@ import Testing
     @Test func reconnectsAfterItsConnectionIsKilledAndDeliversWhatCameMeanwhile() async throws {
         try await TestDatabase.with { db in
             let store = db.eventStore()
-            try await store.pool.query("CREATE TABLE effects (event_id uuid PRIMARY KEY)")
+            try await store.query("CREATE TABLE effects (event_id uuid PRIMARY KEY)")
             let seen = Locked<[RecordedEvent]>([])
             // A slow reconnect, so the events below land while nobody is listening.
             let listener = db.listener(applicationName: "emporium-listen:survivor", reconnectDelay: .seconds(1))
@@ -97,7 +97,7 @@ import Testing
         try await TestDatabase.with { db in
             let store = db.eventStore()
             // No key on purpose: a second apply of an event would show as a second row.
-            try await store.pool.query("CREATE TABLE effects (event_id uuid)")
+            try await store.query("CREATE TABLE effects (event_id uuid)")
             let seen = Locked<[RecordedEvent]>([])
             let listener = db.listener()
             let a = recordingSubscription(store, listener, "shared", pollInterval: .milliseconds(50), into: seen)
@@ -109,7 +109,7 @@ import Testing
             // Both instances read the same batches; the checkpoint compare-and-set made the
             // loser of each race roll its effects back.
             #expect(try await effectCount(store) == 60)
-            let distinct: Int = try await store.pool.query("SELECT count(DISTINCT event_id) AS n FROM effects").first!.decode("n")
+            let distinct: Int = try await store.query("SELECT count(DISTINCT event_id) AS n FROM effects").first!.decode("n")
             #expect(distinct == 60)
             running.cancel()
             await running.value

@@ -7,7 +7,7 @@ import Testing
 /// Least privilege is PostgreSQL's to enforce: each role connected as itself, refused (42501)
 /// what is not its own. Roles are per cluster, so one test creates them and checks them all.
 @Suite struct DatabaseRolesTests {
-    static let rolesDirectory = TestDatabase.repositoryRoot.appendingPathComponent("sql/roles")
+    static let rolesDirectory = TestDatabase.rolesDirectory
 
     /// The test database's conninfo, logging in as `role` (the last `user=` wins).
     static func url(_ database: TestDatabase, as role: String) throws -> String {

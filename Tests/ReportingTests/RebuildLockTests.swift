@@ -12,7 +12,7 @@ import Testing
         try await TestDatabase.with { db in
             let store = db.eventStore()
             // What a rebuild whose connection was lost leaves behind.
-            try await store.pool.query("CREATE SCHEMA rebuild_sales")
+            try await store.query("CREATE SCHEMA rebuild_sales")
             #expect(try await !ProjectionRebuild.isRunning("sales", store: store))
             var quiet = Logger(label: "test")
             quiet.logLevel = .critical

@@ -35,10 +35,10 @@ extension ShopFlowTests.AdmissionTests {
             // Every saga ends (the saga row moves just after the order's last event).
             #expect(
                 try await eventually {
-                    try await shop.store.pool.query("SELECT count(*) AS n FROM saga.order_sagas WHERE status <> 'completed'").first!.decode("n", as: Int.self) == 0
+                    try await shop.store.query("SELECT count(*) AS n FROM saga.order_sagas WHERE status <> 'completed'").first!.decode("n", as: Int.self) == 0
                 })
             // The refused stored nothing: one order stream and one saga per accepted order.
-            let stored = try await shop.store.pool.query(
+            let stored = try await shop.store.query(
                 """
                 SELECT (SELECT count(DISTINCT stream_id) FROM es.events WHERE service = 'order') AS orders,
                        (SELECT count(*) FROM saga.order_sagas) AS sagas
@@ -95,7 +95,7 @@ extension ShopFlowTests.AdmissionTests {
     /// scan of the whole partition, every 100 ms).
     @Test func thePacesLookReadsOnlyTheNewRowsWhateverTheHistory() async throws {
         try await ShopHarness.run { shop in
-            try await shop.store.pool.withConnection { connection in
+            try await shop.store.withConnection { connection in
                 try await connection.withTransaction { connection in
                     try await connection.query("SELECT set_config('emporium.appending', 'on', true)")
                     try await connection.query(

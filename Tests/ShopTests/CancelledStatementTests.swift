@@ -15,7 +15,7 @@ extension ShopFlowTests.CancelledStatementTests {
     @Test func cancellingTheShopsStatementsInALoopStopsNothingAndEveryOrderFinishes() async throws {
         try await ShopHarness.run { shop in
             try await shop.register("PROD_C", qty: 10_000)
-            let database: String = try await shop.store.pool.query("SELECT current_database() AS db").first!.decode("db")
+            let database: String = try await shop.store.query("SELECT current_database() AS db").first!.decode("db")
             let canceller = try await Connection.connect(to: try ConnectionString.replacingDatabase(in: TestDatabase.serverURL, with: database))
             let done = Locked(false)
             let cancelling = Task {
@@ -65,7 +65,7 @@ extension ShopFlowTests.CancelledStatementTests {
                 #expect(try await eventually(timeout: .seconds(30)) { try await shop.order(orderId).status?.rawValue == "30" }, "order \(orderId)")
             }
             #expect(try await shop.product("PROD_C").reserved == 40)
-            let sagas: Int = try await shop.store.pool.query("SELECT count(*) AS n FROM saga.order_sagas").first!.decode("n")
+            let sagas: Int = try await shop.store.query("SELECT count(*) AS n FROM saga.order_sagas").first!.decode("n")
             #expect(sagas == 40)
             // A cancelled statement is no event a projection cannot apply: none stopped.
             let projections = try await shop.request(.get, "/api/admin/projections")

@@ -75,7 +75,7 @@ extension ShopFlowTests.ContainmentTests {
             try await slow.execute("COMMIT")
             let history = try await shop.request(.get, "/api/v1/orders/\(orderId)/history")
             #expect(history.status == 200)
-            let moves: Int = try await shop.store.pool.query(
+            let moves: Int = try await shop.store.query(
                 "SELECT jsonb_array_length(history) AS n FROM saga.order_sagas WHERE order_id = $1", [orderId]
             ).first!.decode("n")
             #expect(moves >= 5, "placed, four answers")
@@ -83,7 +83,7 @@ extension ShopFlowTests.ContainmentTests {
             // the answers, too — comes to the end of the log.
             #expect(
                 try await eventually {
-                    try await shop.store.pool.query(
+                    try await shop.store.query(
                         """
                         SELECT coalesce(sum(b.events), 0)::int AS left FROM es.checkpoints c
                         CROSS JOIN LATERAL es.backlog(string_to_array(c.source, '+'), c.transaction_id, c.global_position) b
@@ -118,7 +118,7 @@ extension ShopFlowTests.ContainmentTests {
 
             #expect(other.result("orderStatus") == "30", "the inbox went on: \(other.json)")
             #expect(try await eventually { try await shop.order(orderId).status?.rawValue == "20" })
-            let row = try await shop.store.pool.query(
+            let row = try await shop.store.query(
                 "SELECT attempts, last_error, outcome FROM inventory_svc.inbox WHERE parked_at IS NOT NULL AND processed_at IS NOT NULL"
             ).rows
             try #require(row.count == 1)
@@ -164,7 +164,7 @@ extension ShopHarness {
     /// A transaction registered as appending, with a transaction id, left open: readers stop
     /// below it until it ends.
     func openAppender() async throws -> Connection {
-        let database: String = try await store.pool.query("SELECT current_database() AS db").first!.decode("db")
+        let database: String = try await store.query("SELECT current_database() AS db").first!.decode("db")
         let connection = try await Connection.connect(to: try ConnectionString.replacingDatabase(in: TestDatabase.serverURL, with: database))
         try await connection.execute("BEGIN")
         try await connection.query("SELECT es.begin_append()")

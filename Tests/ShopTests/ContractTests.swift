@@ -17,7 +17,7 @@ import Testing
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options"]
             let documented = Set(paths.flatMap { path, item in item.keys.filter(methods.contains).map { "\($0) \(path)" } })
-            let listener = Listener(.init(url: shop.store.pool.configuration.url))
+            let listener = Listener(.init(url: shop.store.databaseURL))
             let served = Set(Shop.routes(store: shop.store, listener: listener, configuration: ShopConfiguration()).map { "\($0.method) \($0.path)" })
             #expect(served.count > 25, "the router's routes were read")
             #expect(served.subtracting(documented).isEmpty, "served but not in docs/openapi.yaml: \(served.subtracting(documented).sorted())")

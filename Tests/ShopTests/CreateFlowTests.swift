@@ -45,7 +45,7 @@ extension ShopFlowTests.CreateFlowTests {
 
     /// What the notification service told the customer of `orderId`.
     static func told(_ orderId: String, in shop: ShopHarness) async throws -> [String] {
-        try await shop.store.pool.query(
+        try await shop.store.query(
             "SELECT payload->>'message' AS m FROM es.events WHERE service = 'notification' AND event_type = 'CustomerNotified' AND payload->>'orderId' = $1",
             [orderId]
         ).rows.map { try $0.decode("m") }
@@ -58,7 +58,7 @@ extension ShopFlowTests.CreateFlowTests {
     @Test func theCreateFlowTellsTheCustomerOnlyOnceItsMigrationIsApplied() async throws {
         try await ShopHarness.run(configure: { $0.pollInterval = .milliseconds(100) }) { shop in
             try await shop.register("PROD_1", price: 1000, qty: 100)
-            let pool = shop.store.pool
+            let pool = shop.store
             // Migration 16 set aside, as if it waited behind a contract step.
             try await pool.query("UPDATE public.schema_migrations SET version = -16 WHERE version = 16")
             let before = try await shop.placeOrder([("PROD_1", 1)])
@@ -88,7 +88,7 @@ extension ShopFlowTests.CreateFlowTests {
             try await expectNothingHeld(reply, in: shop)
             // Every event the flow stored, answers and compensations too, is in the shop's catalog
             // (which the history and the live page read payloads through).
-            let types: [String] = try await shop.store.pool.query("SELECT DISTINCT event_type AS t FROM es.events").rows.map { try $0.decode("t") }
+            let types: [String] = try await shop.store.query("SELECT DISTINCT event_type AS t FROM es.events").rows.map { try $0.decode("t") }
             #expect(Set(types).subtracting(ShopEvents.catalog.eventTypes).isEmpty, "\(types)")
         }
     }

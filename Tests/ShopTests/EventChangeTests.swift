@@ -52,7 +52,7 @@ extension ShopFlowTests.EventChangeTests {
             // SQL that reads payload fields upcasts them the same way as Swift does.
             let mentions = try await shop.store.readMentions(in: .order, key: "currency", value: "KRW")
             #expect(mentions.map(\.stream) == [stream])
-            let row = try await shop.store.pool.query(
+            let row = try await shop.store.query(
                 """
                 SELECT es.payload_today(event_type, schema_version, payload)::text AS today FROM es.events
                  WHERE service = 'order' AND stream_id = 'ORDER_OLD' AND version = 1
@@ -65,7 +65,7 @@ extension ShopFlowTests.EventChangeTests {
             _ = try await shop.placeOrder([("PROD_A", 1)])
             let failed = try await shop.placeOrder([("PROD_A", 1)], fail: "delivery.create")
             #expect(failed.result("sagaStatus") == "failed")
-            let types = try await shop.store.pool.query("SELECT DISTINCT event_type FROM es.events").rows.map { try $0.decode("event_type", as: String.self) }
+            let types = try await shop.store.query("SELECT DISTINCT event_type FROM es.events").rows.map { try $0.decode("event_type", as: String.self) }
             #expect(types.count >= 8)
             #expect(types.filter { ShopEvents.catalog.version(of: $0) == nil }.isEmpty, "\(types)")
         }
@@ -109,7 +109,7 @@ extension ShopFlowTests.EventChangeTests {
                 ProductEvent.reserved(StockReserved(orderId: "O2", qty: 5)).newEvent(metadata: .init()),
             ],
             to: stream, expected: .noStream)
-        try await store.pool.query(
+        try await store.query(
             """
             INSERT INTO es.snapshots (service, stream_id, version, snapshot_type, state) VALUES ('inventory', $1, 3, $2, $3::jsonb)
             """, [id, type, state])
@@ -118,7 +118,7 @@ extension ShopFlowTests.EventChangeTests {
 
     /// The product's snapshot row as it is now, decoded.
     func snapshot(_ store: EventStore, _ id: String) async throws -> (type: String, version: Int64, state: Product) {
-        let row = try await store.pool.query("SELECT snapshot_type, version, state::text AS state FROM es.snapshots WHERE stream_id = $1", [id]).first!
+        let row = try await store.query("SELECT snapshot_type, version, state::text AS state FROM es.snapshots WHERE stream_id = $1", [id]).first!
         let state: String = try row.decode("state")
         return (try row.decode("snapshot_type"), try row.decode("version"), try PayloadDecoder.decode(Product.self, from: Data(state.utf8)))
     }

@@ -30,7 +30,7 @@ extension ShopFlowTests.LongStreamTests {
         try await ShopHarness.run { shop in
             try await shop.register("PROD_LONG", price: 10, qty: 1_000)
             try await seedChurn("PROD_LONG", pairs: 49_999, store: shop.store)
-            let length: Int64 = try await shop.store.pool.query(
+            let length: Int64 = try await shop.store.query(
                 "SELECT max(version) AS v FROM es.events WHERE service = 'inventory' AND stream_id = 'PROD_LONG'"
             ).first!.decode("v")
             #expect(length == 99_999)
@@ -41,7 +41,7 @@ extension ShopFlowTests.LongStreamTests {
             let orderId = try #require(placed.result("orderId"))
             var product = try await shop.product("PROD_LONG")
             #expect(product.reserved == 7 && product.available == 993 && product.onHand == 1_000)
-            let snapshot: Int64 = try await shop.store.pool.query(
+            let snapshot: Int64 = try await shop.store.query(
                 "SELECT version FROM es.snapshots WHERE service = 'inventory' AND stream_id = 'PROD_LONG'"
             ).first!.decode("version")
             // The first load (the order desk pricing the order) replayed the stream and kept it.

@@ -57,7 +57,7 @@ extension ShopFlowTests.ParkedCommandTests {
     @Test func aCommandAppliedTwiceIsRefusedWhole() async throws {
         try await TestDatabase.with { db in
             let store = db.eventStore()
-            let listener = Listener(.init(url: store.pool.configuration.url))
+            let listener = Listener(.init(url: store.databaseURL))
             let worker = InboxWorker(
                 handler: PaymentCommands(limit: 1_000_000), store: store, listener: listener, pollInterval: .seconds(60), logger: Logger(label: "test"))
             let orderId = "ORDER_\(UUID().uuidString.prefix(8))"
@@ -65,13 +65,13 @@ extension ShopFlowTests.ParkedCommandTests {
                 commandId: UUID(), sagaId: UUID(), command: .createPayment, orderId: orderId, payments: [PaymentDetail(paymentKind: "10", paymentAmt: 5)])
             try await store.withTransaction { tx in try await Inbox(.payment).enqueue([command], in: tx) }
             #expect(try await worker.processBatch(upTo: 10) == .processed(1, followed: false))
-            #expect(try await store.pool.query("SELECT count(*) AS n FROM payment_svc.inbox").first!.decode("n", as: Int.self) == 0)
-            #expect(try await store.pool.query("SELECT command FROM payment_svc.inbox_done").first!.decode("command", as: String.self) == "createPayment")
+            #expect(try await store.query("SELECT count(*) AS n FROM payment_svc.inbox").first!.decode("n", as: Int.self) == 0)
+            #expect(try await store.query("SELECT command FROM payment_svc.inbox_done").first!.decode("command", as: String.self) == "createPayment")
 
             try await store.withTransaction { tx in try await Inbox(.payment).enqueue([command], in: tx) }
             await #expect(throws: (any Error).self) { try await worker.processBatch(upTo: 10) }
             #expect(try await store.readStream(ShopIDs.payment(forOrder: orderId)).count == 1)
-            #expect(try await store.pool.query("SELECT count(*) AS n FROM payment_svc.inbox_done").first!.decode("n", as: Int.self) == 1)
+            #expect(try await store.query("SELECT count(*) AS n FROM payment_svc.inbox_done").first!.decode("n", as: Int.self) == 1)
         }
     }
 }

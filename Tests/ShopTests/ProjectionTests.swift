@@ -58,7 +58,7 @@ extension ShopFlowTests.ProjectionTests {
     }
 
     func inventoryRows(_ store: EventStore) async throws -> String {
-        try await store.pool.query("SELECT coalesce(json_agg(to_jsonb(t) ORDER BY t.product_id), '[]')::text AS rows FROM report.inventory t")
+        try await store.query("SELECT coalesce(json_agg(to_jsonb(t) ORDER BY t.product_id), '[]')::text AS rows FROM report.inventory t")
             .first!.decode("rows")
     }
 
@@ -80,7 +80,7 @@ extension ShopFlowTests.ProjectionTests {
             let task = Task { try await runner.run() }
             #expect(
                 try await eventually {
-                    try await store.pool.query("SELECT count(*) AS n FROM report.inventory WHERE reserved = 3").first!.decode("n", as: Int.self) == 20
+                    try await store.query("SELECT count(*) AS n FROM report.inventory WHERE reserved = 3").first!.decode("n", as: Int.self) == 20
                 })
             task.cancel()
             _ = try? await task.value
@@ -134,7 +134,7 @@ extension ShopFlowTests.ProjectionTests {
                     try await store.checkpoint(subscriber: SalesReport().versionedName, partitions: SalesReport().partitions) >= last
                 })
             // Nothing of the sales report's was written for them.
-            #expect(try await store.pool.query("SELECT count(*) AS n FROM report.product_sales").first!.decode("n", as: Int.self) == 0)
+            #expect(try await store.query("SELECT count(*) AS n FROM report.product_sales").first!.decode("n", as: Int.self) == 0)
             task.cancel()
             _ = try? await task.value
         }
@@ -144,7 +144,7 @@ extension ShopFlowTests.ProjectionTests {
     func reportTables(_ store: EventStore) async throws -> [String: String] {
         var out: [String: String] = [:]
         for table in Projections.all.flatMap(\.tables) {
-            out[table] = try await store.pool.query(
+            out[table] = try await store.query(
                 "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') AS rows FROM report_live.\(table) t"
             ).first!.decode("rows")
         }
@@ -203,7 +203,7 @@ extension ShopFlowTests.ProjectionTests {
             #expect(try await eventually { try await shop.request(.get, "/api/v1/reports/\(later)").result("orderStatus") == "30" })
             // Over HTTP too.
             func tableOID() async throws -> Int64 {
-                try await shop.store.pool.query("SELECT 'report.product_sales'::regclass::oid::bigint AS oid").first!.decode("oid")
+                try await shop.store.query("SELECT 'report.product_sales'::regclass::oid::bigint AS oid").first!.decode("oid")
             }
             #expect(try await eventually { try await ProjectionStatus.all(shop.store).allSatisfy { $0.lagEvents == 0 } })
             let liveTable = try await tableOID()

@@ -31,7 +31,7 @@ extension ShopFlowTests {
 extension ShopFlowTests.ProjectionVersionTests {
     @Test func aNewVersionIsBuiltBesideTheLiveOneAndSwappedInWhileQueriesSeeEveryRow() async throws {
         try await ShopHarness.run { shop in
-            let pool = shop.store.pool
+            let pool = shop.store
             // On a new database the orders report starts at version 1 (migration 0010), and
             // this build's projector builds its version 2 and swaps it in by itself.
             #expect(try await eventually { try await ProjectionVersions.live("orders", on: pool) == 2 })
@@ -49,7 +49,7 @@ extension ShopFlowTests.ProjectionVersionTests {
             logger.logLevel = .critical
             let v3 = Bumped(inner: OrdersReport(), version: 3)
             let runner = ProjectionRunner(
-                v3, store: shop.store, listener: Listener(.init(url: pool.configuration.url)),
+                v3, store: shop.store, listener: Listener(.init(url: pool.databaseURL)),
                 pollInterval: .milliseconds(50), logger: logger)
             let projector = Task { try await runner.run() }
             // Orders keep coming while it builds and swaps; each is read with its position.

@@ -23,7 +23,7 @@ extension ShopFlowTests.RetentionTests {
             try await shop.register("PROD_KEEP", qty: 100)
             let old = try #require(try await shop.placeOrder([("PROD_KEEP", 1)]).result("orderId"))
             let young = try #require(try await shop.placeOrder([("PROD_KEEP", 1)]).result("orderId"))
-            let pool = shop.store.pool
+            let pool = shop.store
             func sagaId(_ orderId: String) async throws -> UUID {
                 try await pool.query("SELECT saga_id FROM saga.order_sagas WHERE order_id = $1", [orderId]).first!.decode("saga_id")
             }

@@ -45,7 +45,7 @@ extension ShopFlowTests.RobustnessTests {
             let ids = Set((first + [again]).compactMap { $0.result("orderId") })
             #expect(ids.count == 1, "\(first.map(\.json))")
             #expect((first + [again]).allSatisfy { $0.status == 202 })
-            let sagas: Int = try await shop.store.pool.query("SELECT count(*) AS n FROM saga.order_sagas").first!.decode("n")
+            let sagas: Int = try await shop.store.query("SELECT count(*) AS n FROM saga.order_sagas").first!.decode("n")
             #expect(sagas == 1)
             let orderId = try #require(ids.first)
             #expect(try await eventually { try await shop.order(orderId).status?.rawValue == "30" })
@@ -75,11 +75,11 @@ extension ShopFlowTests.RobustnessTests {
             let answers = try await shop.store.readStream(ShopIDs.reservation(forOrder: orderId)).map(\.type)
             #expect(answers == ["StockReservationMade"])
             // Applied once: recorded once, and out of the inbox.
-            let recorded: Int = try await shop.store.pool.query(
+            let recorded: Int = try await shop.store.query(
                 "SELECT count(*) AS n FROM inventory_svc.inbox_done WHERE command = 'reserveStock'"
             ).first!.decode("n")
             #expect(recorded == 1)
-            let waiting: Int = try await shop.store.pool.query("SELECT count(*) AS n FROM inventory_svc.inbox").first!.decode("n")
+            let waiting: Int = try await shop.store.query("SELECT count(*) AS n FROM inventory_svc.inbox").first!.decode("n")
             #expect(waiting == 0)
         }
     }

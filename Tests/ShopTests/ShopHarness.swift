@@ -30,6 +30,8 @@ struct ShopHarness: Sendable {
     ) async throws {
         try await TestDatabase.with { db in
             let store = db.eventStore(maxConnections: 6)
+            // As `emporium serve` does: each part acts as its own role.
+            #expect(try await store.actAsOwners(Shop.tableOwners) == .actingAsOwners)
             var configuration = ShopConfiguration()
             configuration.allowFaultInjection = true
             configuration.port = 0
@@ -145,7 +147,7 @@ struct ShopHarness: Sendable {
 
     /// Rows of the tables a refused request must not have touched.
     func footprint() async throws -> [Int] {
-        let row = try await store.pool.query(
+        let row = try await store.query(
             """
             SELECT (SELECT count(*) FROM es.events) AS events, (SELECT count(*) FROM saga.order_sagas) AS sagas,
                    (SELECT count(*) FROM inventory_svc.inbox) + (SELECT count(*) FROM payment_svc.inbox)

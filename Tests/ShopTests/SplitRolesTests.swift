@@ -58,7 +58,7 @@ import Testing
                     let ready = try await shop.request(.get, "/health/ready")
                     return ready.status == 200 && ready.json.contains(#""saga runner":"active""#)
                 })
-            _ = try await shop.store.pool.query("DELETE FROM public.schema_migrations WHERE version = $1", [Int64(Shop.requiredMigration)])
+            _ = try await shop.store.query("DELETE FROM public.schema_migrations WHERE version = $1", [Int64(Shop.requiredMigration)])
             let behind = try await shop.request(.get, "/health/ready")
             #expect(behind.status == 503)
             #expect(behind.json.contains("emporium migrate"))
@@ -83,7 +83,7 @@ import Testing
             #expect(placed.result("sagaStatus") == "completed")
             #expect(placed.headers[.init("traceparent")!] == trace)
             let orderId = try #require(placed.result("orderId"))
-            let traces: [String?] = try await shop.store.pool.query(
+            let traces: [String?] = try await shop.store.query(
                 "SELECT traceparent AS t FROM es.events WHERE correlation_id IS NOT NULL ORDER BY global_position"
             )
             .rows.map { try $0.decodeIfPresent("t") }

@@ -37,9 +37,32 @@ public struct TestDatabase: Sendable {
         if migrated {
             let connection = try await Connection.connect(to: database.url)
             try await migrator.migrate(on: connection)
+            // The shop's roles, granted here: the shop's parts act as them (`TableOwner`), as in
+            // a served database. Created once per run first: two CREATE ROLEs at once collide.
+            try await rolesCreated.value
+            _ = try await DatabaseRoles(directory: rolesDirectory, environment: [:]).create(on: connection)
             await connection.close()
         }
         return database
+    }
+
+    public static let rolesDirectory = repositoryRoot.appendingPathComponent("sql/roles")
+
+    /// The cluster's roles, created in a database of their own the first time a test needs them.
+    private static let rolesCreated = Task {
+        let name = "emporium_test_roles_\(UUID().uuidString.prefix(8).lowercased())"
+        try await onServer("CREATE DATABASE \(name)")
+        let database = TestDatabase(name: name, url: try ConnectionString.replacingDatabase(in: serverURL, with: name))
+        do {
+            let connection = try await Connection.connect(to: database.url)
+            try await migrator.migrate(on: connection)
+            _ = try await DatabaseRoles(directory: rolesDirectory, environment: [:]).create(on: connection)
+            await connection.close()
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+        try await database.drop()
     }
 
     /// Runs `body` with a fresh database and drops it afterwards, whatever happens.

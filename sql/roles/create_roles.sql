@@ -13,7 +13,8 @@
 --                       its checkpoint.
 --   emporium_projector  owns the report tables of every version and the live views (rebuilds
 --                       and version swaps replace them); its checkpoints.
---   emporium_gateway    reads: events, sagas, inboxes, reports. Writes nothing.
+--   emporium_gateway    reads: events, sagas, inboxes, reports, other sessions' activity
+--                       (pg_read_all_stats). Writes nothing.
 --
 -- Nobody gets UPDATE, DELETE or TRUNCATE on es.events (the trigger refuses them even so),
 -- nor may disable its trigger or set session_replication_role: that takes the owner or a
@@ -85,6 +86,9 @@ BEGIN
     GRANT EXECUTE ON FUNCTION saga.send_commands(text, uuid[], uuid[], text[], jsonb[]) TO emporium_saga;
 
     GRANT INSERT, UPDATE ON es.checkpoints TO emporium_saga, emporium_projector;
+    -- The admin status names the transactions readers wait for (es.horizon_holders): their
+    -- age and query, which pg_stat_activity shows another role only with this.
+    GRANT pg_read_all_stats TO emporium_gateway;
 
     -- The projector owns the report tables: a rebuild fills new ones in a scratch schema
     -- (CREATE on the database) and swaps them in.
