@@ -273,12 +273,7 @@ public actor Connection {
     private func flushQueued(then last: Statement) async throws -> QueryResult {
         let statements = queued + [last]
         queued.removeAll()
-        do {
-            return try await pipeline(statements).last!
-        } catch {
-            forgetRole() // a SET ROLE among them was undone with the rest
-            throw error
-        }
+        return try await pipeline(statements).last!
     }
 
     /// Sends what is queued now, in one round trip.
@@ -286,12 +281,7 @@ public actor Connection {
         guard !queued.isEmpty else { return }
         let statements = queued
         queued.removeAll()
-        do {
-            _ = try await pipeline(statements)
-        } catch {
-            forgetRole()
-            throw error
-        }
+        _ = try await pipeline(statements)
     }
 
     func forgetPrepared(_ sql: String) async {

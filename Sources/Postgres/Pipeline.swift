@@ -52,14 +52,21 @@ extension Connection {
     /// naming the statement.
     func runPipeline(_ statements: [Statement]) async throws -> [PipelineResult] {
         guard !statements.isEmpty else { return [] }
-        // Every parameter as text once, checked before anything is sent.
-        let texts = statements.map { $0.parameters.map { $0?.postgresText } }
-        for (index, statementTexts) in texts.enumerated() {
-            if let error = nulError(statementTexts) { throw BatchFailure(index: index, error: error) }
+        do {
+            // Every parameter as text once, checked before anything is sent.
+            let texts = statements.map { $0.parameters.map { $0?.postgresText } }
+            for (index, statementTexts) in texts.enumerated() {
+                if let error = nulError(statementTexts) { throw BatchFailure(index: index, error: error) }
+            }
+            let fresh = Set(statements.filter { !Self.isTransactionControl($0.sql) && prepared[$0.sql] == nil }.map(\.sql))
+            try await makeRoomForPrepared(fresh.count)
+            return try await exchange { conn in try await sendPipeline(statements, texts, conn) }
+        } catch {
+            // A pipeline is one implicit transaction: a SET ROLE in it was undone with the
+            // rest, or never sent.
+            forgetRole()
+            throw error
         }
-        let fresh = Set(statements.filter { !Self.isTransactionControl($0.sql) && prepared[$0.sql] == nil }.map(\.sql))
-        try await makeRoomForPrepared(fresh.count)
-        return try await exchange { conn in try await sendPipeline(statements, texts, conn) }
     }
 
     private func sendPipeline(_ statements: [Statement], _ texts: [[String?]], _ conn: OpaquePointer) async throws -> [PipelineResult] {

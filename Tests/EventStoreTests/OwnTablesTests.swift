@@ -72,4 +72,23 @@ import Testing
             #expect(await Self.refusal(store.owned(by: .gateway), ["UPDATE inventory_svc.inbox SET attempts = 0 WHERE false"]) == nil)
         }
     }
+
+    /// A `SET ROLE` travels with the next statement; when that statement fails, the two are
+    /// undone together, and the connection must not believe it still acts as the role.
+    @Test func aRoleUndoneWithAFailedStatementIsSetAgain() async throws {
+        try await TestDatabase.with { database in
+            let connection = try await database.connect()
+            defer { Task { await connection.close() } }
+            func currentUser() async throws -> String { try await connection.query("SELECT current_user::text AS r").first!.decode("r") }
+            try await connection.act(as: "emporium_gateway")
+            #expect(try await currentUser() == "emporium_gateway")
+            try await connection.act(as: "emporium_saga")
+            await #expect(throws: PostgresError.self) { try await connection.query("SELECT 1 / 0") }
+            // Undone: the connection is back to the gateway's role, and knows it does not know.
+            try await connection.act(as: "emporium_saga")
+            #expect(try await currentUser() == "emporium_saga")
+            try await connection.act(as: nil)
+            #expect(try await currentUser() != "emporium_saga")
+        }
+    }
 }
