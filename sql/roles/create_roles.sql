@@ -87,8 +87,13 @@ BEGIN
 
     GRANT INSERT, UPDATE ON es.checkpoints TO emporium_saga, emporium_projector;
     -- The admin status names the transactions readers wait for (es.horizon_holders): their
-    -- age and query, which pg_stat_activity shows another role only with this.
-    GRANT pg_read_all_stats TO emporium_gateway;
+    -- age and query, which pg_stat_activity shows another role only with this. Granted by a
+    -- login that may (a superuser); without it the status lists them without their age.
+    IF pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER WITH ADMIN OPTION') THEN
+        GRANT pg_read_all_stats TO emporium_gateway;
+    ELSE
+        RAISE NOTICE 'create_roles: % may not grant pg_read_all_stats; the admin status will list appending transactions without their age', current_user;
+    END IF;
 
     -- The projector owns the report tables: a rebuild fills new ones in a scratch schema
     -- (CREATE on the database) and swaps them in.
