@@ -78,10 +78,11 @@ public struct EventStore: Sendable {
         _ body: sending (EventStoreTransaction) async throws -> T
     ) async throws -> T {
         let role = try actingRole()
-        let connection = try await acquire(actingAs: role)
+        let connection = try await pool.acquire(preferring: role)
         let transaction = EventStoreTransaction(connection: connection, appends: appends, actingRole: role)
         let value: T
         do {
+            if let role { try await connection.act(as: role) }
             value = try await connection.withTransaction { connection in
                 if appends { await connection.queue(EventRows.registration) }
                 return try await body(transaction)

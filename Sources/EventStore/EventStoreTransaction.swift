@@ -10,9 +10,9 @@ public final class EventStoreTransaction: Sendable {
     /// own tables through this type (`SQLSession`), as the role of the store's owner
     /// (`EventStore.owned(by:)`), whose grants let no part write `es.*` but through the store.
     let connection: Connection
-    /// The role the transaction acts as (`EventStore.actingRole`): nil when parts do not act
-    /// as owners, "" the login role.
-    let actingRole: String?
+    /// The role the transaction acts as (`EventStore.actingRole`); nil when parts do not act
+    /// as owners.
+    let actingRole: SessionRole?
     private let channels = Mutex<Set<String>>([])
     /// What to do once the transaction has committed (count a saga's outcome, say).
     private let commitActions = Mutex<[@Sendable () -> Void]>([])
@@ -29,7 +29,7 @@ public final class EventStoreTransaction: Sendable {
     /// transaction of its own (`EventStore.append`) and has nothing to register first.
     let registersOnAppend: Bool
 
-    init(connection: Connection, appends: Bool, registersOnAppend: Bool = false, actingRole: String? = nil) {
+    init(connection: Connection, appends: Bool, registersOnAppend: Bool = false, actingRole: SessionRole? = nil) {
         self.connection = connection
         self.actingRole = actingRole
         self.appends = appends

@@ -36,11 +36,10 @@ extension EventStoreTransaction: SQLSession {
     /// `untilCommit` (the body is the transaction's last work). A statement or two, queued,
     /// and only in a process whose parts act as owners.
     public func acting<T>(as owner: TableOwner, untilCommit: Bool = false, _ body: () async throws -> T) async throws -> T {
-        guard let own = actingRole, own != owner.role else { return try await body() }
-        try await connection.actLocally(as: owner.role)
+        guard let own = actingRole, own != owner.sessionRole else { return try await body() }
+        try await connection.actLocally(as: owner.sessionRole)
         let value = try await body()
-        if untilCommit { return value }
-        if own.isEmpty { await connection.queue("SET LOCAL ROLE NONE") } else { try await connection.actLocally(as: own) }
+        if !untilCommit { try await connection.actLocally(as: own) }
         return value
     }
 }

@@ -20,6 +20,8 @@ public struct TableOwner: Sendable, Hashable, CustomStringConvertible {
     public static let gateway = TableOwner(role: "emporium_gateway")
 
     public var description: String { role }
+
+    var sessionRole: SessionRole { .role(role) }
 }
 
 /// Whether this process's parts act as their owners: only when it logs in as a role that may
@@ -56,11 +58,9 @@ extension EventStore {
             """
             SELECT current_user::text AS login,
                    bool_or(current_user = r) AS is_shop_role,
-                   (array_agg(r) FILTER (WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)))[1] AS missing,
-                   (array_agg(r) FILTER (WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)
-                                           AND NOT pg_has_role(current_user, r, 'MEMBER')))[1] AS not_member,
-                   (array_agg(r) FILTER (WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)
-                                           AND NOT has_table_privilege(r, 'es.events', 'SELECT')))[1] AS not_granted
+                   (array_agg(r) FILTER (WHERE to_regrole(r) IS NULL))[1] AS missing,
+                   (array_agg(r) FILTER (WHERE to_regrole(r) IS NOT NULL AND NOT pg_has_role(current_user, r, 'MEMBER')))[1] AS not_member,
+                   (array_agg(r) FILTER (WHERE to_regrole(r) IS NOT NULL AND NOT has_table_privilege(r, 'es.events', 'SELECT')))[1] AS not_granted
               FROM unnest($1::text[]) AS r
             """, [PostgresArray(owners.map(\.role))]
         ).first!
@@ -99,40 +99,23 @@ extension EventStore {
     }
 
     /// The role a statement of this store's acts as: nil when parts do not act as owners
-    /// (the connection's role stays as it is), "" for the login role (a tool's, a test's).
-    func actingRole() throws -> String? {
+    /// (the connection's role stays as it is), the login role for a store with no owner (a
+    /// tool's, a test's).
+    func actingRole() throws -> SessionRole? {
         if owner == nil && ownerRequired {
             throw PostgresError.usage("a statement of the shop's with no owner: hand the part a store owned(by:) its TableOwner")
         }
         guard ownerRoles.enabled else { return nil }
-        return owner?.role ?? ""
-    }
-
-    /// A pooled connection acting as this store's owner.
-    func acquire(actingAs role: String?) async throws -> Connection {
-        let connection = try await pool.acquire(preferring: role)
-        if let role {
-            do {
-                try await connection.act(as: role.isEmpty ? nil : role)
-            } catch {
-                await pool.release(connection)
-                throw error
-            }
-        }
-        return connection
+        return owner?.sessionRole ?? .login
     }
 
     /// Runs `body` on a pooled connection acting as this store's owner (statements that
     /// must share a session: a session lock and the work it guards, say).
     public func withConnection<T>(_ body: (Connection) async throws -> T) async throws -> T {
-        let connection = try await acquire(actingAs: try actingRole())
-        do {
-            let value = try await body(connection)
-            await pool.release(connection)
-            return value
-        } catch {
-            await pool.release(connection)
-            throw error
+        let role = try actingRole()
+        return try await pool.withConnection(preferring: role) { connection in
+            if let role { try await connection.act(as: role) }
+            return try await body(connection)
         }
     }
 

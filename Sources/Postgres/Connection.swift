@@ -29,8 +29,8 @@ public actor Connection {
     /// wait in line, each handed the connection in turn.
     private var exchanging = false
     private var inLine: [CheckedContinuation<Void, Never>] = []
-    /// The role its statements run as (`act(as:)`): "" the login role, nil not known.
-    nonisolated let actingRole = Mutex<String?>("")
+    /// The role its statements run as (`act(as:)`); nil when not known.
+    nonisolated let actingRole = Mutex<SessionRole?>(.login)
 
     private init(applicationName: String, responseBound: Duration?, logger: Logger) {
         self.applicationName = applicationName

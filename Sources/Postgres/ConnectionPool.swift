@@ -69,8 +69,8 @@ public final class ConnectionPool: Sendable {
 
     /// Lends a connection to `body` and takes it back afterwards. A connection left broken
     /// or inside a transaction is not reused.
-    public func withConnection<T>(_ body: (Connection) async throws -> T) async throws -> T {
-        let connection = try await acquire()
+    public func withConnection<T>(preferring role: SessionRole? = nil, _ body: (Connection) async throws -> T) async throws -> T {
+        let connection = try await acquire(preferring: role)
         do {
             let value = try await body(connection)
             await release(connection)
@@ -100,9 +100,9 @@ public final class ConnectionPool: Sendable {
         try await withConnection { try await $0.query(sql, parameters) }
     }
 
-    /// A connection, preferably an idle one that already acts as `role` (`Connection.act(as:)`;
-    /// "" the login role), so that a process whose parts act as several roles switches seldom.
-    public func acquire(preferring role: String? = nil) async throws -> Connection {
+    /// A connection, preferably an idle one that already acts as `role` (`Connection.act(as:)`),
+    /// so that a process whose parts act as several roles switches seldom.
+    public func acquire(preferring role: SessionRole? = nil) async throws -> Connection {
         enum Step { case use(Connection), open, wait, closed }
         let step = state.withLock { state -> Step in
             if state.closed { return .closed }

@@ -80,14 +80,14 @@ import Testing
             let connection = try await database.connect()
             defer { Task { await connection.close() } }
             func currentUser() async throws -> String { try await connection.query("SELECT current_user::text AS r").first!.decode("r") }
-            try await connection.act(as: "emporium_gateway")
+            try await connection.act(as: .role("emporium_gateway"))
             #expect(try await currentUser() == "emporium_gateway")
-            try await connection.act(as: "emporium_saga")
+            try await connection.act(as: .role("emporium_saga"))
             await #expect(throws: PostgresError.self) { try await connection.query("SELECT 1 / 0") }
             // Undone: the connection is back to the gateway's role, and knows it does not know.
-            try await connection.act(as: "emporium_saga")
+            try await connection.act(as: .role("emporium_saga"))
             #expect(try await currentUser() == "emporium_saga")
-            try await connection.act(as: nil)
+            try await connection.act(as: .login)
             #expect(try await currentUser() != "emporium_saga")
         }
     }

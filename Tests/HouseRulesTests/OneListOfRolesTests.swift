@@ -1,5 +1,8 @@
+import EventSourcing
+import EventStore
 import Foundation
 import Migrations
+import Shop
 import ShopVocabulary
 import Testing
 
@@ -22,6 +25,14 @@ import Testing
         // The four services get theirs in the loop over every role; the others by name.
         let byName = roles.subtracting(ShopRole.allCases.filter { $0.service != nil }.map(\.databaseRole))
         #expect(byName.subtracting(named).isEmpty, "roles the SQL grants nothing by name: \(byName.subtracting(named).sorted())")
+    }
+
+    /// The parts of one process act as these roles (`TableOwner`, spelled where `ShopRole` is not
+    /// known): the same names, one owner per kind of process.
+    @Test func everyPartsOwnerIsOneOfTheShopsRoles() {
+        let owners = [TableOwner.gateway, .saga, .projector] + Partition.allCases.map(TableOwner.service)
+        #expect(Set(owners) == Set(Shop.tableOwners))
+        #expect(Set(Shop.tableOwners.map(\.role)) == Set(ShopRole.allCases.map(\.databaseRole)))
     }
 
     @Test func theCheckReadsRoleNamesAndNothingElse() {
