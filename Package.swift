@@ -9,6 +9,10 @@ let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metri
 /// on its connection's executor, stays there instead of hopping off and back per statement.
 let sameExecutor: [SwiftSetting] = [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
 
+/// The write-side services, one folder each (`Sources/<name>/`); the registry line that makes
+/// one a service of the shop is in `ShopService.of`.
+let services = ["Ordering", "Payments", "Shipping", "Inventory", "Notifications"]
+
 let package = Package(
     name: "emporium",
     platforms: [.macOS(.v15)],
@@ -55,31 +59,30 @@ let package = Package(
         .target(name: "Lifecycle", dependencies: ["Postgres", "EventSourcing", log, lifecycle], swiftSettings: sameExecutor),
         // The event-sourcing vocabulary: envelopes, stream ids, positions, command replies. Pure.
         .target(name: "EventSourcing"),
-        // One service's rules each: commands, events, state, decisions. Pure.
-        .target(name: "Inventory", dependencies: ["EventSourcing"]),
-        .target(name: "Ordering", dependencies: ["EventSourcing"]),
-        .target(name: "Payments", dependencies: ["EventSourcing"]),
-        .target(name: "Shipping", dependencies: ["EventSourcing"]),
-        .target(name: "Notifications", dependencies: ["EventSourcing"]),
         // The create/update/delete flows as data: steps, commands, compensations. Pure.
         .target(name: "OrderSaga", dependencies: ["EventSourcing"]),
         // Append, read, subscribe, checkpoints — on PostgreSQL. The only Swift that touches es.*.
         .target(name: "EventStore", dependencies: ["Postgres", "Lifecycle", "EventSourcing", log, lifecycle, metrics], swiftSettings: sameExecutor),
         // Applies migrations/ and sql/ to a database.
-        .target(name: "Migrations", dependencies: ["Postgres", "EventSourcing", "ShopVocabulary", log], swiftSettings: sameExecutor),
-        // What the roles say to each other: ids, inbox commands, JSON passed through, the events stored. Pure.
-        .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping", "Notifications"]),
+        .target(name: "Migrations", dependencies: ["Postgres", "EventSourcing", "ShopVocabulary", "ShopServices", log], swiftSettings: sameExecutor),
+        // What the services say to each other and what each is made of: ids, inbox commands, JSON
+        // passed through, a service's description (ShopService) and its command handler's protocol.
+        .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "EventStore"], swiftSettings: sameExecutor),
+    ] + services.map { service in
+        // One folder per service: its rules (commands, events, state, decisions: pure, tested
+        // without I/O), its description and its inbox's command handler.
+        .target(name: service, dependencies: ["EventSourcing", "EventStore", "ShopVocabulary"], swiftSettings: sameExecutor)
+    } + [
         // The read side: projections into report tables, their runner, rebuild and status, the report queries.
         .target(name: "Reporting", dependencies: [
             "Postgres", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
         ], swiftSettings: sameExecutor),
         // What the inboxes hold, read only: for the services, the admin API and the history.
         .target(name: "InboxReads", dependencies: ["Postgres", "EventStore", "EventSourcing", "OrderSaga", "ShopVocabulary"], swiftSettings: sameExecutor),
-        // The four write-side services: their inboxes, workers and command handlers, and aggregate loading.
+        // The services' registry (one line per service), the roles, and their inboxes and workers.
         .target(name: "ShopServices", dependencies: [
-            "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
-            "Notifications", log, lifecycle,
-        ], swiftSettings: sameExecutor),
+            "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "OrderSaga", log, lifecycle,
+        ] + services.map { .target(name: $0) }, swiftSettings: sameExecutor),
         // The order saga at run time: its store, the runner that takes the services' answers, timeouts, waiters.
         .target(name: "SagaRuntime", dependencies: [
             "Postgres", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "OrderSaga",
@@ -95,7 +98,7 @@ let package = Package(
         ], swiftSettings: sameExecutor),
         // The query API: reports, the gateway's API Composition and order history, the services' views, admin.
         .target(name: "QueryAPI", dependencies: [
-            "Postgres", "EventStore", "Lifecycle", "EventSourcing", "ShopVocabulary", "InboxReads", "Reporting", "ShopHTTP", "OrderSaga",
+            "Postgres", "EventStore", "Lifecycle", "EventSourcing", "ShopVocabulary", "InboxReads", "ShopServices", "Reporting", "ShopHTTP", "OrderSaga",
             "Ordering", "Payments", "Shipping", hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
         ], resources: [
@@ -135,7 +138,7 @@ let package = Package(
             "ShopVocabulary", "ShopCommandLine", hummingbird,
         ]),
         // Rules of the house checked over the sources: one writer per table, each fact once.
-        .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore", "EventSourcing", "OrderSaga", "ShopVocabulary"]),
+        .testTarget(name: "HouseRulesTests", dependencies: ["Shop", "Migrations", "EventStore", "EventSourcing", "OrderSaga", "ShopVocabulary", "ShopServices"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Lifecycle", "TestSupport", lifecycle]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "EventSourcing", "Postgres", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Lifecycle", "TestSupport"]),
@@ -143,7 +146,7 @@ let package = Package(
             "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "Inventory", "Ordering", "Payments", "Shipping", "ShopVocabulary",
             log,
         ]),
-        .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "Inventory", "Ordering", "Payments", "Shipping", "Notifications", "OrderSaga", "ShopVocabulary"]),
+        .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "OrderSaga", "ShopVocabulary", "ShopServices"] + services.map { .target(name: $0) }),
         .testTarget(name: "ShopTests", dependencies: [
             "Shop", "ShopServices", "InboxReads", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "QueryAPI", "Migrations",
             "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga",

@@ -1,6 +1,7 @@
 import EventSourcing
 import Foundation
 import Postgres
+import ShopServices
 import ShopVocabulary
 
 /// The shop's least-privilege login roles (`sql/roles/`): created or brought up to date in one

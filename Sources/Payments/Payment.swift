@@ -7,15 +7,6 @@ public enum PaymentStatus: String, Codable, Sendable, CaseIterable {
     case orderCancelled = "50"
 }
 
-public struct PaymentDetail: Codable, Sendable, Hashable {
-    public var paymentKind: String
-    public var paymentAmt: Int64
-    public init(paymentKind: String, paymentAmt: Int64) {
-        self.paymentKind = paymentKind
-        self.paymentAmt = paymentAmt
-    }
-}
-
 /// Events of a payment's stream (`payment/PAY_…`), one payment per order.
 public enum PaymentEvent: DomainEventSet, Hashable {
     case created(PaymentCreated)

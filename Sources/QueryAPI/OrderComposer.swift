@@ -55,15 +55,25 @@ package struct OrderComposer: Sendable {
         case failed(String)
     }
 
-    /// The services composed, each with its part of the answer: the one place that names them.
-    static let parts: [(service: Partition, field: WritableKeyPath<Composed, View?> & Sendable)] = [
-        (.order, \.order), (.payment, \.payment), (.delivery, \.delivery),
+    /// A service composed: its part of the answer, and its view when it runs in this process.
+    struct Composes: Sendable {
+        var service: Partition
+        var field: WritableKeyPath<Composed, View?> & Sendable
+        var local: @Sendable (ServiceViews, _ orderId: String) async throws -> (any Encodable & Sendable)?
+    }
+
+    /// The services composed: the one place that names them (a service that is not composed,
+    /// such as the inventory, needs no line here).
+    static let parts: [Composes] = [
+        Composes(service: .order, field: \.order, local: { try await $0.order($1) }),
+        Composes(service: .payment, field: \.payment, local: { try await $0.payment($1) }),
+        Composes(service: .delivery, field: \.delivery, local: { try await $0.delivery($1) }),
     ]
 
     func compose(_ orderId: String) async -> (Composed, allFound: Bool, orderExists: Bool) {
         // Every service asked at once; the answers in the list's order.
         let answers = await withTaskGroup(of: (Int, Part).self) { group in
-            for (index, part) in Self.parts.enumerated() { group.addTask { (index, await self.ask(part.service, orderId)) } }
+            for (index, part) in Self.parts.enumerated() { group.addTask { (index, await self.ask(part, orderId)) } }
             var answers = [Part](repeating: .absent, count: Self.parts.count)
             for await (index, answer) in group { answers[index] = answer }
             return answers
@@ -71,19 +81,20 @@ package struct OrderComposer: Sendable {
         var composed = Composed()
         var missing: [String: String] = [:]
         var orderExists = true
-        for ((service, field), part) in zip(Self.parts, answers) {
+        for (composes, part) in zip(Self.parts, answers) {
             switch part {
-            case .found(let view): composed[keyPath: field] = view
-            case .absent: if service == .order { orderExists = false }
-            case .failed(let reason): missing[service.rawValue] = reason
+            case .found(let view): composed[keyPath: composes.field] = view
+            case .absent: if composes.service == .order { orderExists = false }
+            case .failed(let reason): missing[composes.service.rawValue] = reason
             }
         }
         composed.missing = missing.isEmpty ? nil : missing
         return (composed, missing.isEmpty, orderExists)
     }
 
-    private func ask(_ service: Partition, _ orderId: String) async -> Part {
-        guard let base = endpoints.configured(service) else { return await askHere(service, orderId) }
+    private func ask(_ composes: Composes, _ orderId: String) async -> Part {
+        let service = composes.service
+        guard let base = endpoints.configured(service) else { return await askHere(composes, orderId) }
         let url = "\(base)\(ServiceViews.prefix)/\(service.rawValue)/\(orderId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? orderId)"
         do {
             let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: TimeAmount(timeout))
@@ -103,15 +114,10 @@ package struct OrderComposer: Sendable {
     }
 
     /// The view of a service in this process, read from its own streams.
-    private func askHere(_ service: Partition, _ orderId: String) async -> Part {
+    private func askHere(_ composes: Composes, _ orderId: String) async -> Part {
+        let service = composes.service
         do {
-            let view: (any Encodable & Sendable)? =
-                switch service {
-                case .order: try await local.order(orderId)
-                case .payment: try await local.payment(orderId)
-                case .delivery: try await local.delivery(orderId)
-                case .inventory, .notification: nil
-                }
+            let view = try await composes.local(local, orderId)
             guard let view else { return .absent }
             return .found(.local(view))
         } catch {

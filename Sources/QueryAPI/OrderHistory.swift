@@ -3,6 +3,7 @@ import EventStore
 import Foundation
 import InboxReads
 import OrderSaga
+import ShopServices
 import ShopVocabulary
 
 /// An order's timeline: every event of it across the services, in commit order, each

@@ -63,8 +63,9 @@ public struct OrdersReport: ReportDefinition {
         case .order: return try OrderEvent(event).map { [change(for: $0, event)] } ?? []
         case .payment: return try PaymentEvent(event).map { [change(for: $0, event)] } ?? []
         case .delivery: return try DeliveryEvent(event).map { [change(for: $0, event)] } ?? []
-        // Not followed (`partitions`): the stock has its own report, and a customer told changes no column.
-        case .inventory, .notification: return []
+        // Not followed (`partitions`): the stock has its own report, and another service's
+        // events change no column of this one.
+        default: return []
         }
     }
 

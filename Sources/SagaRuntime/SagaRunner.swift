@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import OrderSaga
 import Postgres
+import ShopServices
 import ShopVocabulary
 
 /// The order saga's orchestrator: takes each service's answer from the event log and moves

@@ -8,6 +8,7 @@ import Reporting
 import SagaRuntime
 import ServiceLifecycle
 import ShopHTTP
+import ShopServices
 import ShopVocabulary
 
 /// What the roles of one process share, built once: the saga rows' store, restart and

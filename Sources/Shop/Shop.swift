@@ -169,26 +169,16 @@ public enum Shop {
         return configuration
     }
 
-    /// One worker per service's inbox. With the saga here, each worker hands its answers to
-    /// their sagas in its own transaction.
-    /// Each service's command handler: a switch, so a service without one does not compile.
-    package static func handler(for service: Partition, _ configuration: ShopConfiguration) -> any CommandHandling {
-        switch service {
-        case .inventory: InventoryCommands()
-        case .payment: PaymentCommands(limit: configuration.paymentLimit)
-        case .delivery: DeliveryCommands()
-        case .order: OrderCommands()
-        case .notification: NotificationCommands()
-        }
-    }
-
+    /// One worker per service's inbox, with the handler its description names. With the
+    /// saga here, each worker hands its answers to their sagas in its own transaction.
     static func inboxWorkers(_ process: ProcessParts, hooks: Hooks) -> [(String, any Service)] {
         let configuration = process.configuration
         var takeAnswers: InboxWorker.TakeAnswers?
         if let sagaRunner = process.sagaRunner, configuration.answersInline {
             takeAnswers = { events, tx in try await sagaRunner.takeInline(events, in: tx) }
         }
-        return process.services.sorted().map { handler(for: $0, configuration) }.map { handler in
+        let settings = ServiceSettings(paymentLimit: configuration.paymentLimit)
+        return process.services.sorted().map { ShopService.of($0).handler(settings) }.map { handler in
             let service = handler.service
             let beforeCommit = hooks.beforeInboxCommit.map { hook -> InboxWorker.BeforeCommit in
                 { command, tx in try await hook(service, command, tx) }

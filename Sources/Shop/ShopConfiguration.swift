@@ -1,4 +1,5 @@
 import CommandAPI
+import ShopServices
 import ShopVocabulary
 
 /// How the shop runs; every field has a default that suits one machine. The one place a

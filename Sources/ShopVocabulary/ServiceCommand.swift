@@ -1,7 +1,6 @@
 import EventSourcing
 import Foundation
 import OrderSaga
-import Payments
 
 /// A command in a service's inbox, as JSON: what the saga (or a desk) asks a service to do.
 public struct ServiceCommand: Codable, Sendable, Hashable {

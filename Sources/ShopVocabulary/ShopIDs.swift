@@ -10,7 +10,7 @@ public enum ShopIDs {
         "ORDER_" + String(UUID().uuidString.filter { $0 != "-" })
     }
 
-    static func suffix(_ id: String, after prefix: String) -> String {
+    package static func suffix(_ id: String, after prefix: String) -> String {
         id.hasPrefix(prefix) ? String(id.dropFirst(prefix.count)) : id
     }
 

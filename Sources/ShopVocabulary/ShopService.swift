@@ -1,12 +1,13 @@
 import EventSourcing
 
-/// One write-side service, described once (`Services/`): its partition, its process's port and
-/// what it does, its events, how they answer the saga's commands, and where an order's history
-/// finds it. Everything that goes over the services goes over `all`: the roles, the database
-/// roles and grants (`emporium roles`), the event catalog, the saga's reading of answers, the
-/// history, and what is generated from `emporium roles` (the SQL's branch per service, the
-/// deployment files). Its command handler is `Shop.handler(for:)`, its parts of the reports
-/// and the composed view are in their switches: each fails to compile without its service.
+/// One write-side service, described once, in its own folder (`Sources/<service>/`, beside
+/// its rules): its partition, its process's port and what it does, its events, how they
+/// answer the saga's commands, where an order's history finds it, and its inbox's command
+/// handler. Registered by one line in `ShopService.of` (ShopServices), and everything that
+/// goes over the services goes over `ShopService.all`: the roles, the database roles and
+/// grants (`emporium roles`), the inbox workers, the event catalog, the saga's reading of
+/// answers, the history, and what is generated from `emporium roles` (the SQL's branch per
+/// service, the deployment files).
 public struct ShopService: Sendable {
     public let partition: Partition
     /// The port a process of this service listens on unless told otherwise (the gateway is
@@ -20,10 +21,13 @@ public struct ShopService: Sendable {
     public let reply: @Sendable (RecordedEvent) throws -> CommandReply?
     /// The streams of its own an order's history reads (besides the events that mention the order).
     public let streams: @Sendable (_ orderId: String) -> [StreamID]
+    /// Its inbox's command handler, made with the settings a served shop was given.
+    package let handler: @Sendable (ServiceSettings) -> any CommandHandling
 
-    public init(
+    package init(
         _ partition: Partition, port: Int, summary: String, events: EventCatalog,
-        reply: @escaping @Sendable (RecordedEvent) throws -> CommandReply?, streams: @escaping @Sendable (_ orderId: String) -> [StreamID]
+        reply: @escaping @Sendable (RecordedEvent) throws -> CommandReply?, streams: @escaping @Sendable (_ orderId: String) -> [StreamID],
+        handler: @escaping @Sendable (ServiceSettings) -> any CommandHandling
     ) {
         self.partition = partition
         self.port = port
@@ -31,19 +35,16 @@ public struct ShopService: Sendable {
         self.events = events
         self.reply = reply
         self.streams = streams
+        self.handler = handler
     }
+}
 
-    /// The registry: each partition's service. A partition added without one does not compile.
-    public static func of(_ partition: Partition) -> ShopService {
-        switch partition {
-        case .order: .order
-        case .payment: .payment
-        case .delivery: .delivery
-        case .inventory: .inventory
-        case .notification: .notification
-        }
+/// What the services' rules take from `serve`'s options (`ShopConfiguration`).
+package struct ServiceSettings: Sendable {
+    /// Payments above this are declined.
+    package var paymentLimit: Int64
+
+    package init(paymentLimit: Int64) {
+        self.paymentLimit = paymentLimit
     }
-
-    /// Every service, in `Partition`'s order.
-    public static let all = Partition.allCases.map(of)
 }

@@ -6,6 +6,7 @@ import Lifecycle
 import Postgres
 import ServiceLifecycle
 import ShopCommandLine
+import ShopServices
 import ShopVocabulary
 
 struct Events: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShopServices
 import ShopVocabulary
 
 /// The roles a process can take, as the deployment files need them: `deploy/generate` writes

@@ -8,6 +8,7 @@ import Postgres
 import Reporting
 import Shop
 import ShopCommandLine
+import ShopServices
 import ShopVocabulary
 
 struct Serve: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import EventSourcing
 import Foundation
 import Ordering
+import ShopServices
 import ShopVocabulary
 import Testing
 

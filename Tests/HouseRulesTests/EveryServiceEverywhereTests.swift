@@ -1,6 +1,7 @@
 import EventSourcing
 import Foundation
 import OrderSaga
+import ShopServices
 import ShopVocabulary
 import Testing
 

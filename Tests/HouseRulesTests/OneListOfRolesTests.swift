@@ -3,6 +3,7 @@ import EventStore
 import Foundation
 import Migrations
 import Shop
+import ShopServices
 import ShopVocabulary
 import Testing
 

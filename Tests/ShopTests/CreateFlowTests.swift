@@ -1,4 +1,5 @@
 import Foundation
+import ShopServices
 import ShopVocabulary
 import Testing
 

@@ -6,6 +6,7 @@ import Logging
 import Ordering
 import Postgres
 import Reporting
+import ShopServices
 import ShopVocabulary
 import TestSupport
 import Testing

@@ -77,12 +77,12 @@ extension ShopFlowTests.ParkedCommandTests {
 }
 
 extension ShopFlowTests.ParkedCommandTests {
-    /// Every service can be sent its commands and has a handler for them: the one-branch-per-
-    /// inbox SQL (`saga.send_commands`) and the handler switch fail here, not at run time,
-    /// when a service is added without them.
+    /// Every service can be sent its commands and its description's handler is its own: the
+    /// one-branch-per-inbox SQL (`saga.send_commands`) fails here, not at run time, when a
+    /// service is added without it.
     @Test(arguments: Partition.allCases)
     func everyServiceTakesItsCommands(_ service: Partition) async throws {
-        #expect(Shop.handler(for: service, ShopConfiguration()).service == service)
+        #expect(ShopService.of(service).handler(ServiceSettings(paymentLimit: 1)).service == service)
         let command = try #require(SagaCommand.allCases.first { $0.service == service })
         try await TestDatabase.with { db in
             let store = db.eventStore()

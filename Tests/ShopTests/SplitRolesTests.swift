@@ -2,6 +2,7 @@ import EventSourcing
 import Foundation
 import Migrations
 import Shop
+import ShopServices
 import ShopVocabulary
 import TestSupport
 import Testing

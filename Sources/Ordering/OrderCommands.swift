@@ -1,6 +1,5 @@
 import EventSourcing
 import EventStore
-import Ordering
 import ShopVocabulary
 
 /// The order service's inbox commands: the saga's steps on the order itself.

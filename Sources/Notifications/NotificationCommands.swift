@@ -1,6 +1,5 @@
 import EventSourcing
 import EventStore
-import Notifications
 import ShopVocabulary
 
 /// The notification service's inbox command: tell the customer the order is confirmed.
@@ -10,7 +9,7 @@ package struct NotificationCommands: CommandHandling {
     package init() {}
 
     package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandReply {
-        var loaded: Loaded<Notification> = try await tx.load(from: ShopIDs.notification(forOrder: command.orderId))
+        var loaded = try await Streams.notification(forOrder: command.orderId, in: tx)
         let notificationId = ShopIDs.notificationId(for: command.orderId)
         let decision: Result<NotificationEvent, Rejection>
         if let fault = command.injectedFault {

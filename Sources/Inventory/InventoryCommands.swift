@@ -1,6 +1,5 @@
 import EventSourcing
 import EventStore
-import Inventory
 import ShopVocabulary
 
 /// The inventory service's inbox commands: reserve, adjust, release and ship stock.

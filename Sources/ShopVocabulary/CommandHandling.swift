@@ -1,6 +1,5 @@
 import EventSourcing
 import EventStore
-import ShopVocabulary
 
 /// Applies one inbox command to its service's aggregates, in the worker's transaction,
 /// and appends exactly one answer: the success event, or a rejection naming the reason.
@@ -12,7 +11,7 @@ package protocol CommandHandling: Sendable {
 
 extension ServiceCommand {
     /// The refusal fault injection, or parking, asks for.
-    var injectedFault: Rejection? {
+    package var injectedFault: Rejection? {
         if let refusal { return Rejection(refusal) }
         return fault.map { Rejection("fault injected at \($0.rawValue)") }
     }
@@ -20,7 +19,7 @@ extension ServiceCommand {
 
 /// Appends the command's one answer — the decided event, or the rejection event — to the
 /// aggregate's stream, and returns the outcome for the inbox row.
-func answer<A: Aggregate>(
+package func answer<A: Aggregate>(
     _ decision: Result<A.Event, Rejection>, orElse rejected: (CommandRejection) -> A.Event,
     to aggregate: inout Loaded<A>, for command: ServiceCommand, in tx: EventStoreTransaction
 ) async throws -> CommandReply {
@@ -34,11 +33,11 @@ func answer<A: Aggregate>(
 }
 
 /// What a refusal says whichever service refuses: the command and the reason.
-struct CommandRejection {
-    var command: String
-    var reason: String
+package struct CommandRejection {
+    package var command: String
+    package var reason: String
 
-    func about<Subject>(_ subjectId: String) -> CommandRejected<Subject> {
+    package func about<Subject>(_ subjectId: String) -> CommandRejected<Subject> {
         CommandRejected(subjectId: subjectId, command: command, reason: reason)
     }
 }

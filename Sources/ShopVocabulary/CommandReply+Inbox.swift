@@ -4,7 +4,7 @@ import EventSourcing
 /// the saga: done, or refused with a reason. Stored on the inbox row as text, `ok` or
 /// `rejected: <reason>`, only at that edge (`stored`).
 extension CommandReply {
-    init<T>(_ result: Result<T, Rejection>) {
+    package init<T>(_ result: Result<T, Rejection>) {
         switch result {
         case .success: self = .done
         case .failure(let rejection): self = .rejected(reason: rejection.reason)

@@ -1,6 +1,5 @@
 import EventSourcing
 import EventStore
-import Payments
 import ShopVocabulary
 
 /// The payment service's inbox commands.

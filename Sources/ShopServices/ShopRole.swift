@@ -1,4 +1,5 @@
 import EventSourcing
+import ShopVocabulary
 
 /// What a process of the shop does. One process may take any set of roles (`all` by
 /// default); run split, each role is its own process, on its own port, under its own

@@ -1,4 +1,5 @@
 import EventSourcing
+import ShopVocabulary
 
 /// Every event type the shop stores, with how its older payloads read today: for the
 /// readers that pass payloads on as JSON (the order history, the live page, `events follow`).

@@ -1,6 +1,5 @@
 import EventSourcing
 import EventStore
-import Shipping
 import ShopVocabulary
 
 /// The delivery service's inbox commands.
