@@ -18,21 +18,18 @@ package struct InventoryCommands: CommandHandling {
             products[productId] = try await Streams.product(productId, in: tx)
         }
         let states = products.mapValues(\.state)
-        let decision: Result<StockDecision, Rejection>
-        if let fault = command.injectedFault {
-            decision = .failure(fault)
-        } else {
+        let decision = command.decide { () -> Result<StockDecision, Rejection> in
             switch command.command {
             case .reserveStock:
-                decision = StockRules.reserve(orderId: orderId, lines: lines, reservation: reservation.state, products: states)
+                StockRules.reserve(orderId: orderId, lines: lines, reservation: reservation.state, products: states)
             case .adjustStock, .revertStock, .reReserveStock:
-                decision = StockRules.adjust(orderId: orderId, lines: lines, reservation: reservation.state, products: states)
+                StockRules.adjust(orderId: orderId, lines: lines, reservation: reservation.state, products: states)
             case .releaseStock, .releaseStockForDelete:
-                decision = .success(StockRules.release(orderId: orderId, reservation: reservation.state))
+                .success(StockRules.release(orderId: orderId, reservation: reservation.state))
             case .shipStock:
-                decision = StockRules.ship(orderId: orderId, reservation: reservation.state)
+                StockRules.ship(orderId: orderId, reservation: reservation.state)
             default:
-                decision = .failure(Rejection("the inventory does not handle \(command.command.rawValue)"))
+                .failure(Rejection("the inventory does not handle \(command.command.rawValue)"))
             }
         }
         let metadata = command.metadata

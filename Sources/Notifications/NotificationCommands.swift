@@ -11,16 +11,13 @@ package struct NotificationCommands: CommandHandling {
     package func handle(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandReply {
         var loaded = try await Streams.notification(forOrder: command.orderId, in: tx)
         let notificationId = ShopIDs.notificationId(for: command.orderId)
-        let decision: Result<NotificationEvent, Rejection>
-        if let fault = command.injectedFault {
-            decision = .failure(fault)
-        } else {
+        let decision = command.decide { () -> Result<NotificationEvent, Rejection> in
             switch command.command {
             case .notifyCustomer:
-                decision = NotificationRules.send(
+                NotificationRules.send(
                     loaded.state, notificationId: notificationId, orderId: command.orderId,
                     items: (command.lines ?? []).reduce(0) { $0 &+ $1.qty }, paid: (command.payments ?? []).reduce(0) { $0 &+ $1.paymentAmt })
-            default: decision = .failure(Rejection("notifications do not handle \(command.command.rawValue)"))
+            default: .failure(Rejection("notifications do not handle \(command.command.rawValue)"))
             }
         }
         return try await answer(decision, orElse: { .rejected($0.about(notificationId)) }, to: &loaded, for: command, in: tx)

@@ -13,18 +13,15 @@ package struct OrderCommands: CommandHandling {
         var loaded = try await Streams.order(orderId, in: tx)
         let order = loaded.state
         let reason = command.reason ?? "saga failed"
-        let decision: Result<OrderEvent, Rejection>
-        if let fault = command.injectedFault {
-            decision = .failure(fault)
-        } else {
+        let decision = command.decide { () -> Result<OrderEvent, Rejection> in
             switch command.command {
-            case .completeOrder: decision = OrderRules.complete(order, orderId: orderId)
-            case .completeOrderUpdate: decision = OrderRules.completeUpdate(order, orderId: orderId)
-            case .completeOrderDelete: decision = OrderRules.completeDelete(order, orderId: orderId)
-            case .failOrder: decision = .success(.failed(OrderFailed(orderId: orderId, reason: reason)))
-            case .revertOrderUpdate: decision = .success(.updateReverted(OrderUpdateReverted(orderId: orderId, reason: reason)))
-            case .revertOrderDelete: decision = .success(.deleteReverted(OrderDeleteReverted(orderId: orderId, reason: reason)))
-            default: decision = .failure(Rejection("orders do not handle \(command.command.rawValue)"))
+            case .completeOrder: OrderRules.complete(order, orderId: orderId)
+            case .completeOrderUpdate: OrderRules.completeUpdate(order, orderId: orderId)
+            case .completeOrderDelete: OrderRules.completeDelete(order, orderId: orderId)
+            case .failOrder: .success(.failed(OrderFailed(orderId: orderId, reason: reason)))
+            case .revertOrderUpdate: .success(.updateReverted(OrderUpdateReverted(orderId: orderId, reason: reason)))
+            case .revertOrderDelete: .success(.deleteReverted(OrderDeleteReverted(orderId: orderId, reason: reason)))
+            default: .failure(Rejection("orders do not handle \(command.command.rawValue)"))
             }
         }
         return try await answer(decision, orElse: { .stepRejected($0.about(orderId)) }, to: &loaded, for: command, in: tx)

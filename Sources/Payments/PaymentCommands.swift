@@ -16,22 +16,19 @@ package struct PaymentCommands: CommandHandling {
         var loaded = try await Streams.payment(forOrder: command.orderId, in: tx)
         let paymentId = ShopIDs.paymentId(for: command.orderId)
         let details = command.payments ?? []
-        let decision: Result<PaymentEvent, Rejection>
-        if let fault = command.injectedFault {
-            decision = .failure(fault)
-        } else {
+        let decision = command.decide { () -> Result<PaymentEvent, Rejection> in
             switch command.command {
             case .createPayment:
-                decision = PaymentRules.create(loaded.state, paymentId: paymentId, orderId: command.orderId, details: details, limit: limit)
+                PaymentRules.create(loaded.state, paymentId: paymentId, orderId: command.orderId, details: details, limit: limit)
             case .updatePayment:
-                decision = PaymentRules.update(loaded.state, paymentId: paymentId, details: details, limit: limit)
+                PaymentRules.update(loaded.state, paymentId: paymentId, details: details, limit: limit)
             case .revertPayment:
                 // Putting back what was accepted before is never declined.
-                decision = PaymentRules.update(loaded.state, paymentId: paymentId, details: details, limit: .max)
-            case .cancelPayment: decision = .success(PaymentRules.cancel(paymentId: paymentId, status: .cancelled))
-            case .cancelPaymentForDelete: decision = .success(PaymentRules.cancel(paymentId: paymentId, status: .orderCancelled))
-            case .restorePayment: decision = .success(PaymentRules.restore(paymentId: paymentId))
-            default: decision = .failure(Rejection("payments do not handle \(command.command.rawValue)"))
+                PaymentRules.update(loaded.state, paymentId: paymentId, details: details, limit: .max)
+            case .cancelPayment: .success(PaymentRules.cancel(paymentId: paymentId, status: .cancelled))
+            case .cancelPaymentForDelete: .success(PaymentRules.cancel(paymentId: paymentId, status: .orderCancelled))
+            case .restorePayment: .success(PaymentRules.restore(paymentId: paymentId))
+            default: .failure(Rejection("payments do not handle \(command.command.rawValue)"))
             }
         }
         return try await answer(decision, orElse: { .rejected($0.about(paymentId)) }, to: &loaded, for: command, in: tx)

@@ -15,6 +15,13 @@ extension ServiceCommand {
         if let refusal { return Rejection(refusal) }
         return fault.map { Rejection("fault injected at \($0.rawValue)") }
     }
+
+    /// What the service decides: the refusal fault injection or parking asks for, else what
+    /// its rules decide (not asked at all when refused).
+    package func decide<Decision>(_ rules: () -> Result<Decision, Rejection>) -> Result<Decision, Rejection> {
+        if let injectedFault { return .failure(injectedFault) }
+        return rules()
+    }
 }
 
 /// Appends the command's one answer — the decided event, or the rejection event — to the
