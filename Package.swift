@@ -1,10 +1,11 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let tracing: Target.Dependency = .product(name: "Tracing", package: "swift-distributed-tracing")
 /// Nonisolated async functions run on their caller's executor: a transaction's body, started
 /// on its connection's executor, stays there instead of hopping off and back per statement.
 let sameExecutor: [SwiftSetting] = [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
@@ -44,6 +45,10 @@ let package = Package(
         // Counters, gauges and timers in the code (swift-metrics), shown at /metrics in Prometheus's format.
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        // Spans (swift-distributed-tracing, the API), exported over OTLP/HTTP by swift-otel: only
+        // its OTLPHTTP trait, so that neither gRPC nor its packages are built.
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", exact: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel.git", exact: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // libpq's C API, found through pkg-config (Debian: libpq-dev).
@@ -57,47 +62,49 @@ let package = Package(
         // The loops' lifecycle: the listener that wakes them, one backoff and one retry loop,
         // restarting a failed loop, running a loop in one replica of the shop.
         .target(name: "Lifecycle", dependencies: ["Postgres", "EventSourcing", log, lifecycle], swiftSettings: sameExecutor),
+        // A trace context carried through commands and events (traceparent), on the tracing API.
+        .target(name: "Traces", dependencies: [tracing]),
         // The event-sourcing vocabulary: envelopes, stream ids, positions, command replies. Pure.
         .target(name: "EventSourcing"),
         // The create/update/delete flows as data: steps, commands, compensations. Pure.
         .target(name: "OrderSaga", dependencies: ["EventSourcing"]),
         // Append, read, subscribe, checkpoints — on PostgreSQL. The only Swift that touches es.*.
-        .target(name: "EventStore", dependencies: ["Postgres", "Lifecycle", "EventSourcing", log, lifecycle, metrics], swiftSettings: sameExecutor),
+        .target(name: "EventStore", dependencies: ["Traces", tracing, "Postgres", "Lifecycle", "EventSourcing", log, lifecycle, metrics], swiftSettings: sameExecutor),
         // Applies migrations/ and sql/ to a database.
         .target(name: "Migrations", dependencies: ["Postgres", "EventSourcing", "ShopVocabulary", "ShopServices", log], swiftSettings: sameExecutor),
         // What the services say to each other and what each is made of: ids, inbox commands, JSON
         // passed through, a service's description (ShopService) and its command handler's protocol.
-        .target(name: "ShopVocabulary", dependencies: ["EventSourcing", "OrderSaga", "EventStore"], swiftSettings: sameExecutor),
+        .target(name: "ShopVocabulary", dependencies: ["Traces", "EventSourcing", "OrderSaga", "EventStore"], swiftSettings: sameExecutor),
     ] + services.map { service in
         // One folder per service: its rules (commands, events, state, decisions: pure, tested
         // without I/O), its description and its inbox's command handler.
         .target(name: service, dependencies: ["EventSourcing", "EventStore", "ShopVocabulary"], swiftSettings: sameExecutor)
     } + [
         // The read side: projections into report tables, their runner, rebuild and status, the report queries.
-        .target(name: "Reporting", dependencies: [
+        .target(name: "Reporting", dependencies: ["Traces", tracing, 
             "Postgres", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle,
         ], swiftSettings: sameExecutor),
         // What the inboxes hold, read only: for the services, the admin API and the history.
         .target(name: "InboxReads", dependencies: ["Postgres", "EventStore", "EventSourcing", "OrderSaga", "ShopVocabulary"], swiftSettings: sameExecutor),
         // The services' registry (one line per service), the roles, and their inboxes and workers.
-        .target(name: "ShopServices", dependencies: [
+        .target(name: "ShopServices", dependencies: ["Traces", tracing, 
             "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "OrderSaga", log, lifecycle,
         ] + services.map { .target(name: $0) }, swiftSettings: sameExecutor),
         // The order saga at run time: its store, the runner that takes the services' answers, timeouts, waiters.
-        .target(name: "SagaRuntime", dependencies: [
+        .target(name: "SagaRuntime", dependencies: ["Traces", tracing, 
             "Postgres", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "OrderSaga",
             "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle, metrics,
         ], swiftSettings: sameExecutor),
         // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
-        .target(name: "ShopHTTP", dependencies: ["Postgres", "EventSourcing", "ShopVocabulary", hummingbird, log, lifecycle]),
+        .target(name: "ShopHTTP", dependencies: ["Traces", "Postgres", "EventSourcing", "ShopVocabulary", hummingbird, log, lifecycle]),
         // The command API: requests parsed into commands, the desks that record them and start sagas.
-        .target(name: "CommandAPI", dependencies: [
+        .target(name: "CommandAPI", dependencies: ["Traces", 
             "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "ShopHTTP",
             "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
             hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"), log, lifecycle,
         ], swiftSettings: sameExecutor),
         // The query API: reports, the gateway's API Composition and order history, the services' views, admin.
-        .target(name: "QueryAPI", dependencies: [
+        .target(name: "QueryAPI", dependencies: ["Traces", tracing, 
             "Postgres", "EventStore", "Lifecycle", "EventSourcing", "ShopVocabulary", "InboxReads", "ShopServices", "Reporting", "ShopHTTP", "OrderSaga",
             "Ordering", "Payments", "Shipping", hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
@@ -106,13 +113,13 @@ let package = Package(
             .embedInCode("LivePage/index.html"), .embedInCode("LivePage/live.js"), .embedInCode("LivePage/live.css"),
         ], swiftSettings: sameExecutor),
         // Wiring only: every role in one process, under one ServiceGroup.
-        .target(name: "Shop", dependencies: [
+        .target(name: "Shop", dependencies: ["Traces", tracing, 
             "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "Reporting",
             "ShopHTTP", "CommandAPI", "QueryAPI", hummingbird, log, lifecycle, metrics,
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: sameExecutor),
         // What both command-line tools share: where the database is, the loopback rule.
-        .target(name: "ShopCommandLine", dependencies: [
+        .target(name: "ShopCommandLine", dependencies: ["Traces", tracing, .product(name: "OTel", package: "swift-otel"), 
             "Postgres", "Shop", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
         ]),
         .executableTarget(name: "emporium", dependencies: [
@@ -133,7 +140,7 @@ let package = Package(
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"]),
         // Pure pieces of the runtime, tested without a database: the door's decision, what a
         // saga command carries, a projection's statements.
-        .testTarget(name: "UnitTests", dependencies: [
+        .testTarget(name: "UnitTests", dependencies: ["Traces", 
             "CommandAPI", "SagaRuntime", "Reporting", "OrderSaga", "EventSourcing", "Postgres", "Payments", "Shipping", "ShopHTTP",
             "ShopVocabulary", "ShopCommandLine", hummingbird,
         ]),
@@ -147,7 +154,7 @@ let package = Package(
             log,
         ]),
         .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "OrderSaga", "ShopVocabulary", "ShopServices"] + services.map { .target(name: $0) }),
-        .testTarget(name: "ShopTests", dependencies: [
+        .testTarget(name: "ShopTests", dependencies: ["Traces", 
             "Shop", "ShopServices", "InboxReads", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "QueryAPI", "Migrations",
             "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -6,6 +6,7 @@ import Shipping
 import ShopHTTP
 import ShopServices
 import ShopVocabulary
+import Traces
 
 /// The delivery service's HTTP command: move a delivery forward. Starting it (30) also
 /// sends the inventory the command to ship the order's reserved stock, in the same

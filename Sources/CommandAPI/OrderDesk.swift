@@ -8,6 +8,7 @@ import SagaRuntime
 import ShopHTTP
 import ShopServices
 import ShopVocabulary
+import Traces
 
 /// The order service's HTTP commands: check the order against the shop, record its new
 /// fact and start its saga, all in the caller's transaction — or refuse and change nothing.

@@ -4,6 +4,7 @@ import Inventory
 import ShopHTTP
 import ShopServices
 import ShopVocabulary
+import Traces
 
 /// The inventory service's HTTP command: register a product with its stock.
 struct Warehouse: Sendable {

@@ -3,6 +3,7 @@ import Lifecycle
 import Logging
 import Postgres
 import ServiceLifecycle
+import Tracing
 
 /// The event store on PostgreSQL: append with optimistic concurrency and idempotency,
 /// read a stream, read partitions gap-safe, transactions that notify after commit.
@@ -61,13 +62,29 @@ public struct EventStore: Sendable {
     /// A transaction that `appends` registers before its first write (`es.begin_append`),
     /// and readers hold back at it while it runs; one that does not (a projection's, the
     /// saga runner's) delays no reader, and may not append.
+    ///
+    /// Inside a span (a request's, a command's, a batch's), the transaction is a client span
+    /// of its own, named by the function that runs it (`OrderDesk.place(_:in:)`), never by
+    /// its statements' parameters. Outside one (an idle claim, a poll) it records nothing.
     public func withTransaction<T: Sendable>(
-        appends: Bool = true,
+        appends: Bool = true, fileID: String = #fileID, function: String = #function,
         _ body: sending (EventStoreTransaction) async throws -> T
     ) async throws -> T {
         // Handed on whole to the one closure below, which runs it once.
         nonisolated(unsafe) let body = body
-        // On a poller's thread: each statement's answer is taken up where it arrives.
+        guard let parent = ServiceContext.current else { return try await onPoller(appends: appends, body) }
+        let caller = fileID.split(separator: "/").last.map { $0.replacing(".swift", with: "") } ?? fileID[...]
+        return try await withSpan("\(caller).\(function)", context: parent, ofKind: .client) { span in
+            span.attributes["db.system"] = "postgresql"
+            span.attributes["db.system.name"] = "postgresql"
+            span.attributes["db.operation.name"] = "transaction"
+            return try await self.onPoller(appends: appends, body)
+        }
+    }
+
+    /// On a poller's thread: each statement's answer is taken up where it arrives.
+    private func onPoller<T: Sendable>(appends: Bool, _ body: sending (EventStoreTransaction) async throws -> T) async throws -> T {
+        nonisolated(unsafe) let body = body
         return try await withTaskExecutorPreference(ConnectionPool.transactionExecutor()) {
             try await self.transaction(appends: appends, body)
         }
@@ -100,11 +117,11 @@ public struct EventStore: Sendable {
     /// As `withTransaction`, for a look that may find nothing to do (a claim, a check): when
     /// `body` returns nil the transaction rolls back, committing nothing, and nil comes back.
     public func withTransactionIfAny<T: Sendable>(
-        appends: Bool = true,
+        appends: Bool = true, fileID: String = #fileID, function: String = #function,
         _ body: sending (EventStoreTransaction) async throws -> T?
     ) async throws -> T? {
         do {
-            return try await withTransaction(appends: appends) { tx in
+            return try await withTransaction(appends: appends, fileID: fileID, function: function) { tx in
                 guard let value = try await body(tx) else { throw NothingToCommit() }
                 return value
             }

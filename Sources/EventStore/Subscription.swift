@@ -3,6 +3,8 @@ import Lifecycle
 import Logging
 import Postgres
 import ServiceLifecycle
+import Traces
+import Tracing
 
 /// Delivers the events of some partitions to a handler, in commit order, each batch in
 /// one transaction with the subscriber's checkpoint: exactly-once effects from
@@ -227,6 +229,27 @@ public struct Subscription: Service {
     /// transaction; returns the new checkpoint.
     private func apply(_ events: [RecordedEvent], after checkpoint: Position) async throws -> Position {
         let last = events[events.count - 1].position
+        // The batch is a span linked to the spans that appended its events (the first
+        // `maxLinks` traces of them): it serves many orders' traces, so it has many parents.
+        try await withSpan("\(configuration.subscriber) batch", context: .topLevel, ofKind: .consumer) { span in
+            span.attributes["emporium.subscriber"] = configuration.subscriber
+            span.attributes["emporium.batch.events"] = events.count
+            span.attributes["emporium.batch.last"] = "\(last)"
+            var linked = Set<String>()
+            for event in events where linked.count < Self.maxLinks {
+                guard let trace = event.metadata.traceparent, linked.insert(trace).inserted, let link = Traceparent.link(trace) else { continue }
+                span.addLink(link)
+            }
+            try await applyInTransaction(events, after: checkpoint, last: last)
+        }
+        logger.debug("processed batch", metadata: ["events": "\(events.count)", "checkpoint": "\(last)"])
+        return last
+    }
+
+    /// Links a batch's span has at most (OpenTelemetry's default limit).
+    static var maxLinks: Int { 128 }
+
+    private func applyInTransaction(_ events: [RecordedEvent], after checkpoint: Position, last: Position) async throws {
         try await store.withTransaction(appends: false) { transaction in
             do {
                 try await handler(events, transaction)
@@ -236,8 +259,6 @@ public struct Subscription: Service {
             try await transaction.advanceCheckpoint(
                 subscriber: configuration.subscriber, partitions: configuration.partitions, from: checkpoint, to: last)
         }
-        logger.debug("processed batch", metadata: ["events": "\(events.count)", "checkpoint": "\(last)"])
-        return last
     }
 }
 

@@ -61,8 +61,10 @@ package struct CommandForwarding: Sendable {
         let answer: HTTPClientResponse
         let answerBody: ByteBuffer
         do {
-            answer = try await HTTPClient.shared.execute(outgoing, timeout: TimeAmount(timeout(for: request)))
-            answerBody = try await answer.body.collect(upTo: 1 << 20)
+            (answer, answerBody) = try await callingService(service, outgoing) { outgoing in
+                let answer = try await HTTPClient.shared.execute(outgoing, timeout: TimeAmount(timeout(for: request)))
+                return ((answer, try await answer.body.collect(upTo: 1 << 20)), answer.status.code)
+            }
         } catch {
             // The command may or may not have been taken: the caller retries with its
             // Idempotency-Key, which makes that safe.

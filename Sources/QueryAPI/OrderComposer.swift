@@ -97,8 +97,10 @@ package struct OrderComposer: Sendable {
         guard let base = endpoints.configured(service) else { return await askHere(composes, orderId) }
         let url = "\(base)\(ServiceViews.prefix)/\(service.rawValue)/\(orderId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? orderId)"
         do {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: TimeAmount(timeout))
-            let body = try await response.body.collect(upTo: 1 << 20)
+            let (response, body) = try await callingService(service, HTTPClientRequest(url: url)) { request in
+                let response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(timeout))
+                return ((response, try await response.body.collect(upTo: 1 << 20)), response.status.code)
+            }
             if response.status == .notFound { return .absent }
             guard response.status == .ok,
                 let envelope = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],

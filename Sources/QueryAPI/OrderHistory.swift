@@ -5,6 +5,7 @@ import InboxReads
 import OrderSaga
 import ShopServices
 import ShopVocabulary
+import Traces
 
 /// An order's timeline: every event of it across the services, in commit order, each
 /// named with the saga command that caused it — a forward step or a compensation.
@@ -26,6 +27,8 @@ struct OrderHistory: Sendable {
         var compensation: Bool?
         /// The saga the event belongs to, if any.
         var saga: UUID?
+        /// The trace of the span that appended it: an order's events share one.
+        var traceId: String?
         var payload: JSONValue
     }
 
@@ -48,7 +51,7 @@ struct OrderHistory: Sendable {
                 position: event.position.description, service: event.stream.partition.rawValue, stream: event.stream.id,
                 version: event.version, type: event.type, recordedAt: event.recordedAt, command: command?.rawValue,
                 step: step?.rawValue, compensation: command.map { Self.step(of: $0) == nil && $0 != .shipStock },
-                saga: event.metadata.correlationId,
+                saga: event.metadata.correlationId, traceId: Traceparent.traceId(event.metadata.traceparent),
                 payload: JSONValue(String(decoding: event.payload, as: UTF8.self)))
         }
     }

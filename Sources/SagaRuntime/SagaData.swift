@@ -3,6 +3,7 @@ import Foundation
 import OrderSaga
 import Payments
 import ShopVocabulary
+import Traces
 
 /// What a saga needs to build its commands: the order's lines and payments, before and
 /// after, and the fault to inject, if any. Stored with the saga's row.
@@ -13,7 +14,8 @@ package struct SagaData: Codable, Sendable, Hashable {
     var previousLines: [OrderLine]?
     var previousPayments: [PaymentDetail]?
     var failStep: SagaStep?
-    /// The trace context of the request that began the flow, passed to every command.
+    /// The trace context of the request that began the flow: a step timeout's span is its
+    /// child, and a command carries it when no span sent it (no tracer records spans).
     var traceparent: String? = Traceparent.current
 
     package init(
@@ -29,9 +31,11 @@ package struct SagaData: Codable, Sendable, Hashable {
     }
 
     /// The inbox command for `command`, in the saga `sagaId` at `state`.
-    package func serviceCommand(_ command: SagaCommand, sagaId: UUID, state: SagaState) -> ServiceCommand {
+    /// The command `command` as the saga sends it; `trace` is the span that sends it (the
+    /// saga's move), else the current one (the request that starts the flow).
+    package func serviceCommand(_ command: SagaCommand, sagaId: UUID, state: SagaState, trace: String? = nil) -> ServiceCommand {
         var message = ServiceCommand(sagaId: sagaId, command: command, orderId: orderId)
-        message.traceparent = traceparent
+        message.traceparent = trace ?? Traceparent.current ?? traceparent
         switch command {
         case .reserveStock, .adjustStock, .reReserveStock: message.lines = lines
         case .revertStock: message.lines = previousLines ?? []

@@ -6,6 +6,8 @@ import OrderSaga
 import Postgres
 import ShopServices
 import ShopVocabulary
+import Traces
+import Tracing
 
 /// The order saga's orchestrator: takes each service's answer from the event log and moves
 /// the saga waiting on it — new state, next command and checkpoint in one transaction, so
@@ -70,15 +72,24 @@ package struct SagaRunner: Sendable {
         var waiting = try await sagas.waitingOn(answers.map { ($0.sagaId, $0.commandId) }, in: tx)
         var moves: [SagaStore.Move] = []
         var moved: [UUID] = []
+        var spans: [any Span] = []
         for (_, commandId, event, reply) in answers {
             guard let saga = waiting.removeValue(forKey: commandId) else { continue }
             moved.append(commandId)
             let (state, decision) = SagaMachine.replied(saga.state, reply)
             logger.debug("saga answer", metadata: ["saga": "\(saga.sagaId)", "event": "\(event.type)", "decision": "\(decision)"])
             let because: String = if case .rejected(let reason) = reply { ": \(reason)" } else { "" }
-            moves.append(SagaStore.Move(sagaId: saga.sagaId, state: state, decision: decision, data: saga.data, note: event.type + because))
+            let span = SagaMoveSpan.start(event.type, parent: event.metadata.traceparent, sagaId: saga.sagaId, data: saga.data, state: state, decision: decision)
+            spans.append(span)
+            moves.append(
+                SagaStore.Move(
+                    sagaId: saga.sagaId, state: state, decision: decision, data: saga.data, note: event.type + because, trace: Traceparent.of(span.context)))
         }
-        try await sagas.apply(moves, in: tx)
+        defer { for span in spans { span.end() } }
+        do { try await sagas.apply(moves, in: tx) } catch {
+            for span in spans { span.recordError(error) }
+            throw error
+        }
         return moved
     }
 }

@@ -62,11 +62,15 @@ package struct SagaStore: Sendable {
         var decision: SagaDecision
         var data: SagaData
         var note: String
+        /// The move's span: what its command carries as its trace context.
+        var trace: String?
     }
 
     /// Records one saga's new state and acts on the decision.
-    func apply(_ decision: SagaDecision, sagaId: UUID, state: SagaState, data: SagaData, note: String, in tx: EventStoreTransaction) async throws {
-        try await apply([Move(sagaId: sagaId, state: state, decision: decision, data: data, note: note)], in: tx)
+    func apply(
+        _ decision: SagaDecision, sagaId: UUID, state: SagaState, data: SagaData, note: String, trace: String? = nil, in tx: EventStoreTransaction
+    ) async throws {
+        try await apply([Move(sagaId: sagaId, state: state, decision: decision, data: data, note: note, trace: trace)], in: tx)
     }
 
     /// Records the sagas' new states and acts on their decisions — sends each its next
@@ -79,7 +83,7 @@ package struct SagaStore: Sendable {
         for move in moves {
             switch move.decision {
             case .send(let command):
-                let message = move.data.serviceCommand(command, sagaId: move.sagaId, state: move.state)
+                let message = move.data.serviceCommand(command, sagaId: move.sagaId, state: move.state, trace: move.trace)
                 commands.append(message)
                 rows.append((move, .running, message))
                 tx.afterCommit { SagaMetrics.sent(command, in: move.state) }

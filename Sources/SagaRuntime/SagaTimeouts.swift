@@ -3,6 +3,7 @@ import Logging
 import OrderSaga
 import ServiceLifecycle
 import ShopServices
+import Traces
 
 /// Fails forward steps that got no answer within the step timeout (and compensates them).
 package struct SagaTimeouts: Service {
@@ -45,7 +46,11 @@ package struct SagaTimeouts: Service {
             for (saga, pending) in overdue where !(pending.map(answered.contains) ?? false) {
                 let (state, decision) = SagaMachine.timedOut(saga.state)
                 logger.warning("saga step timed out", metadata: ["saga": "\(saga.sagaId)", "order": "\(saga.data.orderId)", "failure": "\(state.failure ?? "")"])
-                try await sagas.apply(decision, sagaId: saga.sagaId, state: state, data: saga.data, note: state.failure ?? "timed out", in: tx)
+                // The timeout is a span of the flow's trace (the request that began it).
+                let span = SagaMoveSpan.start(SagaMoveSpan.stepTimeout, parent: saga.data.traceparent, sagaId: saga.sagaId, data: saga.data, state: state, decision: decision)
+                defer { span.end() }
+                try await sagas.apply(
+                    decision, sagaId: saga.sagaId, state: state, data: saga.data, note: state.failure ?? "timed out", trace: Traceparent.of(span.context), in: tx)
             }
             return overdue.count
         } ?? 0

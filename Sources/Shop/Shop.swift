@@ -41,7 +41,7 @@ public enum Shop {
     /// adds its own routes and loops below; a process builds only what its roles run.
     public static func application(
         store: EventStore, readStore: EventStore? = nil, listener: Listener, configuration: ShopConfiguration,
-        logger: Logger, hooks: Hooks = Hooks()
+        logger: Logger, hooks: Hooks = Hooks(), telemetry: (any Service)? = nil
     ) -> some ApplicationProtocol {
         let process = ProcessParts(store: store, readStore: readStore, listener: listener, configuration: configuration, logger: logger)
         // This process's commits ring its own consumers at once; NOTIFYs are for the others.
@@ -59,7 +59,8 @@ public enum Shop {
 
         // Each loop restarts itself when it fails: an error in one never ends the process.
         // (The store and the listener reconnect on their own and never fail.)
-        var running: [any Service] = [store, listener]
+        // The span exporter first, so it stops last and exports the others' last spans.
+        var running: [any Service] = (telemetry.map { [$0] } ?? []) + [store, listener]
         if !process.feed.configuration.partitions.isEmpty { running.append(process.feed) }
         if let readStore { running.append(readStore) }
         running += loops.map { Restarting($0, $1, restarts: process.restarts, logger: logger) }
@@ -90,9 +91,10 @@ public enum Shop {
     static func buildRouter(_ process: ProcessParts) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: CrashPointMiddleware())
+        // Outside the error middleware: an error's answer is in the request's span, and names its trace.
+        router.add(middleware: TraceMiddleware(sampling: process.configuration.traceSampling))
         router.add(middleware: ShopErrorMiddleware(logger: process.logger, routes: process.knownRoutes))
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: TraceMiddleware())
         router.add(middleware: AdminTokenMiddleware(token: process.configuration.adminToken))
         router.add(middleware: QueryParameters(routes: OpenAPIDocument.queryParameters()))
         Readiness(store: process.store.owned(by: .gateway), restarts: process.restarts, replicas: process.replicas).addRoutes(to: router)

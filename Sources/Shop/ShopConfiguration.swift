@@ -1,6 +1,7 @@
 import CommandAPI
 import ShopServices
 import ShopVocabulary
+import Traces
 
 /// How the shop runs; every field has a default that suits one machine. The one place a
 /// default is stated: `emporium serve`'s options start from `ShopConfiguration.defaults`,
@@ -25,6 +26,9 @@ public struct ShopConfiguration: Sendable {
     public var allowFaultInjection = false
     /// Payments above this total are declined.
     public var paymentLimit: Int64 = 10_000_000
+    /// The share of traces recorded, decided at the HTTP edge from the trace id, never by a
+    /// caller's flag (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`).
+    public var traceSampling = EdgeSampling.always
     /// A saga step without an answer for this long counts as failed.
     public var stepTimeout: Duration = .seconds(30)
     public var maxBodyBytes = 64 * 1024

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OTel
 import Postgres
 
 /// Where the database is: `--database-url`, else `DATABASE_URL`. A password goes in
@@ -26,7 +27,8 @@ public struct DatabaseOptions: ParsableArguments, Sendable {
     }
 
     public func logger(_ label: String) -> Logger {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        // A line logged in a span carries its trace_id and span_id (when spans are recorded).
+        LoggingSystem.bootstrap({ StreamLogHandler.standardError(label: $0, metadataProvider: $1) }, metadataProvider: OTel.makeLoggingMetadataProvider())
         var logger = Logger(label: label)
         logger.logLevel = logLevel
         return logger

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Traces
 
 /// The reference application's answer shape, `{returnCode, returnMessage, result}`, with
 /// an honest HTTP status.
@@ -7,13 +8,21 @@ package struct Envelope<Result: Encodable & Sendable>: Encodable, Sendable {
     var returnCode: Bool
     var returnMessage: String
     var result: Result?
+    /// On a refusal or failure: the trace of the request, so that it can be found at any
+    /// sampling ratio (it is also the answer's `traceparent`).
+    var traceId: String?
 
     /// `returnCode` is false for a 4xx/5xx, and when `ok` says the business outcome failed.
     package static func response(
         _ status: HTTPResponse.Status, _ message: String, _ result: Result?,
-        headers: HTTPFields = [:], ok: Bool = true
+        headers: HTTPFields = [:], ok: Bool = true, traceId: String? = nil
     ) throws -> Response {
-        let body = try body(status, message, result, ok: ok)
+        // A refusal or a failed outcome (a saga that compensated) names its trace.
+        let returnCode = ok && status.code < 400
+        let body = try JSONEncoder.envelope.encode(
+            Envelope(
+                returnCode: returnCode, returnMessage: message, result: result,
+                traceId: traceId ?? (returnCode ? nil : Traceparent.traceId(Traceparent.current))))
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
@@ -33,7 +42,12 @@ extension Envelope where Result == NoResult {
         _ status: HTTPResponse.Status, _ message: String, resultJSON: String,
         headers: HTTPFields = [:], ok: Bool = true
     ) throws -> Response {
-        let body = try body(status, message, resultJSON: resultJSON, ok: ok)
+        var body = try body(status, message, resultJSON: resultJSON, ok: ok)
+        // A failed outcome (a saga that compensated) names its trace, as a refusal does.
+        if !(ok && status.code < 400), let traceId = Traceparent.traceId(Traceparent.current) {
+            body.removeLast()
+            body += #","traceId":"\#(traceId)"}"#
+        }
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))

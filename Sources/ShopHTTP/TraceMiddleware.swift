@@ -1,18 +1,49 @@
 import HTTPTypes
 import Hummingbird
-import ShopVocabulary
+import Traces
 
-/// Takes the request's `traceparent` (or begins a trace when it has none or a malformed
-/// one), makes it `Traceparent.current` while the request is handled, and echoes it.
+/// Each request is a server span (Hummingbird's `TracingMiddleware`: named by its route
+/// template, with the standard HTTP attributes), the child of the caller's `traceparent`
+/// when it sent one. The shop, not the caller, decides whether the trace is recorded
+/// (`EdgeSampling`): the caller's flag is replaced before the span reads it. The answer
+/// echoes the trace context, so a caller can find its trace; when no tracer records spans,
+/// that is the request's own context, or one begun for it, as the events store it.
 public struct TraceMiddleware<Context: RequestContext>: RouterMiddleware {
     static var header: HTTPField.Name { HTTPField.Name("traceparent")! }
+    let sampling: EdgeSampling
+    let spans = TracingMiddleware<Context>()
 
-    public init() {}
+    public init(sampling: EdgeSampling = .always) {
+        self.sampling = sampling
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let trace = request.headers[Self.header].flatMap(Traceparent.valid) ?? Traceparent.begin()
-        var response = try await Traceparent.$current.withValue(trace) { try await next(request, context) }
-        response.headers[Self.header] = trace
-        return response
+        var request = request
+        let sent = request.headers[Self.header]
+        let incoming = sampling.decide(sent)
+        if incoming != sent {
+            var head = request.head
+            head.headerFields[Self.header] = incoming
+            request = Request(head: head, body: request.body)
+        }
+        // The context the answer names: the server span's, once it has begun.
+        var echoed = incoming ?? sampling.begin()
+        return try await Traceparent.$request.withValue(echoed) {
+            do {
+                return try await spans.handle(request, context: context) { request, context in
+                    echoed = Traceparent.current ?? echoed
+                    var response = try await next(request, context)
+                    response.headers[Self.header] = echoed
+                    return response
+                }
+            } catch let error as any HTTPResponseError {
+                // A refusal's answer is made here, so that it names the request's trace too.
+                return try await Traceparent.$request.withValue(echoed) {
+                    var response = try error.response(from: request, context: context)
+                    response.headers[Self.header] = echoed
+                    return response
+                }
+            }
+        }
     }
 }

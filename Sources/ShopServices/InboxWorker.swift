@@ -5,6 +5,8 @@ import Logging
 import Postgres
 import ServiceLifecycle
 import ShopVocabulary
+import Traces
+import Tracing
 
 /// Consumes one service's inbox: claims up to a batch of commands (`FOR UPDATE SKIP
 /// LOCKED`), applies each, appends each one answer and marks them processed — one
@@ -119,28 +121,69 @@ package struct InboxWorker: Service {
     /// Applies up to `limit` pending commands in one transaction, each with exactly one
     /// answer event.
     package func processBatch(upTo limit: Int) async throws -> BatchOutcome {
+        // A batch that claimed commands is a span of its own, linked to the span that sent
+        // each of them: it serves many orders' traces, so it has many parents.
+        let began = DefaultTracerClock.now
         do {
             // A claim that finds nothing commits nothing.
-            return try await store.withTransactionIfAny { tx -> BatchOutcome? in
+            let done = try await store.withTransactionIfAny { tx -> (BatchOutcome, any Span)? in
                 let claimed = try await inbox.claim(upTo: limit, in: tx)
                 guard !claimed.isEmpty else { return nil }
-                var outcomes: [(seq: Int64, outcome: CommandReply)] = []
-                for (seq, command) in claimed.commands {
-                    let outcome = try await attributed(seq, command) { try await handler.handle(command, in: tx) }
-                    outcomes.append((seq, outcome))
-                    logger.debug("applied command", metadata: ["command": "\(command.command.rawValue)", "order": "\(command.orderId)", "outcome": "\(outcome)"])
+                let batch = batchSpan(claimed.commands.map(\.command), began: began)
+                do {
+                    var outcomes: [(seq: Int64, outcome: CommandReply)] = []
+                    for (seq, command) in claimed.commands {
+                        let outcome = try await attributed(seq, command) { try await handled(command, in: tx) }
+                        outcomes.append((seq, outcome))
+                        logger.debug("applied command", metadata: ["command": "\(command.command.rawValue)", "order": "\(command.orderId)", "outcome": "\(outcome)"])
+                    }
+                    try await inbox.markProcessed(outcomes, in: tx)
+                    for (seq, command) in claimed.commands { try await attributed(seq, command) { try await beforeCommit?(command, tx) } }
+                    // Last, so the sagas' rows are locked only for the commit: a step timeout that
+                    // came first has moved its saga on, and this finds it waiting on another command.
+                    if let takeAnswers { try await takeAnswers(tx.appendedSoFar, tx) }
+                    return (.processed(claimed.count, followed: claimed.followed), batch)
+                } catch {
+                    batch.recordError(error)
+                    batch.end()
+                    throw error
                 }
-                try await inbox.markProcessed(outcomes, in: tx)
-                for (seq, command) in claimed.commands { try await attributed(seq, command) { try await beforeCommit?(command, tx) } }
-                // Last, so the sagas' rows are locked only for the commit: a step timeout that
-                // came first has moved its saga on, and this finds it waiting on another command.
-                if let takeAnswers { try await takeAnswers(tx.appendedSoFar, tx) }
-                return .processed(claimed.count, followed: claimed.followed)
-            } ?? .idle
+            }
+            guard let (outcome, batch) = done else { return .idle }
+            batch.end()
+            return outcome
         } catch EventStoreError.versionConflict(let stream, _, _) {
             // Someone else changed a stream a command read (a product, say): read again and retry.
             logger.debug("stream moved under a command; retrying", metadata: ["stream": "\(stream)"])
             return .streamMoved
+        }
+    }
+
+    /// The span of a batch that claimed `commands`, begun when its transaction did.
+    private func batchSpan(_ commands: [ServiceCommand], began: DefaultTracerClock.Instant) -> any Span {
+        let batch = InstrumentationSystem.tracer.startSpan("\(handler.service.rawValue) inbox batch", context: .topLevel, ofKind: .consumer, at: began)
+        batch.attributes["messaging.system"] = "postgresql"
+        batch.attributes["messaging.destination.name"] = "\(handler.service.schema).inbox"
+        batch.attributes["messaging.batch.message_count"] = commands.count
+        for command in commands { Traceparent.link(command.traceparent).map(batch.addLink) }
+        return batch
+    }
+
+    /// Applies one command as a consumer span, the child of the span that sent it (a saga's
+    /// move, or a desk's request), in whichever process that ran; the events it appends
+    /// carry this span's context, so the saga's next move is its child.
+    private func handled(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandReply {
+        try await withSpan(
+            "\(handler.service.rawValue) \(command.command.rawValue)", context: Traceparent.context(command.traceparent) ?? .current ?? .topLevel,
+            ofKind: .consumer
+        ) { span in
+            span.attributes["messaging.system"] = "postgresql"
+            span.attributes["messaging.operation.type"] = "process"
+            span.attributes["emporium.order.id"] = command.orderId
+            span.attributes["emporium.saga.id"] = command.sagaId.uuidString
+            let reply = try await handler.handle(command, in: tx)
+            if case .rejected(let reason) = reply { span.attributes["emporium.command.rejected"] = reason }
+            return reply
         }
     }
 

@@ -1,6 +1,7 @@
 import EventSourcing
 import Foundation
 import OrderSaga
+import Traces
 
 /// A command in a service's inbox, as JSON: what the saga (or a desk) asks a service to do.
 public struct ServiceCommand: Codable, Sendable, Hashable {
@@ -19,7 +20,8 @@ public struct ServiceCommand: Codable, Sendable, Hashable {
     /// Set when the command is parked after failing again and again: the service refuses
     /// it with this reason instead of trying it (never stored).
     public var refusal: String?
-    /// The trace context of the request that began the flow, carried into the events.
+    /// The trace context of the span that sent it (a saga's move, a desk's request): the
+    /// span that handles it is that one's child, whichever process it runs in.
     public var traceparent: String?
 
     public init(
@@ -36,8 +38,9 @@ public struct ServiceCommand: Codable, Sendable, Hashable {
         self.fault = fault
     }
 
-    /// The metadata of the events this command causes.
+    /// The metadata of the events this command causes: their trace context is the span that
+    /// handles the command, when spans are recorded.
     public var metadata: EventMetadata {
-        EventMetadata(correlationId: sagaId, causationId: commandId, commandId: commandId, traceparent: traceparent)
+        EventMetadata(correlationId: sagaId, causationId: commandId, commandId: commandId, traceparent: Traceparent.current ?? traceparent)
     }
 }

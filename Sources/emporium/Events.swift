@@ -22,7 +22,7 @@ struct Events: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(
             name: .customLong("partition"), parsing: .upToNextOption,
-            help: "order, payment, delivery, inventory (default: all).")
+            help: ArgumentHelp("\(Partition.allCases.map(\.rawValue).joined(separator: ", ")) (default: all)."))
         var partitions: [Partition] = Partition.allCases
         @Option(help: "Checkpoint name; the same name resumes where it stopped.")
         var subscriber = "emporium-events-follow"

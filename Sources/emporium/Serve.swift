@@ -15,17 +15,21 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the shop, or some roles of it: HTTP APIs, inbox workers, order saga, projections.",
         discussion: """
-            Roles: order, payment, delivery, inventory, saga, projector, gateway, or all (the default). Run split, give
-            each process one role, its own --port (default: gateway 8080, order 8081 … projector 8086) and its own
+            Roles: \(ShopRole.allCases.map(\.rawValue).joined(separator: ", ")), or all (the default). Run split, give
+            each process one role, its own --port (default: gateway 8080, order 8081 …; emporium roles lists them) and its own
             database role (emporium migrate --create-roles); start any number of replicas. The saga runner and each
             projection run in one replica at a time; another takes over within a few seconds when it dies.
 
             Secrets come from the environment or files, never from the command line: the database password from
             PGPASSWORD or a passfile (PGPASSFILE, ~/.pgpass), the admin token from EMPORIUM_ADMIN_TOKEN or
             --admin-token-file.
+
+            Spans are exported by OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set (http://localhost:4318 for a local
+            Jaeger or collector); OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_* and OTEL_SDK_DISABLED are read
+            as OpenTelemetry specifies. Unset, nothing is exported.
             """)
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "Roles this process takes, comma-separated (order,payment,delivery,inventory,saga,projector,gateway | all).")
+    @Option(help: ArgumentHelp("Roles this process takes, comma-separated (\(ShopRole.allCases.map(\.rawValue).joined(separator: ",")) | all)."))
     var role = "all"
     @Option(
         name: .customLong("projection"), parsing: .singleValue,
@@ -61,13 +65,13 @@ struct Serve: AsyncParsableCommand {
     @Option(
         name: .customLong("service-url"), parsing: .singleValue,
         help:
-            "Where the gateway asks a service for API Composition and sends on the commands it takes, e.g. payment=http://10.0.0.5:8082 (order, payment, delivery, inventory; default: it reads the service's streams itself, and takes no command for it)."
+            "Where the gateway asks a service for API Composition and sends on the commands it takes, e.g. payment=http://10.0.0.5:8082 (any service: emporium roles lists them; default: it reads the service's streams itself, and takes no command for it)."
     )
     var serviceURLs: [String] = []
 
     func run() async throws {
         let logger = database.logger("emporium")
-        let shop = try shopConfiguration()
+        var shop = try shopConfiguration()
         let url = try database.resolvedURL()
         try refusePassword(in: readDatabaseURL, flag: "--read-database-url")
         let readURL = readDatabaseURL ?? ProcessInfo.processInfo.environment["EMPORIUM_READ_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -89,15 +93,20 @@ struct Serve: AsyncParsableCommand {
             logger.warning("tables: every part runs as the login role", metadata: ["owners": "\(owners)"])
         }
         ShopMetrics.bootstrap()
+        let telemetry = try Telemetry()
+        shop.traceSampling = telemetry.sampling
+        let exporter = try telemetry.start(serviceName: roles == "all" ? "emporium" : "emporium-\(roles)", logger: logger)
         logger.info(
             "serving",
             metadata: [
                 "roles": "\(roles)", "address": "http://\(shop.host):\(shop.port)",
                 "faultInjection": "\(allowFaultInjection)", "admin": "\(shop.adminToken == nil ? "shut" : "token")",
                 "reads": "\(readStore == nil ? "primary" : "standby")", "tables": "\(owners)",
+                "traces": "\(telemetry.endpoint ?? "off")",
             ])
         // Runs every loop in one ServiceGroup until SIGTERM or SIGINT, then stops them in turn.
-        try await Shop.application(store: store, readStore: readStore, listener: listener, configuration: shop, logger: logger).runService()
+        try await Shop.application(store: store, readStore: readStore, listener: listener, configuration: shop, logger: logger, telemetry: exporter)
+            .runService()
     }
 
     func shopConfiguration() throws -> ShopConfiguration {

@@ -6,6 +6,7 @@ import ShopServices
 import ShopVocabulary
 import TestSupport
 import Testing
+import Traces
 
 /// A process serves only its roles' routes; health, metrics, the admin token and the trace
 /// context work in every one.

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""An OTLP/HTTP trace receiver for the tests: takes POST /v1/traces (protobuf, as the
+OpenTelemetry Collector does), decodes it with opentelemetry-proto, and appends one JSON line
+per span to a file: trace and span ids, parent, name, kind, service, times, links and
+attributes. Loopback only; it stops when killed.
+
+    receiver.py PORT FILE
+"""
+import gzip
+import json
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest, ExportTraceServiceResponse
+
+port, out = int(sys.argv[1]), sys.argv[2]
+
+
+def value(any_value):
+    kind = any_value.WhichOneof("value")
+    return getattr(any_value, kind) if kind else None
+
+
+class Receiver(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        request = ExportTraceServiceRequest()
+        request.ParseFromString(body)
+        lines = []
+        for resource_spans in request.resource_spans:
+            resource = {a.key: value(a.value) for a in resource_spans.resource.attributes}
+            for scope_spans in resource_spans.scope_spans:
+                for span in scope_spans.spans:
+                    lines.append(json.dumps({
+                        "trace": span.trace_id.hex(), "span": span.span_id.hex(), "parent": span.parent_span_id.hex(),
+                        "name": span.name, "kind": span.kind, "service": resource.get("service.name"),
+                        "start": span.start_time_unix_nano, "end": span.end_time_unix_nano,
+                        "status": span.status.code,
+                        "links": [{"trace": l.trace_id.hex(), "span": l.span_id.hex()} for l in span.links],
+                        "attributes": {a.key: value(a.value) for a in span.attributes},
+                    }))
+        with open(out, "a") as f:
+            for line in lines:
+                f.write(line + "\n")
+        answer = ExportTraceServiceResponse().SerializeToString()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+ThreadingHTTPServer(("127.0.0.1", port), Receiver).serve_forever()
