@@ -3,6 +3,7 @@ import Lifecycle
 import Logging
 import Postgres
 import ServiceLifecycle
+import Traces
 import Tracing
 
 /// The event store on PostgreSQL: append with optimistic concurrency and idempotency,
@@ -72,7 +73,7 @@ public struct EventStore: Sendable {
     ) async throws -> T {
         // Handed on whole to the one closure below, which runs it once.
         nonisolated(unsafe) let body = body
-        guard let parent = ServiceContext.current else { return try await onPoller(appends: appends, body) }
+        guard Traceparent.recording, let parent = ServiceContext.current else { return try await onPoller(appends: appends, body) }
         let caller = fileID.split(separator: "/").last.map { $0.replacing(".swift", with: "") } ?? fileID[...]
         return try await withSpan("\(caller).\(function)", context: parent, ofKind: .client) { span in
             span.attributes["db.system"] = "postgresql"

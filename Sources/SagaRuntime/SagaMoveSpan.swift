@@ -13,6 +13,7 @@ enum SagaMoveSpan {
     static let stepTimeout = "step timeout"
 
     static func start(_ cause: String, parent: String?, sagaId: UUID, data: SagaData, state: SagaState, decision: SagaDecision) -> any Span {
+        guard Traceparent.recording else { return NoOpTracer.NoOpSpan(context: .topLevel) }
         let context = Traceparent.context(parent) ?? ServiceContext.current ?? .topLevel
         let decided: String =
             switch decision {

@@ -58,6 +58,7 @@ public struct Telemetry: Sendable {
         configuration.diagnosticLogLevel = .warning
         let backend = try OTel.makeTracingBackend(configuration: configuration)
         InstrumentationSystem.bootstrap(backend.factory)
+        Traceparent.startRecording()
         DroppedSpans.counter.increment(by: 0)
         logger.info("exporting spans", metadata: ["endpoint": "\(endpoint)", "service": "\(serviceName)", "ratio": "\(sampling.ratio)"])
         return backend.service

@@ -30,20 +30,24 @@ public struct TraceMiddleware<Context: RequestContext>: RouterMiddleware {
         var echoed = incoming ?? sampling.begin()
         return try await Traceparent.$request.withValue(echoed) {
             do {
+                // No tracer: no span, and the request's own context is the answer's.
+                guard Traceparent.recording else { return Self.naming(echoed, try await next(request, context)) }
                 return try await spans.handle(request, context: context) { request, context in
                     echoed = Traceparent.current ?? echoed
-                    var response = try await next(request, context)
-                    response.headers[Self.header] = echoed
-                    return response
+                    return Self.naming(echoed, try await next(request, context))
                 }
             } catch let error as any HTTPResponseError {
                 // A refusal's answer is made here, so that it names the request's trace too.
                 return try await Traceparent.$request.withValue(echoed) {
-                    var response = try error.response(from: request, context: context)
-                    response.headers[Self.header] = echoed
-                    return response
+                    Self.naming(echoed, try error.response(from: request, context: context))
                 }
             }
         }
+    }
+
+    static func naming(_ trace: String, _ response: Response) -> Response {
+        var response = response
+        response.headers[header] = trace
+        return response
     }
 }

@@ -161,6 +161,7 @@ package struct InboxWorker: Service {
 
     /// The span of a batch that claimed `commands`, begun when its transaction did.
     private func batchSpan(_ commands: [ServiceCommand], began: DefaultTracerClock.Instant) -> any Span {
+        guard Traceparent.recording else { return NoOpTracer.NoOpSpan(context: .topLevel) }
         let batch = InstrumentationSystem.tracer.startSpan("\(handler.service.rawValue) inbox batch", context: .topLevel, ofKind: .consumer, at: began)
         batch.attributes["messaging.system"] = "postgresql"
         batch.attributes["messaging.destination.name"] = "\(handler.service.schema).inbox"
@@ -173,7 +174,8 @@ package struct InboxWorker: Service {
     /// move, or a desk's request), in whichever process that ran; the events it appends
     /// carry this span's context, so the saga's next move is its child.
     private func handled(_ command: ServiceCommand, in tx: EventStoreTransaction) async throws -> CommandReply {
-        try await withSpan(
+        guard Traceparent.recording else { return try await handler.handle(command, in: tx) }
+        return try await withSpan(
             "\(handler.service.rawValue) \(command.command.rawValue)", context: Traceparent.context(command.traceparent) ?? .current ?? .topLevel,
             ofKind: .consumer
         ) { span in

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Tracing
 
 /// The W3C trace context (`traceparent: 00-<trace id>-<parent id>-<flags>`) a command or an
@@ -9,13 +10,22 @@ public enum Traceparent {
     /// stored when no tracer records spans (`OTEL_EXPORTER_OTLP_ENDPOINT` unset).
     @TaskLocal public static var request: String?
 
+    /// Whether a tracer records spans (`Telemetry.start` installed one). Off, every span the
+    /// shop would start is skipped before its name or links are even made, so a shop that
+    /// exports nothing does no more work than one without tracing.
+    public static var recording: Bool { recordingFlag.load(ordering: .relaxed) }
+    private static let recordingFlag = Atomic<Bool>(false)
+
+    /// Says that a tracer now records spans; once, before the shop serves.
+    public static func startRecording() { recordingFlag.store(true, ordering: .relaxed) }
+
     /// What is stored now: the current span's context when spans are recorded, so the next
     /// hop is that span's child; else the request's.
     public static var current: String? { of(ServiceContext.current) ?? request }
 
     /// The traceparent naming the span `context` holds; nil when it holds none (no tracer).
     public static func of(_ context: ServiceContext?) -> String? {
-        guard let context else { return nil }
+        guard recording, let context else { return nil }
         var carrier = TraceCarrier()
         InstrumentationSystem.instrument.inject(context, into: &carrier, using: TraceCarrier.Injector())
         return carrier.traceparent
@@ -23,7 +33,7 @@ public enum Traceparent {
 
     /// A context whose parent is the span `traceparent` names; nil when there is none.
     public static func context(_ traceparent: String?) -> ServiceContext? {
-        guard let traceparent, valid(traceparent) != nil else { return nil }
+        guard recording, let traceparent, valid(traceparent) != nil else { return nil }
         var context = ServiceContext.topLevel
         InstrumentationSystem.instrument.extract(TraceCarrier(traceparent: traceparent), into: &context, using: TraceCarrier.Extractor())
         return context
