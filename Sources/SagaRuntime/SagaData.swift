@@ -14,6 +14,9 @@ package struct SagaData: Codable, Sendable, Hashable {
     var previousLines: [OrderLine]?
     var previousPayments: [PaymentDetail]?
     var failStep: SagaStep?
+    /// When the flow began (seconds since 1970): the flow's duration, by outcome, is
+    /// `/metrics`' `emporium_saga_duration_seconds`. Absent in a saga begun before 0.23.
+    var startedAt: Double? = Date().timeIntervalSince1970
     /// The trace context of the request that began the flow: a step timeout's span is its
     /// child, and a command carries it when no span sent it (no tracer records spans).
     var traceparent: String? = Traceparent.current

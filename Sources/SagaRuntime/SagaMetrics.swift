@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 import OrderSaga
 
@@ -11,8 +12,14 @@ enum SagaMetrics {
         ).increment()
     }
 
-    /// A saga finished: `completed`, `failed` (compensated) or `stuck`, and at which step.
-    static func finished(_ state: SagaState) {
+    /// A saga finished: `completed`, `failed` (compensated) or `stuck`, and at which step;
+    /// and how long its flow took, by flow and outcome: the labels a trace is searched by
+    /// (its spans carry `emporium.saga.flow` and `emporium.saga.phase`).
+    static func finished(_ state: SagaState, _ data: SagaData) {
+        if let startedAt = data.startedAt {
+            Timer(label: "emporium_saga_duration_seconds", dimensions: [("flow", state.kind.rawValue), ("outcome", state.phase.rawValue)])
+                .recordSeconds(max(0, Date().timeIntervalSince1970 - startedAt))
+        }
         let steps = state.steps
         let step = state.phase == .completed ? "all" : (steps.indices.contains(state.stepIndex) ? steps[state.stepIndex].step.rawValue : "none")
         Counter(

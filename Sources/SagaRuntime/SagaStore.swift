@@ -93,7 +93,7 @@ package struct SagaStore: Sendable {
                     orderId: move.data.orderId, status: SagaStatus(finished: phase), failure: move.state.failure,
                     orderStatus: Self.orderStatus(after: move.sagaId, in: tx))
                 tx.notifyAfterCommit(Self.finishedChannel)
-                tx.afterCommit { SagaMetrics.finished(move.state) }
+                tx.afterCommit { SagaMetrics.finished(move.state, move.data) }
             case .wait:
                 continue
             }

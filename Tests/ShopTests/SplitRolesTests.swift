@@ -99,6 +99,7 @@ import Traces
             #expect(metrics.status == 200)
             for name in [
                 #"emporium_events_appended_total{service="order"}"#, #"emporium_saga_outcomes_total{flow="create",outcome="completed",step="all"}"#,
+                #"emporium_saga_duration_seconds_count{flow="create",outcome="completed"}"#,
                 #"http_route="/api/v1/orders""#, "emporium_pool_waiters", #"emporium_inbox_waiting{service="payment"}"#,
                 #"emporium_projection_lag_events{projection="orders"}"#, "emporium_read_horizon_holder_age_ms",
             ] {
