@@ -231,20 +231,19 @@ public struct Subscription: Service {
         let last = events[events.count - 1].position
         // The batch is a span linked to the spans that appended its events (the first
         // `maxLinks` traces of them): it serves many orders' traces, so it has many parents.
-        guard Traceparent.recording else {
-            try await applyInTransaction(events, after: checkpoint, last: last)
-            logger.debug("processed batch", metadata: ["events": "\(events.count)", "checkpoint": "\(last)"])
-            return last
-        }
-        try await withSpan("\(configuration.subscriber) batch", context: .topLevel, ofKind: .consumer) { span in
-            span.attributes["emporium.subscriber"] = configuration.subscriber
-            span.attributes["emporium.batch.events"] = events.count
-            span.attributes["emporium.batch.last"] = "\(last)"
-            var linked = Set<String>()
-            for event in events where linked.count < Self.maxLinks {
-                guard let trace = event.metadata.traceparent, linked.insert(trace).inserted, let link = Traceparent.link(trace) else { continue }
-                span.addLink(link)
+        if Traceparent.recording {
+            try await withSpan("\(configuration.subscriber) batch", context: .topLevel, ofKind: .consumer) { span in
+                span.attributes["emporium.subscriber"] = configuration.subscriber
+                span.attributes["emporium.batch.events"] = events.count
+                span.attributes["emporium.batch.last"] = "\(last)"
+                var linked = Set<String>()
+                for event in events where linked.count < Self.maxLinks {
+                    guard let trace = event.metadata.traceparent, linked.insert(trace).inserted, let link = Traceparent.link(trace) else { continue }
+                    span.addLink(link)
+                }
+                try await applyInTransaction(events, after: checkpoint, last: last)
             }
+        } else {
             try await applyInTransaction(events, after: checkpoint, last: last)
         }
         logger.debug("processed batch", metadata: ["events": "\(events.count)", "checkpoint": "\(last)"])
