@@ -76,11 +76,26 @@ public struct EventStore: Sendable {
         guard Traceparent.recording, let parent = ServiceContext.current else { return try await onPoller(appends: appends, body) }
         let caller = fileID.split(separator: "/").last.map { $0.replacing(".swift", with: "") } ?? fileID[...]
         return try await withSpan("\(caller).\(function)", context: parent, ofKind: .client) { span in
-            span.attributes["db.system"] = "postgresql"
-            span.attributes["db.system.name"] = "postgresql"
-            span.attributes["db.operation.name"] = "transaction"
+            Self.describeTransaction(span)
             return try await self.onPoller(appends: appends, body)
         }
+    }
+
+    /// What a transaction's client span says of it: the database, never its statements'
+    /// parameters.
+    private static func describeTransaction(_ span: any Span) {
+        span.attributes["db.system"] = "postgresql"
+        span.attributes["db.system.name"] = "postgresql"
+        span.attributes["db.operation.name"] = "transaction"
+    }
+
+    /// The client span of a transaction that learnt only inside whether it had work (an
+    /// inbox's claim, the step timeouts' check), so could not be a span from its start:
+    /// begun by hand at `began`, ended by the caller after the commit.
+    public static func transactionSpan(_ name: String, context: ServiceContext, at began: DefaultTracerClock.Instant) -> any Span {
+        let span = InstrumentationSystem.tracer.startSpan(name, context: context, ofKind: .client, at: began)
+        describeTransaction(span)
+        return span
     }
 
     /// On a poller's thread: each statement's answer is taken up where it arrives.

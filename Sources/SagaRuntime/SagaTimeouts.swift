@@ -1,9 +1,11 @@
+import EventStore
 import Lifecycle
 import Logging
 import OrderSaga
 import ServiceLifecycle
 import ShopServices
 import Traces
+import Tracing
 
 /// Fails forward steps that got no answer within the step timeout (and compensates them).
 package struct SagaTimeouts: Service {
@@ -33,10 +35,13 @@ package struct SagaTimeouts: Service {
     func failOverdue() async throws -> Int {
         // Looked up before the transaction, which must not wait for a second connection.
         let services = try await sagas.store.servicePartitions()
-        // A check that finds nothing overdue commits nothing.
-        return try await sagas.store.withTransactionIfAny(appends: false) { tx -> Int? in
+        // A check that finds nothing overdue commits nothing; one that finds some is a
+        // client span linked to each saga's flow, begun when its transaction did.
+        let began = DefaultTracerClock.now
+        let done = try await sagas.store.withTransactionIfAny(appends: false) { tx -> (Int, any Span)? in
             let overdue = try await sagas.overdue(limit: 20, in: tx)
             guard !overdue.isEmpty else { return nil }
+            let check = checkSpan(linking: overdue.map(\.saga.data.traceparent), began: began)
             let answered = try await Inbox.answered(overdue.compactMap(\.pending), among: services, in: tx)
             let waitingForTheRunner = overdue.filter { $0.pending.map(answered.contains) ?? false }.map(\.saga.sagaId)
             if !waitingForTheRunner.isEmpty {
@@ -52,7 +57,17 @@ package struct SagaTimeouts: Service {
                 try await sagas.apply(
                     decision, sagaId: saga.sagaId, state: state, data: saga.data, note: state.failure ?? "timed out", trace: Traceparent.of(span.context), in: tx)
             }
-            return overdue.count
-        } ?? 0
+            return (overdue.count, check)
+        }
+        guard let (count, check) = done else { return 0 }
+        check.end()
+        return count
+    }
+
+    private func checkSpan(linking flows: [String?], began: DefaultTracerClock.Instant) -> any Span {
+        guard Traceparent.recording else { return NoOpTracer.NoOpSpan(context: .topLevel) }
+        let check = EventStore.transactionSpan("SagaTimeouts.failOverdue()", context: .topLevel, at: began)
+        for flow in flows { Traceparent.link(flow).map(check.addLink) }
+        return check
     }
 }

@@ -126,10 +126,10 @@ package struct InboxWorker: Service {
         let began = DefaultTracerClock.now
         do {
             // A claim that finds nothing commits nothing.
-            let done = try await store.withTransactionIfAny { tx -> (BatchOutcome, any Span)? in
+            let done = try await store.withTransactionIfAny { tx -> (BatchOutcome, BatchSpans)? in
                 let claimed = try await inbox.claim(upTo: limit, in: tx)
                 guard !claimed.isEmpty else { return nil }
-                let batch = batchSpan(claimed.commands.map(\.command), began: began)
+                let batch = batchSpans(claimed.commands.map(\.command), began: began)
                 do {
                     var outcomes: [(seq: Int64, outcome: CommandReply)] = []
                     for (seq, command) in claimed.commands {
@@ -159,15 +159,39 @@ package struct InboxWorker: Service {
         }
     }
 
-    /// The span of a batch that claimed `commands`, begun when its transaction did.
-    private func batchSpan(_ commands: [ServiceCommand], began: DefaultTracerClock.Instant) -> any Span {
-        guard Traceparent.recording else { return NoOpTracer.NoOpSpan(context: .topLevel) }
-        let batch = InstrumentationSystem.tracer.startSpan("\(handler.service.rawValue) inbox batch", context: .topLevel, ofKind: .consumer, at: began)
+    /// A batch's span and, below it, its transaction's client span: both begun when the
+    /// transaction did, which was before the claim said whether there was a batch at all
+    /// (so the transaction could not be a span of its own from the start).
+    private struct BatchSpans {
+        let batch: any Span
+        let transaction: any Span
+
+        func recordError(_ error: any Error) {
+            transaction.recordError(error)
+            batch.recordError(error)
+        }
+
+        /// After the commit (or the rollback).
+        func end() {
+            transaction.end()
+            batch.end()
+        }
+    }
+
+    /// The spans of a batch that claimed `commands`, begun when its transaction did.
+    private func batchSpans(_ commands: [ServiceCommand], began: DefaultTracerClock.Instant) -> BatchSpans {
+        guard Traceparent.recording else {
+            let none = NoOpTracer.NoOpSpan(context: .topLevel)
+            return BatchSpans(batch: none, transaction: none)
+        }
+        let tracer = InstrumentationSystem.tracer
+        let batch = tracer.startSpan("\(handler.service.rawValue) inbox batch", context: .topLevel, ofKind: .consumer, at: began)
         batch.attributes["messaging.system"] = "postgresql"
         batch.attributes["messaging.destination.name"] = "\(handler.service.schema).inbox"
         batch.attributes["messaging.batch.message_count"] = commands.count
         for command in commands { Traceparent.link(command.traceparent).map(batch.addLink) }
-        return batch
+        let transaction = EventStore.transactionSpan("InboxWorker.processBatch(upTo:)", context: batch.context, at: began)
+        return BatchSpans(batch: batch, transaction: transaction)
     }
 
     /// Applies one command as a consumer span, the child of the span that sent it (a saga's
