@@ -42,4 +42,20 @@ import Traces
         #expect(throws: TelemetryError.self) { try Telemetry(environment: ["OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "nan"]) }
         #expect(throws: TelemetryError.self) { try Telemetry(environment: ["OTEL_TRACES_SAMPLER": "jaeger_remote"]) }
     }
+
+    /// What a caller or a stored event names is taken as a trace context only when it is
+    /// one: version 00, lowercase hex of the right lengths, neither id all zeros.
+    @Test func onlyAWellFormedTraceparentIsTaken() {
+        let good = "00-\(traceId)-00f067aa0ba902b7-01"
+        #expect(Traceparent.valid(good) == good)
+        #expect(Traceparent.traceId(good) == traceId)
+        let bad = [
+            "", "00", "01-\(traceId)-00f067aa0ba902b7-01", "00-\(traceId.uppercased())-00f067aa0ba902b7-01",
+            "00-\(String(repeating: "0", count: 32))-00f067aa0ba902b7-01", "00-\(traceId)-0000000000000000-01",
+            "00-\(traceId)-00f067aa0ba902b7-0", "00-\(traceId)-00f067aa0ba902b7-01-", "00_\(traceId)-00f067aa0ba902b7-01",
+            "00-\(traceId.dropLast())g-00f067aa0ba902b7-01", "00-\(traceId)-00f067aa0ba902b7-0\u{e9}",
+            "00-\(traceId)-00f067aa0ba902\u{0660}\u{0661}-01",
+        ]
+        for text in bad { #expect(Traceparent.valid(text) == nil, "\(text)") }
+    }
 }
