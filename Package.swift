@@ -49,6 +49,10 @@ let package = Package(
         // its OTLPHTTP trait, so that neither gRPC nor its packages are built.
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", exact: "1.7.3"),
         .package(url: "https://github.com/swift-otel/swift-otel.git", exact: "1.6.0", traits: ["OTLPHTTP"]),
+        // Customers' bearer tokens (JWT) verified against a JWKS file's RS256, ES256 and EdDSA keys.
+        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.7.1"),
+        // Named for the tests, which make RSA keys (jwt-kit builds it anyway).
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
     ],
     targets: [
         // libpq's C API, found through pkg-config (Debian: libpq-dev).
@@ -95,16 +99,18 @@ let package = Package(
             "Postgres", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "OrderSaga",
             "Inventory", "Ordering", "Payments", "Shipping", log, lifecycle, metrics,
         ], swiftSettings: sameExecutor),
-        // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader.
-        .target(name: "ShopHTTP", dependencies: ["Traces", "Postgres", "EventSourcing", "ShopVocabulary", hummingbird, log, lifecycle]),
+        // Who calls: a customer or staff member signed in by a JWT, and what they may do.
+        .target(name: "Access", dependencies: [.product(name: "JWTKit", package: "jwt-kit"), log]),
+        // What both HTTP APIs share: the envelope, ShopError, the error middleware, the field reader, sign-in.
+        .target(name: "ShopHTTP", dependencies: ["Access", "Traces", "Postgres", "EventSourcing", "ShopVocabulary", hummingbird, log, lifecycle]),
         // The command API: requests parsed into commands, the desks that record them and start sagas.
-        .target(name: "CommandAPI", dependencies: ["Traces", 
+        .target(name: "CommandAPI", dependencies: ["Access", "Traces", 
             "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "ShopHTTP",
             "OrderSaga", "Inventory", "Ordering", "Payments", "Shipping",
             hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"), log, lifecycle,
         ], swiftSettings: sameExecutor),
         // The query API: reports, the gateway's API Composition and order history, the services' views, admin.
-        .target(name: "QueryAPI", dependencies: ["Traces", tracing, 
+        .target(name: "QueryAPI", dependencies: ["Access", "Traces", tracing, 
             "Postgres", "EventStore", "Lifecycle", "EventSourcing", "ShopVocabulary", "InboxReads", "ShopServices", "Reporting", "ShopHTTP", "OrderSaga",
             "Ordering", "Payments", "Shipping", hummingbird, .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client"), log, lifecycle,
@@ -113,7 +119,7 @@ let package = Package(
             .embedInCode("LivePage/index.html"), .embedInCode("LivePage/live.js"), .embedInCode("LivePage/live.css"),
         ], swiftSettings: sameExecutor),
         // Wiring only: every role in one process, under one ServiceGroup.
-        .target(name: "Shop", dependencies: ["Traces", tracing, 
+        .target(name: "Shop", dependencies: ["Access", "Traces", tracing, 
             "Postgres", "InboxReads", "Lifecycle", "EventStore", "EventSourcing", "ShopVocabulary", "ShopServices", "SagaRuntime", "Reporting",
             "ShopHTTP", "CommandAPI", "QueryAPI", hummingbird, log, lifecycle, metrics,
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -123,7 +129,7 @@ let package = Package(
             "Postgres", "Shop", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
         ]),
         .executableTarget(name: "emporium", dependencies: [
-            "Postgres", "InboxReads", "Lifecycle", "Migrations", "EventSourcing", "EventStore", "Reporting", "ShopServices", "ShopVocabulary", "Shop", "ShopCommandLine",
+            "Access", "Postgres", "InboxReads", "Lifecycle", "Migrations", "EventSourcing", "EventStore", "Reporting", "ShopServices", "ShopVocabulary", "Shop", "ShopCommandLine",
             "Ordering", "OrderSaga", .product(name: "ArgumentParser", package: "swift-argument-parser"), hummingbird, log, lifecycle,
             .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
@@ -140,7 +146,8 @@ let package = Package(
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"]),
         // Pure pieces of the runtime, tested without a database: the door's decision, what a
         // saga command carries, a projection's statements.
-        .testTarget(name: "UnitTests", dependencies: ["Traces", 
+        .testTarget(name: "UnitTests", dependencies: [
+            "Access", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "CryptoExtras", package: "swift-crypto"), "Traces", 
             "CommandAPI", "SagaRuntime", "Reporting", "OrderSaga", "EventSourcing", "Postgres", "Payments", "Shipping", "ShopHTTP",
             "ShopVocabulary", "ShopCommandLine", hummingbird,
         ]),
@@ -154,7 +161,7 @@ let package = Package(
             log,
         ]),
         .testTarget(name: "DomainTests", dependencies: ["EventSourcing", "OrderSaga", "ShopVocabulary", "ShopServices"] + services.map { .target(name: $0) }),
-        .testTarget(name: "ShopTests", dependencies: ["Traces", 
+        .testTarget(name: "ShopTests", dependencies: ["Access", "Traces", 
             "Shop", "ShopServices", "InboxReads", "ShopVocabulary", "Reporting", "EventStore", "EventSourcing", "Postgres", "Lifecycle", "TestSupport", "QueryAPI", "Migrations",
             "Inventory", "Ordering", "Payments", "Shipping", "OrderSaga",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -35,9 +35,13 @@ package final class Admission: Service, Sendable {
         /// The pace is the faster of orders finished over `paceWindow` and over `paceMemory` (`Pace`).
         package var paceWindow: Duration = .seconds(5)
         package var paceMemory: Duration = .seconds(30)
-        package init(maxRunningSagas: Int, budget: Duration) {
+        /// Flows one signed-in customer may have running at once, a share of the door (nil: no
+        /// share, as without sign-in, where a customer is only what a request says it is).
+        package var maxRunningSagasPerCustomer: Int?
+        package init(maxRunningSagas: Int, budget: Duration, maxRunningSagasPerCustomer: Int? = nil) {
             self.maxRunningSagas = maxRunningSagas
             self.budget = budget
+            self.maxRunningSagasPerCustomer = maxRunningSagasPerCustomer
         }
     }
 
@@ -58,6 +62,22 @@ package final class Admission: Service, Sendable {
         var finishedSince = 0
         var finishedTotal = 0
         var estimate: Int { running + inFlight + finishedSince }
+        /// The same, for each signed-in customer with a flow running or admitted: running at
+        /// the last measurement, admitted and at work, finished since that measurement began.
+        var runningByCustomer: [String: Int] = [:]
+        var inFlightByCustomer: [String: Int] = [:]
+        var finishedSinceByCustomer: [String: Int] = [:]
+        func estimate(of customer: String) -> Int {
+            runningByCustomer[customer, default: 0] + inFlightByCustomer[customer, default: 0] + finishedSinceByCustomer[customer, default: 0]
+        }
+    }
+
+    /// An admitted command: `finished()` once its transaction has ended, committed or not.
+    package struct Ticket: Sendable {
+        let admission: Admission
+        let customer: String?
+
+        package func finished() { admission.finished(customer) }
     }
 
     let settings: Settings
@@ -71,18 +91,37 @@ package final class Admission: Service, Sendable {
         self.logger = logger
     }
 
-    /// Lets a saga-starting command in, or refuses it; the caller calls `finished()` on what
-    /// it returns once its transaction has ended, committed or not.
-    package func enter() throws -> Admission {
-        let refusal: Refusal? = measured.withLock { state in
-            let refusal = Self.refusal(inFlight: state.estimate, inboxWait: state.inboxWait, pace: state.pace, settings: settings)
-            if refusal == nil { state.inFlight += 1 }
-            return refusal
+    /// Lets a saga-starting command in, or refuses it: 429 when `customer` (signed in) has
+    /// its share of the door running already, else 503 when the shop is full. The caller
+    /// calls `finished()` on what it returns once its transaction has ended, committed or not.
+    package func enter(customer: String? = nil) throws -> Ticket {
+        let customer = settings.maxRunningSagasPerCustomer == nil ? nil : customer
+        let refusal: (Refusal, share: Bool)? = measured.withLock { state in
+            if let customer, let share = Self.shareRefusal(running: state.estimate(of: customer), pace: state.pace, settings: settings) {
+                return (share, true)
+            }
+            if let refusal = Self.refusal(inFlight: state.estimate, inboxWait: state.inboxWait, pace: state.pace, settings: settings) {
+                return (refusal, false)
+            }
+            state.inFlight += 1
+            if let customer { state.inFlightByCustomer[customer, default: 0] += 1 }
+            return nil
         }
-        if let refusal {
-            throw ShopError.unavailable("\(refusal.reason); nothing was stored; try again in \(refusal.retryAfter) s", retryAfter: refusal.retryAfter)
+        if let (refusal, share) = refusal {
+            let message = "\(refusal.reason); nothing was stored; try again in \(refusal.retryAfter) s"
+            throw share ? ShopError(.tooManyRequests, message, retryAfter: refusal.retryAfter) : ShopError.unavailable(message, retryAfter: refusal.retryAfter)
         }
-        return self
+        return Ticket(admission: self, customer: customer)
+    }
+
+    /// The share's decision, without I/O: why one customer with `running` flows running or
+    /// admitted may not start another; nil lets it in (the door then decides as for anyone).
+    package static func shareRefusal(running: Int, pace: Double?, settings: Settings) -> Refusal? {
+        guard let share = settings.maxRunningSagasPerCustomer, running >= share else { return nil }
+        // Each of its flows takes a moment at today's pace; one finishing makes room.
+        return Refusal(
+            reason: "this customer has \(running) orders in flight, its share of the shop (\(share)); other customers' orders go on",
+            retryAfter: Self.seconds(pace.map { $0 > 0 ? Double(running - share + 1) / $0 : 1 } ?? 1))
     }
 
     /// The door's decision, without I/O: why a saga-starting command is refused with
@@ -123,9 +162,14 @@ package final class Admission: Service, Sendable {
         return Int(min(30, max(1, value.rounded(.up))))
     }
 
-    package func finished() {
+    func finished(_ customer: String?) {
         measured.withLock {
             $0.inFlight -= 1; $0.finishedSince += 1; $0.finishedTotal += 1
+            if let customer {
+                $0.inFlightByCustomer[customer, default: 1] -= 1
+                if $0.inFlightByCustomer[customer] == 0 { $0.inFlightByCustomer[customer] = nil }
+                $0.finishedSinceByCustomer[customer, default: 0] += 1
+            }
         }
     }
 
@@ -162,13 +206,19 @@ package final class Admission: Service, Sendable {
     /// in flight and the pace alone until they are through. (Judged by it, the first orders
     /// after a failover were refused for 7 s more.)
     func measure(_ pace: inout Pace, outageBacklog: Bool) async throws {
-        let marker = measured.withLock { $0.finishedTotal }
+        // Requests that finish from here on may be missing from the counts: they stay counted.
+        let marker = measured.withLock { state in
+            state.finishedSinceByCustomer = [:]
+            return state.finishedTotal
+        }
         let running = try await sagas.runningCount()
+        let byCustomer = settings.maxRunningSagasPerCustomer == nil ? [:] : try await sagas.runningByCustomer()
         let wait = try await InboxReads.oldestWait(store: sagas.store)
         let finished = try await sagas.finishedFlows(after: pace.position)
         let rate = pace.record(finished: finished.count, at: finished.position, now: .now)
         measured.withLock { state in
             state.running = running
+            state.runningByCustomer = byCustomer
             state.inboxWait = outageBacklog ? .zero : wait
             state.pace = rate
             state.finishedSince = state.finishedTotal - marker

@@ -1,3 +1,4 @@
+import Access
 import EventSourcing
 import EventStore
 import Foundation
@@ -91,7 +92,9 @@ package struct CommandIntake: Sendable {
         do {
             var answer: Answer
             do {
-                let admitted = Self.startsSagas.contains(service) ? try sagaStarts?.admission.enter() : nil
+                // A customer's own orders count against their share; staff's delivery changes do not.
+                let customer = service == .order ? Caller.current.customer : nil
+                let admitted = Self.startsSagas.contains(service) ? try sagaStarts?.admission.enter(customer: customer) : nil
                 defer { admitted?.finished() }
                 answer = try await IdempotencyKeys(service: service).run(
                     key: received.idempotencyKey, fingerprint: received.fingerprint, store: store, work)

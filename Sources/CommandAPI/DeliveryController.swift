@@ -1,3 +1,4 @@
+import Access
 import Hummingbird
 import ShopHTTP
 
@@ -11,6 +12,7 @@ struct DeliveryController: Sendable {
     }
 
     @Sendable func change(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try await intake.run(request, for: .delivery, parse: { try ChangeDeliveryStatus(try $0.fields()) }, desk.change)
+        try Caller.current.needs(.delivery, to: "moving a delivery along")
+        return try await intake.run(request, for: .delivery, parse: { try ChangeDeliveryStatus(try $0.fields()) }, desk.change)
     }
 }

@@ -1,3 +1,4 @@
+import Access
 import EventSourcing
 import EventStore
 import Foundation
@@ -21,15 +22,19 @@ struct IdempotencyKeys: Sendable {
         guard key.count <= 200 else { throw ShopError.badRequest("Idempotency-Key is longer than 200 characters") }
         let schema = service.schema
         let hash = String(StableHash.fnv1a(fingerprint), radix: 16)
+        // Each signed-in customer has keys of their own: another's replay of the same key and
+        // body is a request of its own, never the first one's answer. (A key holds no space,
+        // so the customer before the last space cannot be confused with part of it.)
+        let scoped = Caller.current.customer.map { "\($0) \(key)" } ?? key
         return try await store.withTransaction { tx in
             let claimed =
                 try await tx.query(
                     "INSERT INTO \(schema).idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key",
-                    [key, hash]
+                    [scoped, hash]
                 ).rows.count == 1
             if !claimed {
                 let row = try await tx.query(
-                    "SELECT request_hash, response FROM \(schema).idempotency_keys WHERE key = $1", [key]
+                    "SELECT request_hash, response FROM \(schema).idempotency_keys WHERE key = $1", [scoped]
                 ).first!
                 guard try row.decode("request_hash", as: String.self) == hash else {
                     throw ShopError.unprocessable("Idempotency-Key \(key) was used for a different request")
@@ -40,7 +45,7 @@ struct IdempotencyKeys: Sendable {
             let answer = try await work(tx)
             await tx.queue(
                 "UPDATE \(schema).idempotency_keys SET status = $2, response = $3::jsonb WHERE key = $1",
-                [key, answer.status, JSONText(try JSONEncoder().encode(answer))])
+                [scoped, answer.status, JSONText(try JSONEncoder().encode(answer))])
             return answer
         }
     }

@@ -1,3 +1,4 @@
+import Access
 import Hummingbird
 import ShopHTTP
 
@@ -13,14 +14,17 @@ struct OrderController: Sendable {
     }
 
     @Sendable func place(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try await intake.run(request, for: .order, parse: { try PlaceOrder(try $0.fields(), fault: $0.fault) }, desk.place)
+        let customer = try Caller.current.customerOrAnyone()
+        return try await intake.run(request, for: .order, parse: { try PlaceOrder(try $0.fields(), fault: $0.fault, customer: customer) }, desk.place)
     }
 
     @Sendable func update(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try await intake.run(request, for: .order, parse: { try UpdateOrder(try $0.fields(), fault: $0.fault) }, desk.update)
+        _ = try Caller.current.customerOrAnyone()
+        return try await intake.run(request, for: .order, parse: { try UpdateOrder(try $0.fields(), fault: $0.fault) }, desk.update)
     }
 
     @Sendable func delete(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        _ = try Caller.current.customerOrAnyone()
         let orderId = try context.parameters.id("orderId")
         return try await intake.run(request, for: .order, parse: { try DeleteOrder(orderId: orderId, fault: $0.fault) }, desk.delete)
     }

@@ -1,3 +1,4 @@
+import Access
 import EventSourcing
 import EventStore
 import Foundation
@@ -67,6 +68,9 @@ struct OrderDesk: Sendable {
     }
 
     private func start(_ kind: FlowKind, sagaId: UUID, _ data: SagaData, in tx: EventStoreTransaction) async throws {
+        var data = data
+        // The door counts each signed-in customer's running flows by it.
+        data.customer = Caller.current.customer
         do {
             try await sagas.start(kind, sagaId: sagaId, data: data, in: tx)
         } catch SagaError.flowInProgress(let orderId) {
@@ -89,6 +93,8 @@ struct OrderDesk: Sendable {
         try await lockOrder(orderId, in: tx)
         let order = try await Streams.order(orderId, in: tx)
         guard order.state.exists else { throw ShopError.notFound("unknown order \(orderId)") }
+        // Another customer's order is as unknown as a missing one: ids cannot be probed.
+        try Caller.current.mayActFor(order.state.placed?.userId, else: .notFound("unknown order \(orderId)"))
         if case .failure(let rejection) = OrderRules.mayChange(order.state, orderId: orderId, action: action) {
             throw ShopError.conflict(rejection.reason)
         }

@@ -11,9 +11,18 @@ package struct PlaceOrder: Sendable {
     /// The step fault injection makes fail, if asked.
     var fault: SagaStep?
 
-    package init(_ body: JSONFields, fault: SagaStep?) throws {
+    /// `customer`: the signed-in customer, who places orders for themselves only (the body's
+    /// `userId`, if sent, must name them); nil without sign-in, when the body names the user.
+    package init(_ body: JSONFields, fault: SagaStep?, customer: String? = nil) throws {
         try body.takesOnly(["userId", "orderReqDetails", "paymentReqDetails"])
-        userId = try body.string("userId")
+        if let customer {
+            if body.has("userId"), try body.string("userId") != customer {
+                throw ShopError.forbidden("userId must be the signed-in customer (the token's sub) or left out")
+            }
+            userId = customer
+        } else {
+            userId = try body.string("userId")
+        }
         order = try RequestedOrder(body)
         self.fault = try fault.checked(in: .create)
     }

@@ -1,3 +1,4 @@
+import Access
 import Hummingbird
 import ShopHTTP
 
@@ -11,6 +12,7 @@ struct ProductController: Sendable {
     }
 
     @Sendable func register(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try await intake.run(request, for: .inventory, parse: { try RegisterProduct(try $0.fields()) }, warehouse.register)
+        try Caller.current.needs(.catalog, to: "registering a product")
+        return try await intake.run(request, for: .inventory, parse: { try RegisterProduct(try $0.fields()) }, warehouse.register)
     }
 }

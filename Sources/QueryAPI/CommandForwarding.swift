@@ -34,9 +34,13 @@ package struct CommandForwarding: Sendable {
         }
     }
 
-    /// The headers that steer a command, and those of its answer.
-    static let requestHeaders: [HTTPField.Name] = [.contentType, HTTPField.Name("Idempotency-Key")!, HTTPField.Name("X-Emporium-Fail")!]
-    static let answerHeaders: [HTTPField.Name] = [.contentType, .location, .retryAfter]
+    /// The headers that steer a command, and those of its answer. The caller's token goes on
+    /// as it came: the service verifies it itself, trusting nothing the gateway would assert;
+    /// its 401 comes back with its `WWW-Authenticate`.
+    static let requestHeaders: [HTTPField.Name] = [
+        .contentType, .authorization, HTTPField.Name("Idempotency-Key")!, HTTPField.Name("X-Emporium-Fail")!,
+    ]
+    static let answerHeaders: [HTTPField.Name] = [.contentType, .location, .retryAfter, .wwwAuthenticate]
 
     /// The request's own `?wait=` (at most the longest allowed), and 5 s for the rest. The
     /// client retries a refused connection until then, so a service that is down is a 503

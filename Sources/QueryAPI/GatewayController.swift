@@ -7,6 +7,7 @@ struct GatewayController: Sendable {
     let composer: OrderComposer
     let history: OrderHistory
     let readYourWrites: ReadYourWrites
+    var ownership: OrderOwnership { OrderOwnership(views: composer.local) }
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.get("/api/v1/orders/:orderId", use: composed)
@@ -17,6 +18,7 @@ struct GatewayController: Sendable {
     /// failed; 503 when none answered.
     @Sendable func composed(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let orderId = try context.parameters.id("orderId")
+        try await ownership.check(orderId, else: .notFound("unknown order \(orderId)"))
         let (composed, allFound, orderExists) = await composer.compose(orderId)
         if allFound && !orderExists { throw ShopError.notFound("unknown order \(orderId)") }
         if composed.order == nil && composed.payment == nil && composed.delivery == nil {
@@ -28,6 +30,7 @@ struct GatewayController: Sendable {
 
     @Sendable func timeline(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let orderId = try context.parameters.id("orderId")
+        try await ownership.check(orderId, else: .notFound("unknown order \(orderId)"))
         let headers = try await readYourWrites.headers(request, after: nil)
         guard let timeline = try await history.timeline(orderId) else { throw ShopError.notFound("unknown order \(orderId)") }
         return try Envelope.response(.ok, "ok", timeline, headers: headers)

@@ -1,3 +1,4 @@
+import Access
 import AsyncHTTPClient
 import EventSourcing
 import EventStore
@@ -96,8 +97,11 @@ package struct OrderComposer: Sendable {
         let service = composes.service
         guard let base = endpoints.configured(service) else { return await askHere(composes, orderId) }
         let url = "\(base)\(ServiceViews.prefix)/\(service.rawValue)/\(orderId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? orderId)"
+        // Asked in the caller's name: the service decides what the caller may see.
+        var asking = HTTPClientRequest(url: url)
+        if let token = Caller.current.token { asking.headers.add(name: "Authorization", value: "Bearer \(token)") }
         do {
-            let (response, body) = try await callingService(service, HTTPClientRequest(url: url)) { request in
+            let (response, body) = try await callingService(service, asking) { request in
                 let response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(timeout))
                 return ((response, try await response.body.collect(upTo: 1 << 20)), response.status.code)
             }

@@ -35,6 +35,11 @@ public struct ReportQueries: Sendable {
         public var items: [OrderReport]
         /// Pass as `cursor` for the next page; absent on the last one.
         public var nextCursor: String?
+
+        public init(items: [OrderReport], nextCursor: String?) {
+            self.items = items
+            self.nextCursor = nextCursor
+        }
     }
 
     public struct ProductSales: Encodable, Sendable {
@@ -69,9 +74,12 @@ public struct ReportQueries: Sendable {
     /// A `report_live.orders` row as the JSON of `OrderReport`, made by PostgreSQL from the row: an
     /// answer sent as it is, with nothing decoded and encoded again on this side. Keys in
     /// `OrderReport`'s sorted order, times as `JSONEncoder`'s ISO 8601, absent values left out.
-    public func orderJSON(_ orderId: String) async throws -> String? {
-        try await store.query("SELECT \(Self.orderJSON) AS answer FROM report_live.orders WHERE order_id = $1", [orderId])
-            .first.map { try $0.decode("answer") }
+    /// With `owner`, only if that customer placed it.
+    public func orderJSON(_ orderId: String, of owner: String? = nil) async throws -> String? {
+        try await store.query(
+            "SELECT \(Self.orderJSON) AS answer FROM report_live.orders WHERE order_id = $1 AND ($2::text IS NULL OR user_id = $2)", [orderId, owner]
+        )
+        .first.map { try $0.decode("answer") }
     }
 
     static let orderJSON = """

@@ -20,6 +20,9 @@ package struct SagaData: Codable, Sendable, Hashable {
     /// The trace context of the request that began the flow: a step timeout's span is its
     /// child, and a command carries it when no span sent it (no tracer records spans).
     var traceparent: String? = Traceparent.current
+    /// The signed-in customer whose request began the flow (`--auth jwt`): the door counts
+    /// each customer's running flows against their share. Absent without sign-in.
+    package var customer: String?
 
     package init(
         orderId: String, lines: [OrderLine], payments: [PaymentDetail],

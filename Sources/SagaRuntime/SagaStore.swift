@@ -172,6 +172,13 @@ package struct SagaStore: Sendable {
     }
 
     /// How many sagas are running: the shop's work in flight (admission control).
+    /// Flows running for each signed-in customer who has any (`SagaData.customer`).
+    package func runningByCustomer() async throws -> [String: Int] {
+        let rows = try await store.query(
+            "SELECT data->>'customer' AS customer, count(*) AS n FROM saga.order_sagas WHERE status = 'running' AND data ? 'customer' GROUP BY 1")
+        return try Dictionary(uniqueKeysWithValues: rows.rows.map { (try $0.decode("customer", as: String.self), try $0.decode("n", as: Int.self)) })
+    }
+
     package func runningCount() async throws -> Int {
         try await store.query("SELECT count(*) AS n FROM saga.order_sagas WHERE status = 'running'").first!.decode("n")
     }

@@ -95,6 +95,7 @@ public enum Shop {
         router.add(middleware: TraceMiddleware(sampling: process.configuration.traceSampling))
         router.add(middleware: ShopErrorMiddleware(logger: process.logger, routes: process.knownRoutes))
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SignInMiddleware(verifier: process.configuration.signIn))
         router.add(middleware: AdminTokenMiddleware(token: process.configuration.adminToken))
         router.add(middleware: QueryParameters(routes: OpenAPIDocument.queryParameters()))
         Readiness(store: process.store.owned(by: .gateway), restarts: process.restarts, replicas: process.replicas).addRoutes(to: router)

@@ -1,3 +1,4 @@
+import Access
 import CommandAPI
 import ShopServices
 import ShopVocabulary
@@ -18,8 +19,12 @@ public struct ShopConfiguration: Sendable {
     public var projections: [String] = []
     /// How often a standby replica tries to take over the saga runner or a projection.
     public var takeoverInterval: Duration = .seconds(1)
-    /// The bearer token `/api/admin/*` asks for; without one the admin API answers 401.
+    /// The bearer token `/api/admin/*` asks for; without one the admin API answers 401
+    /// (unless a signed-in caller holds the admin role).
     public var adminToken: String?
+    /// Verifies customers' and staff's tokens (`--auth jwt`); nil for `--auth none`, where
+    /// anyone may do everything (a developer's machine, loopback only).
+    public var signIn: TokenVerifier?
     public var host = "127.0.0.1"
     public var port = 8080
     /// Lets `X-Emporium-Fail` make one step fail, for demonstrations and tests. Off by default.
@@ -61,6 +66,9 @@ public struct ShopConfiguration: Sendable {
     /// finishing, when the services' oldest waiting command has waited that long, or past
     /// this many running sagas.
     public var maxRunningSagas = 500
+    /// With sign-in: flows one customer may have running at once, past which their next order
+    /// is 429 with `Retry-After` while other customers' go on (nil: a twentieth of the door).
+    public var maxRunningSagasPerCustomer: Int?
     /// Requests that may hold their answer to wait (`?wait`, `?minPosition`) at once.
     public var maxWaiters = 1_000
     /// An HTTP connection with nothing to do for this long is closed.
@@ -95,7 +103,11 @@ public struct ShopConfiguration: Sendable {
     }
 
     var admissionSettings: Admission.Settings {
-        Admission.Settings(maxRunningSagas: maxRunningSagas, budget: stepTimeout / 4)
+        // A customer's share applies to signed-in customers only: without sign-in a request's
+        // userId is whatever it says, so a share keyed on it would stop nobody.
+        Admission.Settings(
+            maxRunningSagas: maxRunningSagas, budget: stepTimeout / 4,
+            maxRunningSagasPerCustomer: signIn == nil ? nil : maxRunningSagasPerCustomer ?? max(1, maxRunningSagas / 20))
     }
 
     /// What the command API needs of it.

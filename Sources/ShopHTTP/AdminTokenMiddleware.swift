@@ -1,17 +1,20 @@
+import Access
 import HTTPTypes
 import Hummingbird
 
-/// `/api/admin/*` answers only a request that carries `Authorization: Bearer <token>`; with
-/// no token configured, the admin API is shut (401 for everyone).
+/// `/api/admin/*` answers only a request that carries `Authorization: Bearer <token>`, or a
+/// signed-in caller with the `admin` role (`--auth jwt`); with no token configured and no
+/// sign-in, the admin API is shut (401 for everyone). With sign-in on, the staff's routes
+/// (`staffOnly`: the shop's metrics and sales, every customer's live feed) are held to the
+/// same rule; without it, they stay open as before, to a developer's own machine.
 public struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String?
-    static var prefix: String { "/api/admin" }
 
     public init(token: String?) { self.token = token }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard path == Self.prefix || path.hasPrefix(Self.prefix + "/") else { return try await next(request, context) }
+        guard StaffRoutes.guards(request.uri.path, signIn: !Caller.current.unrestricted) else { return try await next(request, context) }
+        if Caller.current.roles.contains(.admin) { return try await next(request, context) }
         guard let token else {
             throw ShopError(.unauthorized, "the admin API is shut: start the server with EMPORIUM_ADMIN_TOKEN or --admin-token-file")
         }
@@ -27,5 +30,21 @@ public struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     static func equalInConstantTime(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// The routes held to the admin token (or the admin role).
+enum StaffRoutes {
+    static let prefix = "/api/admin"
+
+    /// What only staff may read once customers sign in: the whole shop's figures (metrics,
+    /// sales) and the live feed of every customer's orders. (The contract, `/openapi.json`,
+    /// the health checks and a product's stock stay public: a shop shows what it has.)
+    static let staffOnly: Set<String> = ["/metrics", "/api/v1/reports/sales", "/api/v1/live/events", "/api/v1/live/state"]
+
+    /// Whether `path` is held to the admin token (or role): the admin API always, the
+    /// staff's routes when customers sign in.
+    static func guards(_ path: String, signIn: Bool) -> Bool {
+        path == prefix || path.hasPrefix(prefix + "/") || (signIn && staffOnly.contains(path))
     }
 }

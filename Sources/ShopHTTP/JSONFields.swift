@@ -41,6 +41,9 @@ package struct JSONFields: Sendable {
         return self
     }
 
+    /// Whether the request sent `key` at all (null included).
+    package func has(_ key: String) -> Bool { object[key] != nil }
+
     private func value(_ key: String) throws -> JSONTree {
         guard let value = object[key] else { throw ShopError.badRequest("\(name(key)) is missing") }
         if case .null = value { throw ShopError.badRequest("\(name(key)) is null; send a value") }

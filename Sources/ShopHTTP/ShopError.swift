@@ -9,15 +9,30 @@ package struct ShopError: HTTPResponseError, Sendable, Equatable, CustomStringCo
     package var retryAfter: Int?
     /// The methods the path does answer, for a 405 (`Allow`).
     package var allow: String?
+    /// How to sign in, for a 401 (`WWW-Authenticate`).
+    package var wwwAuthenticate: String?
 
-    package init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil) {
+    package init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil, wwwAuthenticate: String? = nil) {
         self.status = status
         self.message = message
         self.retryAfter = retryAfter
+        self.wwwAuthenticate = wwwAuthenticate
     }
 
     /// 400: the request itself is wrong; the message names the field.
     package static func badRequest(_ message: String) -> ShopError { ShopError(.badRequest, message) }
+    /// 401: a route for signed-in callers, and no token came (RFC 6750: no error code).
+    package static let signInNeeded = ShopError(
+        .unauthorized, "sign in: this route needs Authorization: Bearer <token>", wwwAuthenticate: #"Bearer realm="emporium""#)
+    /// 401: the token came and is refused; `reason` says why in a few words.
+    package static func invalidToken(_ reason: String) -> ShopError {
+        let quoted = reason.replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "\"", with: "'")
+        return ShopError(
+            .unauthorized, "invalid token: \(reason)",
+            wwwAuthenticate: #"Bearer realm="emporium", error="invalid_token", error_description=""# + quoted + #"""#)
+    }
+    /// 403: signed in, and not allowed this (a role it lacks, a customer not its own).
+    package static func forbidden(_ message: String) -> ShopError { ShopError(.forbidden, message) }
     /// 404: the order, delivery or product named does not exist.
     package static func notFound(_ message: String) -> ShopError { ShopError(.notFound, message) }
     /// 409: the thing is in a state that does not allow this, or is busy.
@@ -40,6 +55,7 @@ package struct ShopError: HTTPResponseError, Sendable, Equatable, CustomStringCo
         var headers: HTTPFields = [:]
         if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         if let allow { headers[.allow] = allow }
+        if let wwwAuthenticate { headers[.wwwAuthenticate] = wwwAuthenticate }
         return try Envelope<NoResult>.response(status, message, nil, headers: headers)
     }
 }

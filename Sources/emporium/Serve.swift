@@ -1,9 +1,11 @@
+import Access
 import ArgumentParser
 import EventSourcing
 import EventStore
 import Foundation
 import Hummingbird
 import Lifecycle
+import Logging
 import Postgres
 import Reporting
 import Shop
@@ -43,6 +45,15 @@ struct Serve: AsyncParsableCommand {
     var allowFaultInjection = false
     @Option(help: "A file holding the bearer token of /api/admin/* (or set EMPORIUM_ADMIN_TOKEN); without one, admin answers 401.")
     var adminTokenFile: String?
+    @Option(
+        help: ArgumentHelp(
+            "How callers sign in: none (anyone may do everything; loopback addresses only) or jwt (Authorization: Bearer <JWT>, verified with --jwks-file). Default: $EMPORIUM_AUTH, else none.",
+            valueName: "none|jwt"))
+    var auth: String?
+    @Option(help: "With --auth jwt: the JWKS file whose RS256, ES256 and EdDSA keys verify tokens, read again when it changes (or EMPORIUM_JWKS_FILE).")
+    var jwksFile: String?
+    @Option(help: "With --auth jwt: the issuer (iss) a token must name (or EMPORIUM_JWT_ISSUER).") var jwtIssuer: String?
+    @Option(help: "With --auth jwt: the audience (aud) a token must name (or EMPORIUM_JWT_AUDIENCE).") var jwtAudience: String?
     @Option(help: "Payments above this total are declined.") var paymentLimit = ShopConfiguration.defaults.paymentLimit
     @Option(help: "Seconds a saga step may go unanswered before it counts as failed.") var stepTimeout = Seconds(ShopConfiguration.defaults.stepTimeout)
     @Option(
@@ -53,6 +64,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Database connections in the pool.") var connections = ShopConfiguration.defaults.connections
     @Option(help: "Running sagas past which a new order (or delivery change) is refused with 503 and Retry-After.")
     var maxRunningSagas = ShopConfiguration.defaults.maxRunningSagas
+    @Option(help: "With --auth jwt: running sagas one customer may have, past which their next order is 429 (default: a twentieth of --max-running-sagas).")
+    var maxRunningSagasPerCustomer: Int?
     @Option(help: "Requests that may wait for their saga or for a projection (?wait, ?minPosition) at once.")
     var maxWaiters = ShopConfiguration.defaults.maxWaiters
     @Option(help: "Seconds after which an idle HTTP connection is closed.") var idleTimeout = Int(ShopConfiguration.defaults.idleTimeout.seconds)
@@ -92,6 +105,8 @@ struct Serve: AsyncParsableCommand {
         if case .unenforced = owners {
             logger.warning("tables: every part runs as the login role", metadata: ["owners": "\(owners)"])
         }
+        let signIn = try await signIn(host: shop.host, logger: logger)
+        shop.signIn = signIn?.verifier
         ShopMetrics.bootstrap()
         let telemetry = try Telemetry()
         shop.traceSampling = telemetry.sampling
@@ -101,6 +116,7 @@ struct Serve: AsyncParsableCommand {
             metadata: [
                 "roles": "\(roles)", "address": "http://\(shop.host):\(shop.port)",
                 "faultInjection": "\(allowFaultInjection)", "admin": "\(shop.adminToken == nil ? "shut" : "token")",
+                "auth": "\(signIn?.description ?? "none: anyone may do everything")",
                 "reads": "\(readStore == nil ? "primary" : "standby")", "tables": "\(owners)",
                 "traces": "\(telemetry.endpoint ?? "off")",
             ])
@@ -139,6 +155,10 @@ struct Serve: AsyncParsableCommand {
         shop.statementTimeout = statementTimeout.duration
         shop.idleInTransactionTimeout = idleInTransactionTimeout.duration
         shop.maxRunningSagas = maxRunningSagas
+        if let maxRunningSagasPerCustomer {
+            guard maxRunningSagasPerCustomer > 0 else { throw ValidationError("--max-running-sagas-per-customer must be above 0") }
+            shop.maxRunningSagasPerCustomer = maxRunningSagasPerCustomer
+        }
         shop.maxWaiters = maxWaiters
         shop.idleTimeout = .seconds(idleTimeout)
         shop.takeoverInterval = takeoverInterval.duration
@@ -155,6 +175,42 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--allow-fault-injection on \(host), a non-loopback address, needs an admin token too (EMPORIUM_ADMIN_TOKEN or --admin-token-file)")
         }
         return shop
+    }
+
+    /// The token verifier of `--auth jwt`, its keys read; nil for `--auth none`, which only
+    /// a loopback address may serve.
+    func signIn(host: String, logger: Logger) async throws -> (verifier: TokenVerifier, description: String)? {
+        let environment = ProcessInfo.processInfo.environment
+        let given = auth ?? environment["EMPORIUM_AUTH"].flatMap { $0.isEmpty ? nil : $0 } ?? "none"
+        guard let mode = AuthMode(rawValue: given) else { throw ValidationError("--auth is none or jwt, not \(given.prefix(40))") }
+        guard mode == .jwt else {
+            if !ShopConfiguration.isLoopback(host) {
+                // Asked for, it is refused. Left unsaid, it is allowed with a warning for now: the
+                // deploy files (containers, Kubernetes, systemd, the HA drill) still serve the open
+                // API on 0.0.0.0 until they move to --auth jwt.
+                guard auth == nil, environment["EMPORIUM_AUTH"] == nil else {
+                    throw ValidationError(
+                        "--auth none lets anyone do everything, so it serves loopback addresses only, not \(host): use --auth jwt (with --jwks-file, --jwt-issuer, --jwt-audience)")
+                }
+                logger.warning(
+                    "serving without sign-in on a non-loopback address: anyone who reaches it may do everything (--auth jwt signs customers in)", metadata: ["host": "\(host)"])
+            }
+            return nil
+        }
+        func setting(_ value: String?, _ variable: String, _ flag: String) throws -> String {
+            guard let value = value ?? environment[variable], !value.isEmpty else { throw ValidationError("--auth jwt needs \(flag) (or \(variable))") }
+            return value
+        }
+        let file = try setting(jwksFile, "EMPORIUM_JWKS_FILE", "--jwks-file")
+        let settings = TokenVerifier.Settings(
+            issuer: try setting(jwtIssuer, "EMPORIUM_JWT_ISSUER", "--jwt-issuer"), audience: try setting(jwtAudience, "EMPORIUM_JWT_AUDIENCE", "--jwt-audience"))
+        let keys = TokenKeys(path: file, logger: logger)
+        do {
+            try await keys.load()
+        } catch {
+            throw ValidationError("--jwks-file: \(error)")
+        }
+        return (TokenVerifier(keys: keys, settings: settings), "jwt: keys of \(file), iss \(settings.issuer), aud \(settings.audience)")
     }
 
     /// `true` or `false` (or unset: false); anything else is refused rather than guessed.

@@ -19,6 +19,7 @@ extension ShopFlowTests {
 extension ShopFlowTests.GatewayForwardingTests {
     struct Seen: Sendable, Equatable {
         var method: String, path: String, idempotencyKey: String?, fail: String?, body: String
+        var authorization: String? = nil
     }
 
     final class Recorder: Sendable {
@@ -36,10 +37,12 @@ extension ShopFlowTests.GatewayForwardingTests {
                     Seen(
                         method: "\(request.method)", path: request.uri.description,
                         idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!],
-                        fail: request.headers[HTTPField.Name("X-Emporium-Fail")!], body: String(buffer: body)))
+                        fail: request.headers[HTTPField.Name("X-Emporium-Fail")!], body: String(buffer: body),
+                        authorization: request.headers[.authorization]))
             }
             return Response(
-                status: .accepted, headers: [.location: "/api/v1/orders/ORDER_1", .contentType: "application/json", .retryAfter: "1"],
+                status: .accepted,
+                headers: [.location: "/api/v1/orders/ORDER_1", .contentType: "application/json", .retryAfter: "1", .wwwAuthenticate: "Bearer"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"returnCode":true,"returnMessage":"from the service"}"#)))
         }
         for path in ["/api/v1/register", "/api/v1/orders", "/api/v1/orders/:id", "/api/v1/delivery"] {
@@ -58,15 +61,18 @@ extension ShopFlowTests.GatewayForwardingTests {
             }) { gateway in
                 let placed = try await gateway.request(
                     .post, "/api/v1/orders?wait=5", #"{"userId":"u"}"#,
-                    headers: ["Idempotency-Key": "k-1", "X-Emporium-Fail": "delivery.create"])
+                    headers: ["Idempotency-Key": "k-1", "X-Emporium-Fail": "delivery.create", "Authorization": "Bearer the-callers-token"])
                 #expect(placed.status == 202 && placed.message == "from the service", "\(placed.json)")
                 #expect(placed.headers[.location] == "/api/v1/orders/ORDER_1" && placed.headers[.retryAfter] == "1")
+                #expect(placed.headers[.wwwAuthenticate] == "Bearer")
                 _ = try await gateway.request(.post, "/api/v1/register", #"{"productId":"P"}"#)
                 _ = try await gateway.request(.put, "/api/v1/delivery", #"{"deliveryId":"D"}"#)
                 _ = try await gateway.request(.delete, "/api/v1/orders/ORDER_1")
                 #expect(
                     recorder.all == [
-                        Seen(method: "POST", path: "/api/v1/orders?wait=5", idempotencyKey: "k-1", fail: "delivery.create", body: #"{"userId":"u"}"#),
+                        Seen(
+                            method: "POST", path: "/api/v1/orders?wait=5", idempotencyKey: "k-1", fail: "delivery.create", body: #"{"userId":"u"}"#,
+                            authorization: "Bearer the-callers-token"),
                         Seen(method: "POST", path: "/api/v1/register", idempotencyKey: nil, fail: nil, body: #"{"productId":"P"}"#),
                         Seen(method: "PUT", path: "/api/v1/delivery", idempotencyKey: nil, fail: nil, body: #"{"deliveryId":"D"}"#),
                         Seen(method: "DELETE", path: "/api/v1/orders/ORDER_1", idempotencyKey: nil, fail: nil, body: ""),

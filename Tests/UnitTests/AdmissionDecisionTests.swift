@@ -86,4 +86,19 @@ import Testing
         let after = pace.record(finished: 0, at: 11, now: start + .seconds(25))
         #expect(after == 40)
     }
+
+    /// A signed-in customer's share: at it, their next order is refused however much room
+    /// the shop has; under it, or with no share set (no sign-in), the door alone decides.
+    @Test func aCustomerAtTheirShareIsRefusedWhateverRoomTheShopHas() throws {
+        let settings = Admission.Settings(maxRunningSagas: 100, budget: .seconds(2))
+        var shared = settings
+        shared.maxRunningSagasPerCustomer = 5
+        #expect(Admission.shareRefusal(running: 4, pace: 40, settings: shared) == nil)
+        let refusal = try #require(Admission.shareRefusal(running: 5, pace: 40, settings: shared))
+        #expect(refusal.reason.contains("5 orders in flight, its share of the shop (5)"))
+        #expect(refusal.retryAfter == 1)
+        // Ten over the share at 2 orders a second: about 6 s until one of theirs is done.
+        #expect(Admission.shareRefusal(running: 15, pace: 2, settings: shared)?.retryAfter == 6)
+        #expect(Admission.shareRefusal(running: 1_000, pace: 40, settings: settings) == nil)
+    }
 }
