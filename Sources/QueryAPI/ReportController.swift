@@ -21,17 +21,18 @@ struct ReportController: Sendable {
     }
 
     @Sendable func order(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        // Another customer's report is as absent as a missing one.
+        let owner = Caller.current.seesEveryone ? nil : try Caller.current.customerOrAnyone()
         let orderId = try context.parameters.id("orderId")
         let headers = try await readYourWrites.headers(request, after: OrdersReport())
         // The row's JSON as PostgreSQL made it: nothing decoded and encoded again here.
-        // Another customer's report is as absent as a missing one.
-        let owner = Caller.current.seesEveryone ? nil : try Caller.current.customerOrAnyone()
         guard let report = try await queries.orderJSON(orderId, of: owner) else { throw ShopError.notFound("no report for order \(orderId)") }
         return try Envelope<NoResult>.response(.ok, "ok", resultJSON: report, headers: headers)
     }
 
     /// Orders in order time, `limit` at a time, optionally of one user or status.
     @Sendable func orders(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let customer = Caller.current.seesEveryone ? nil : try Caller.current.customerOrAnyone()
         let headers = try await readYourWrites.headers(request, after: OrdersReport())
         let parameters = request.uri.queryParameters
         let limitText = parameters.get("limit") ?? "20"
@@ -40,7 +41,7 @@ struct ReportController: Sendable {
         }
         // A customer's list holds their own orders only, whatever ?userId= asks.
         var userId: String? = try request.query("userId")
-        if !Caller.current.seesEveryone, let customer = try Caller.current.customerOrAnyone() {
+        if let customer {
             if let asked = userId, asked != customer { return try Envelope.response(.ok, "ok", ReportQueries.Page(items: [], nextCursor: nil), headers: headers) }
             userId = customer
         }

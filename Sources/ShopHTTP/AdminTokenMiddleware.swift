@@ -16,11 +16,14 @@ public struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         guard StaffRoutes.guards(request.uri.path, signIn: !Caller.current.unrestricted) else { return try await next(request, context) }
         if Caller.current.roles.contains(.admin) { return try await next(request, context) }
         guard let token else {
+            if Caller.current.customer != nil { throw ShopError.forbidden("this needs the admin role (the token's roles claim)") }
             throw ShopError(.unauthorized, "the admin API is shut: start the server with EMPORIUM_ADMIN_TOKEN or --admin-token-file")
         }
         guard let given = request.headers[.authorization], given.hasPrefix("Bearer "),
             Self.equalInConstantTime(Array(given.utf8.dropFirst(7)), Array(token.utf8))
         else {
+            // Signed in without the role: who they are is known, and it is not enough.
+            if Caller.current.customer != nil { throw ShopError.forbidden("this needs the admin role (the token's roles claim) or the admin token") }
             throw ShopError(.unauthorized, "the admin API needs Authorization: Bearer <admin token>")
         }
         return try await next(request, context)

@@ -14,8 +14,15 @@ package struct SignInMiddleware<Context: RequestContext>: RouterMiddleware {
 
     package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let verifier else { return try await Caller.$current.withValue(.anyone) { try await next(request, context) } }
-        guard let token = Self.bearer(request), token.isJWT || !StaffRoutes.guards(request.uri.path, signIn: true) else {
-            // No token; or the admin token on the staff's routes, which that middleware checks.
+        let path = request.uri.path
+        guard let token = Self.bearer(request) else {
+            // Decided here, before a route reads anything of the request: its parameters'
+            // complaints (400) must not come before "sign in" (401).
+            guard Self.isPublic(path) || StaffRoutes.guards(path, signIn: true) else { throw ShopError.signInNeeded }
+            return try await Caller.$current.withValue(.signedOut) { try await next(request, context) }
+        }
+        guard token.isJWT || !StaffRoutes.guards(path, signIn: true) else {
+            // The admin token on the staff's routes, which that middleware checks.
             return try await Caller.$current.withValue(.signedOut) { try await next(request, context) }
         }
         let caller: Caller
@@ -25,6 +32,13 @@ package struct SignInMiddleware<Context: RequestContext>: RouterMiddleware {
             throw ShopError.invalidToken(error.reason)
         }
         return try await Caller.$current.withValue(caller) { try await next(request, context) }
+    }
+
+    /// What anyone may read without a token: the contract, the health checks, a product's
+    /// stock, and the live page's own files (its stream is the staff's).
+    static func isPublic(_ path: String) -> Bool {
+        ["/openapi.json", "/health", "/health/live", "/health/ready", "/", "/live.js", "/live.css"].contains(path)
+            || path.hasPrefix("/api/v1/inventory/")
     }
 
     /// The token of `Authorization: Bearer <token>`, if that is what came.
