@@ -6,7 +6,8 @@ import Hummingbird
 /// (`--auth none`) the caller is anyone, who may do everything. With one (`--auth jwt`), a
 /// bearer token is verified and names the caller; a refused token is 401 with
 /// `WWW-Authenticate: Bearer error="invalid_token"` before any route runs, so nothing is
-/// stored; no token is a caller signed out, whom the routes that need one refuse.
+/// stored. No token is 401 here too, except on the public routes and the staff's (where the
+/// admin token may come instead): the caller is then signed out.
 package struct SignInMiddleware<Context: RequestContext>: RouterMiddleware {
     let verifier: TokenVerifier?
 
