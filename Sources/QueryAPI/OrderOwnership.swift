@@ -8,9 +8,7 @@ struct OrderOwnership: Sendable {
     let views: ServiceViews
 
     func check(_ orderId: String, else notFound: @autoclosure () -> ShopError) async throws {
-        let caller = Caller.current
-        if caller.seesEveryone { return }
-        _ = try caller.customerOrAnyone()
-        try caller.mayActFor(try await views.order(orderId)?.userId, else: notFound())
+        guard let customer = try Caller.current.ownOrdersOnly() else { return }
+        guard try await views.order(orderId)?.userId == customer else { throw notFound() }
     }
 }

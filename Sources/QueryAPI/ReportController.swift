@@ -22,7 +22,7 @@ struct ReportController: Sendable {
 
     @Sendable func order(_ request: Request, context: BasicRequestContext) async throws -> Response {
         // Another customer's report is as absent as a missing one.
-        let owner = Caller.current.seesEveryone ? nil : try Caller.current.customerOrAnyone()
+        let owner = try Caller.current.ownOrdersOnly()
         let orderId = try context.parameters.id("orderId")
         let headers = try await readYourWrites.headers(request, after: OrdersReport())
         // The row's JSON as PostgreSQL made it: nothing decoded and encoded again here.
@@ -32,7 +32,7 @@ struct ReportController: Sendable {
 
     /// Orders in order time, `limit` at a time, optionally of one user or status.
     @Sendable func orders(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let customer = Caller.current.seesEveryone ? nil : try Caller.current.customerOrAnyone()
+        let customer = try Caller.current.ownOrdersOnly()
         let headers = try await readYourWrites.headers(request, after: OrdersReport())
         let parameters = request.uri.queryParameters
         let limitText = parameters.get("limit") ?? "20"

@@ -65,6 +65,12 @@ extension Caller {
         return customer
     }
 
+    /// The customer a read of orders is narrowed to: nil for whoever sees every order (an
+    /// admin; anyone, without sign-in); 401 when nobody signed in.
+    package func ownOrdersOnly() throws -> String? {
+        seesEveryone ? nil : try customerOrAnyone()
+    }
+
     /// For a route of `role`'s: 401 when nobody signed in, 403 without the role.
     package func needs(_ role: Role, to action: String) throws {
         if holds(role) { return }
