@@ -1,3 +1,4 @@
+import Access
 import EventSourcing
 import EventStore
 import Foundation
@@ -38,9 +39,10 @@ struct DeliveryDesk: Sendable {
             throw ShopError.conflict(rejection.reason)
         case .success(let event):
             let correlation = UUID()
-            let appended = try await tx.append([event], to: &delivery, metadata: EventMetadata(correlationId: correlation, traceparent: Traceparent.current))
+            let appended = try await tx.append([event], to: &delivery, metadata: .request(correlationId: correlation))
             if change.status == .delivering {
-                let ship = ServiceCommand(sagaId: correlation, command: .shipStock, orderId: orderId)
+                var ship = ServiceCommand(sagaId: correlation, command: .shipStock, orderId: orderId)
+                ship.subject = Caller.current.customer
                 try await Inbox.shipStock(ship, in: tx)
             }
             return try Answer(

@@ -32,7 +32,7 @@ struct OrderDesk: Sendable {
         let sagaId = UUID()
         let placed = OrderEvent.placed(OrderPlaced(orderId: orderId, userId: order.userId, orderDatetime: Date(), currency: Currency.shop, order: priced))
         let appended = try await tx.append(
-            [placed.newEvent(metadata: EventMetadata(correlationId: sagaId, traceparent: Traceparent.current))], to: ShopIDs.order(orderId), expected: .noStream)
+            [placed.newEvent(metadata: .request(correlationId: sagaId))], to: ShopIDs.order(orderId), expected: .noStream)
         try await start(.create, sagaId: sagaId, SagaData(orderId: orderId, lines: order.order.lines, payments: Self.details(priced), failStep: order.fault), in: tx)
         return try Self.accepted(orderId, sagaId: sagaId, status: .created, at: appended, "order accepted; its saga is running")
     }
@@ -44,7 +44,7 @@ struct OrderDesk: Sendable {
         guard let previous = order.state.current else { throw ShopError.notFound("unknown order \(orderId)") }
         let sagaId = UUID()
         let event = OrderEvent.updateRequested(OrderUpdateRequested(orderId: orderId, order: priced))
-        let appended = try await tx.append([event], to: &order, metadata: EventMetadata(correlationId: sagaId, traceparent: Traceparent.current))
+        let appended = try await tx.append([event], to: &order, metadata: .request(correlationId: sagaId))
         let data = SagaData(
             orderId: orderId, lines: update.order.lines, payments: Self.details(priced),
             previousLines: previous.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
@@ -59,7 +59,7 @@ struct OrderDesk: Sendable {
         guard let current = order.state.current else { throw ShopError.notFound("unknown order \(orderId)") }
         let sagaId = UUID()
         let event = OrderEvent.deleteRequested(OrderDeleteRequested(orderId: orderId))
-        let appended = try await tx.append([event], to: &order, metadata: EventMetadata(correlationId: sagaId, traceparent: Traceparent.current))
+        let appended = try await tx.append([event], to: &order, metadata: .request(correlationId: sagaId))
         let data = SagaData(
             orderId: orderId, lines: current.lines.map { OrderLine(productId: $0.productId, qty: $0.qty) },
             payments: Self.details(current), failStep: delete.fault)

@@ -30,7 +30,7 @@ struct Warehouse: Sendable {
         case .success(let event):
             let appended: AppendResult
             do {
-                appended = try await tx.append([event], to: &existing, metadata: EventMetadata(traceparent: Traceparent.current))
+                appended = try await tx.append([event], to: &existing, metadata: .request())
             } catch EventStoreError.versionConflict {
                 throw ShopError.conflict("product \(product.productId) is already registered")
             }

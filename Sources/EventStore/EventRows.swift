@@ -39,6 +39,7 @@ enum EventRows {
                 [
                     stream.partition.rawValue, stream.id, expected.encoded, event.eventId, event.type, event.schemaVersion,
                     JSONText(event.payload), metadata.correlationId, metadata.causationId, metadata.commandId, metadata.traceparent,
+                    metadata.subject,
                 ]))
     }
 
@@ -53,8 +54,8 @@ enum EventRows {
         """
         \(registering ? "WITH registered AS MATERIALIZED (\(registration)) " : "")\
         INSERT INTO \(partition.schema).events AS e (service, stream_id, version, event_id, event_type, schema_version, payload, \
-        correlation_id, causation_id, command_id, traceparent)
-        SELECT $1, $2, $3::bigint + 1, $4::uuid, $5, $6::integer, $7::jsonb, $8::uuid, $9::uuid, $10::uuid, $11\(registering ? " FROM registered" : "")
+        correlation_id, causation_id, command_id, traceparent, subject)
+        SELECT $1, $2, $3::bigint + 1, $4::uuid, $5, $6::integer, $7::jsonb, $8::uuid, $9::uuid, $10::uuid, $11, $12\(registering ? " FROM registered" : "")
          WHERE $3::bigint = 0
             OR EXISTS (SELECT 1 FROM \(partition.schema).events p WHERE p.service = $1 AND p.stream_id = $2 AND p.version = $3::bigint)
         ON CONFLICT DO NOTHING
@@ -122,6 +123,10 @@ enum EventRows {
             json += #","traceparent":"#
             appendJSONString(trace, to: &json)
         }
+        if let subject = metadata.subject {
+            json += #","subject":"#
+            appendJSONString(subject, to: &json)
+        }
     }
 
     static func appendJSONString(_ text: String, to json: inout String) {
@@ -155,7 +160,7 @@ enum EventRows {
     /// for every value of every row.
     struct EventColumns {
         let service, streamId, version, transactionId, globalPosition, eventId, type, schemaVersion, payload, metadata, recordedAt: Int
-        let correlationId, causationId, commandId, traceparent: Int
+        let correlationId, causationId, commandId, traceparent, subject: Int
 
         /// `column` finds a column's position by name, in a text or a binary result.
         init(_ column: (String) throws -> Int) throws {
@@ -164,7 +169,7 @@ enum EventRows {
             (eventId, type, schemaVersion) = (try column("event_id"), try column("event_type"), try column("schema_version"))
             (payload, metadata, recordedAt) = (try column("payload"), try column("metadata"), try column("recorded_at"))
             (correlationId, causationId) = (try column("correlation_id"), try column("causation_id"))
-            (commandId, traceparent) = (try column("command_id"), try column("traceparent"))
+            (commandId, traceparent, subject) = (try column("command_id"), try column("traceparent"), try column("subject"))
         }
     }
 
@@ -192,7 +197,8 @@ enum EventRows {
     static func metadata(_ row: Row, _ at: EventColumns, document: String) throws -> EventMetadata {
         let columns = EventMetadata(
             correlationId: try row.decodeIfPresent(at: at.correlationId), causationId: try row.decodeIfPresent(at: at.causationId),
-            commandId: try row.decodeIfPresent(at: at.commandId), traceparent: try row.decodeIfPresent(at: at.traceparent))
+            commandId: try row.decodeIfPresent(at: at.commandId), traceparent: try row.decodeIfPresent(at: at.traceparent),
+            subject: try row.decodeIfPresent(at: at.subject))
         guard columns == EventMetadata(), document != "{}" else { return columns }
         return try EventJSON.decoder.decode(EventMetadata.self, from: Data(document.utf8))
     }
@@ -223,7 +229,8 @@ extension BinaryRows {
         func uuid(_ column: Int) throws -> UUID? { isNull(r, column) ? nil : try self.uuid(r, column) }
         var metadata = EventMetadata(
             correlationId: try uuid(at.correlationId), causationId: try uuid(at.causationId),
-            commandId: try uuid(at.commandId), traceparent: isNull(r, at.traceparent) ? nil : try text(r, at.traceparent))
+            commandId: try uuid(at.commandId), traceparent: isNull(r, at.traceparent) ? nil : try text(r, at.traceparent),
+            subject: isNull(r, at.subject) ? nil : try text(r, at.subject))
         if metadata == EventMetadata() {
             // An event stored before the metadata columns (migration 0008) keeps it in its document.
             let document = try jsonb(r, at.metadata)

@@ -285,6 +285,18 @@ public struct EventStore: Sendable {
         }
     }
 
+    /// Who began `stream`: the subject (`EventMetadata.subject`) of its first event, nil
+    /// when it has none or the stream is empty. A service tells whose its part of an order
+    /// is by it, from its own partition: one row, by the stream's unique index.
+    public func subjectThatBegan(_ stream: StreamID) async throws -> String? {
+        try await pool.withConnection { connection in
+            try await connection.query(
+                "SELECT subject FROM es.events WHERE service = $1 AND stream_id = $2 AND version = 1",
+                [stream.partition.rawValue, stream.id]
+            ).first?.decodeIfPresent("subject")
+        }
+    }
+
     public func checkpoint(subscriber: String, partitions: [Partition]) async throws -> Position {
         try await pool.withConnection { try await EventReads.checkpoint(subscriber: subscriber, partitions: partitions, on: $0) }
     }

@@ -26,19 +26,19 @@ struct ServiceViewController: Sendable {
         if services.contains(.payment) {
             router.get("\(ServiceViews.prefix)/payment/:orderId") { _, context in
                 let orderId = try context.parameters.id("orderId")
-                try await ownership.check(orderId, else: .notFound("not found"))
+                try await ownership.check(orderId, by: .payment, else: .notFound("not found"))
                 return try Self.found(try await views.payment(orderId))
             }
         }
         guard services.contains(.delivery) else { return }
         router.get("\(ServiceViews.prefix)/delivery/:orderId") { _, context in
             let orderId = try context.parameters.id("orderId")
-            try await ownership.check(orderId, else: .notFound("not found"))
+            try await ownership.check(orderId, by: .delivery, else: .notFound("not found"))
             return try Self.found(try await views.delivery(orderId))
         }
         router.get("/api/v1/delivery/:orderId") { _, context in
             let orderId = try context.parameters.id("orderId")
-            try await ownership.check(orderId, else: .notFound("order \(orderId) has no delivery"))
+            try await ownership.check(orderId, by: .delivery, else: .notFound("order \(orderId) has no delivery"))
             guard let delivery = try await views.delivery(orderId) else { throw ShopError.notFound("order \(orderId) has no delivery") }
             return try Envelope.response(.ok, "ok", Delivery(deliveryId: delivery.deliveryId, orderId: orderId, deliveryStatus: delivery.deliveryStatus))
         }

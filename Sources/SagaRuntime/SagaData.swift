@@ -20,8 +20,10 @@ package struct SagaData: Codable, Sendable, Hashable {
     /// The trace context of the request that began the flow: a step timeout's span is its
     /// child, and a command carries it when no span sent it (no tracer records spans).
     var traceparent: String? = Traceparent.current
-    /// The signed-in customer whose request began the flow (`--auth jwt`): the door counts
-    /// each customer's running flows against their share. Absent without sign-in.
+    /// The signed-in subject whose request began the flow (`--auth jwt`; the token's `sub`):
+    /// the door counts each customer's running flows against their share, and every command
+    /// the flow sends carries it (`ServiceCommand.subject`), so every event it causes records
+    /// who acted. Absent without sign-in.
     package var customer: String?
 
     package init(
@@ -42,6 +44,7 @@ package struct SagaData: Codable, Sendable, Hashable {
     package func serviceCommand(_ command: SagaCommand, sagaId: UUID, state: SagaState, trace: String? = nil) -> ServiceCommand {
         var message = ServiceCommand(sagaId: sagaId, command: command, orderId: orderId)
         message.traceparent = trace ?? Traceparent.current ?? traceparent
+        message.subject = customer
         switch command {
         case .reserveStock, .adjustStock, .reReserveStock: message.lines = lines
         case .revertStock: message.lines = previousLines ?? []

@@ -23,6 +23,9 @@ public struct ServiceCommand: Codable, Sendable, Hashable {
     /// The trace context of the span that sent it (a saga's move, a desk's request): the
     /// span that handles it is that one's child, whichever process it runs in.
     public var traceparent: String?
+    /// Who acted: the signed-in subject whose request began the flow (`EventMetadata.subject`),
+    /// recorded on every event the command causes. Nil without sign-in.
+    public var subject: String?
 
     public init(
         commandId: UUID = UUID(), sagaId: UUID, command: SagaCommand, orderId: String,
@@ -41,6 +44,7 @@ public struct ServiceCommand: Codable, Sendable, Hashable {
     /// The metadata of the events this command causes: their trace context is the span that
     /// handles the command, when spans are recorded.
     public var metadata: EventMetadata {
-        EventMetadata(correlationId: sagaId, causationId: commandId, commandId: commandId, traceparent: Traceparent.current ?? traceparent)
+        EventMetadata(correlationId: sagaId, causationId: commandId, commandId: commandId, traceparent: Traceparent.current ?? traceparent,
+            subject: subject)
     }
 }

@@ -1,4 +1,5 @@
 import Access
+import EventSourcing
 import Foundation
 import Logging
 import ShopVocabulary
@@ -65,6 +66,23 @@ extension ShopFlowTests.SignInTests {
             let move = #"{"deliveryId":"\#(ShopIDs.deliveryId(for: orderId))","orderId":"\#(orderId)","deliveryStatus":"30"}"#
             #expect(try await shop.request(.put, "/api/v1/delivery", move, headers: Self.bearer(try await token("alice", []))).status == 403)
             #expect(try await shop.request(.put, "/api/v1/delivery", move, headers: Self.bearer(try await token("courier", [.delivery]))).status == 200)
+            // Every event records who acted: alice's flow in every service's streams, the
+            // courier's move and the shipping it sends to the inventory.
+            let streams = [
+                ShopIDs.order(orderId), ShopIDs.payment(forOrder: orderId), ShopIDs.delivery(forOrder: orderId), ShopIDs.reservation(forOrder: orderId),
+                ShopIDs.product("SIGNED"),
+            ]
+            var events: [RecordedEvent] = []
+            for _ in 0..<50 {
+                events = try await shop.store.readStreams(streams)
+                if events.contains(where: { $0.type == "StockShipped" }) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let actors = Dictionary(grouping: events, by: { $0.metadata.subject ?? "nobody" }).mapValues { Set($0.map(\.type)) }
+            #expect(Set(actors.keys) == ["clerk", "alice", "courier"], "\(actors)")
+            #expect(actors["clerk"] == ["ProductRegistered"], "\(actors)")
+            #expect(actors["courier"]?.isSuperset(of: ["DeliveryStatusChanged", "StockShipped"]) == true, "\(actors)")
+            #expect(Set(events.map(\.stream.partition)) == [.order, .payment, .delivery, .inventory])
             // The staff's figures: the admin role (or the admin token), not a customer.
             #expect(try await shop.request(.get, "/metrics", headers: Self.bearer(try await token("alice", []))).status == 403)
             #expect(try await shop.request(.get, "/metrics").status == 401)
