@@ -39,6 +39,9 @@ public struct Caller: Sendable, Equatable {
     public static let anyone = Caller(unrestricted: true)
     /// `--auth jwt` and no token: a caller who may only read what is public.
     public static let signedOut = Caller(unrestricted: false)
+    /// The bearer of the admin token (`EMPORIUM_ADMIN_TOKEN`): staff, with the admin role
+    /// and no customer's name.
+    public static let adminToken = Caller(customer: nil, roles: [.admin], token: nil)
 
     /// The caller of the request this task handles (`anyone` outside a request, and in
     /// tests that set nothing).

@@ -57,8 +57,11 @@ public actor TokenKeys {
         return current
     }
 
+    /// The file's time and size, through any symbolic links: a Kubernetes ConfigMap's file is
+    /// a link whose target is swapped on an update, the link itself never changes.
     private static func stamp(_ path: String) -> (modified: Date, size: Int)? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
             let modified = attributes[.modificationDate] as? Date, let size = attributes[.size] as? Int
         else { return nil }
         return (modified, size)

@@ -10,14 +10,22 @@ import Synchronization
 /// The event stream for the live page: the gateway's loop follows every partition in
 /// commit order through the process's `EventFeed` (from the newest events when it starts),
 /// and hands each batch — annotated like the order history — to every page connected, as
-/// one Server-Sent Event. A page that falls behind loses its oldest batches (it is a view),
-/// never slows the loop.
+/// one Server-Sent Event whose id is the position of the batch's last event. A customer's
+/// page gets only the events they acted in (`EventMetadata.subject`: the flows of their own
+/// orders), a staff page every event. A page that falls behind loses its oldest batches (it
+/// is a view), never slows the loop.
 package final class LiveFeed: Service, Sendable {
     let store: EventStore
     let feed: EventFeed
     let fed: Wakeup
     let logger: Logger
-    private let pages = Mutex<[UUID: AsyncStream<String>.Continuation]>([:])
+    private let pages = Mutex<[UUID: Page]>([:])
+
+    private struct Page {
+        let continuation: AsyncStream<String>.Continuation
+        /// Whose events the page shows: nil for every event (staff, or no sign-in).
+        let customer: String?
+    }
     /// A comment line this often keeps idle connections from timing out.
     let heartbeat: Duration = .seconds(15)
 
@@ -33,11 +41,11 @@ package final class LiveFeed: Service, Sendable {
     /// A page's stream of SSE messages, ended when the page goes, the process stops, or
     /// `end` is called (the page's request at a graceful shutdown, so the server need not
     /// wait for a stream that never ends on its own).
-    package func connect() -> (messages: AsyncStream<String>, end: @Sendable () -> Void) {
+    package func connect(customer: String?) -> (messages: AsyncStream<String>, end: @Sendable () -> Void) {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(100))
         let id = UUID()
         continuation.onTermination = { [weak self] _ in _ = self?.pages.withLock { $0.removeValue(forKey: id) } }
-        pages.withLock { $0[id] = continuation }
+        pages.withLock { $0[id] = Page(continuation: continuation, customer: customer) }
         continuation.yield("retry: 2000\n\n")
         return (stream, { continuation.finish() })
     }
@@ -47,7 +55,7 @@ package final class LiveFeed: Service, Sendable {
         defer {
             pages.withLock { pages in
                 defer { pages.removeAll() }; return Array(pages.values)
-            }.forEach { $0.finish() }
+            }.forEach { $0.continuation.finish() }
         }
         try await cancelWhenGracefulShutdown { try await self.follow() }
     }
@@ -89,11 +97,33 @@ package final class LiveFeed: Service, Sendable {
 
     private func send(_ events: [RecordedEvent]) async throws {
         let entries = try await OrderHistory.entries(events, store: store)
-        let json = String(decoding: try JSONEncoder.envelope.encode(entries), as: UTF8.self)
-        broadcast("data: \(json)\n\n")
+        let id = events[events.count - 1].position.description
+        // Each audience's message made once: everyone's, and each customer's own events
+        // ("" when the batch holds none of theirs).
+        var everyone: String?
+        var own: [String: String] = [:]
+        for page in pages.withLock({ Array($0.values) }) {
+            let message: String
+            if let customer = page.customer {
+                if own[customer] == nil {
+                    let shown = zip(events, entries).filter { $0.0.metadata.subject == customer }.map(\.1)
+                    own[customer] = shown.isEmpty ? "" : try Self.message(id: id, shown)
+                }
+                message = own[customer]!
+            } else {
+                if everyone == nil { everyone = try Self.message(id: id, entries) }
+                message = everyone!
+            }
+            if !message.isEmpty { page.continuation.yield(message) }
+        }
+    }
+
+    /// One Server-Sent Event: the batch's position as its id, the entries as its data.
+    static func message(id: String, _ entries: [OrderHistory.Entry]) throws -> String {
+        "id: \(id)\ndata: \(String(decoding: try JSONEncoder.envelope.encode(entries), as: UTF8.self))\n\n"
     }
 
     private func broadcast(_ message: String) {
-        for page in pages.withLock({ Array($0.values) }) { page.yield(message) }
+        for page in pages.withLock({ Array($0.values) }) { page.continuation.yield(message) }
     }
 }

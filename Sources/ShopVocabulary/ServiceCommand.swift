@@ -44,7 +44,8 @@ public struct ServiceCommand: Codable, Sendable, Hashable {
     /// The metadata of the events this command causes: their trace context is the span that
     /// handles the command, when spans are recorded.
     public var metadata: EventMetadata {
-        EventMetadata(correlationId: sagaId, causationId: commandId, commandId: commandId, traceparent: Traceparent.current ?? traceparent,
+        EventMetadata(
+            correlationId: sagaId, causationId: commandId, commandId: commandId, traceparent: Traceparent.current ?? traceparent,
             subject: subject)
     }
 }

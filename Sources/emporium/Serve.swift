@@ -85,6 +85,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let logger = database.logger("emporium")
         var shop = try shopConfiguration()
+        // Before the database: a setting that cannot serve stops here, whatever the database.
+        let signIn = try await signIn(host: shop.host, logger: logger)
         let url = try database.resolvedURL()
         try refusePassword(in: readDatabaseURL, flag: "--read-database-url")
         let readURL = readDatabaseURL ?? ProcessInfo.processInfo.environment["EMPORIUM_READ_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -105,7 +107,6 @@ struct Serve: AsyncParsableCommand {
         if case .unenforced = owners {
             logger.warning("tables: every part runs as the login role", metadata: ["owners": "\(owners)"])
         }
-        let signIn = try await signIn(host: shop.host, logger: logger)
         shop.signIn = signIn?.verifier
         ShopMetrics.bootstrap()
         let telemetry = try Telemetry()
@@ -184,16 +185,12 @@ struct Serve: AsyncParsableCommand {
         let given = auth ?? environment["EMPORIUM_AUTH"].flatMap { $0.isEmpty ? nil : $0 } ?? "none"
         guard let mode = AuthMode(rawValue: given) else { throw ValidationError("--auth is none or jwt, not \(given.prefix(40))") }
         guard mode == .jwt else {
-            if !ShopConfiguration.isLoopback(host) {
-                // Asked for, it is refused. Left unsaid, it is allowed with a warning for now: the
-                // deploy files (containers, Kubernetes, systemd, the HA drill) still serve the open
-                // API on 0.0.0.0 until they move to --auth jwt.
-                guard auth == nil, environment["EMPORIUM_AUTH"] == nil else {
-                    throw ValidationError(
-                        "--auth none lets anyone do everything, so it serves loopback addresses only, not \(host): use --auth jwt (with --jwks-file, --jwt-issuer, --jwt-audience)")
-                }
-                logger.warning(
-                    "serving without sign-in on a non-loopback address: anyone who reaches it may do everything (--auth jwt signs customers in)", metadata: ["host": "\(host)"])
+            // Asked for or left unsaid: the deploy files (containers, Kubernetes, systemd) all
+            // say --auth jwt, so a non-loopback address without it is a mistake, not a default.
+            guard ShopConfiguration.isLoopback(host) else {
+                throw ValidationError(
+                    "--auth none lets anyone do everything, so it serves loopback addresses only, not \(host): use --auth jwt (EMPORIUM_AUTH=jwt, with --jwks-file, --jwt-issuer, --jwt-audience)"
+                )
             }
             return nil
         }

@@ -42,3 +42,12 @@ test("a burst keeps only the newest events to draw", () => {
   assert.deepEqual(live.newest([1, 2, 3, 4, 5], 2), [4, 5]);
   assert.deepEqual(live.newest([1, 2], 5), [1, 2]);
 });
+
+test("the stream's bytes become events as their blocks complete, whatever the chunks", () => {
+  const first = live.sseEvents("retry: 2000\n\n: still here\n\nid: 9:1\ndata: [{\"type\":\"A\"}]\n\nid: 9:2\nda");
+  assert.deepEqual(first.events, [{ id: "9:1", data: '[{"type":"A"}]' }]);
+  const second = live.sseEvents(first.rest + "ta: [1,\ndata: 2]\n\n");
+  assert.deepEqual(second.events, [{ id: "9:2", data: "[1,\n2]" }]);
+  assert.equal(second.rest, "");
+  assert.deepEqual(live.sseEvents("id: 1\r\ndata: x\r\n\r\n").events, [{ id: "1", data: "x" }]);
+});

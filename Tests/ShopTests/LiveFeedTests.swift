@@ -14,7 +14,7 @@ import Testing
             let listener = database.listener()
             let events = EventFeed(store: store, listener: listener, configuration: .init(partitions: Partition.allCases))
             let feed = LiveFeed(store: store, feed: events, logger: Logger(label: "live-feed-test"))
-            let page = feed.connect().messages
+            let page = feed.connect(customer: nil).messages
             let running = runInBackground([store, listener, events, feed])
             try await Task.sleep(for: .milliseconds(300))
             running.cancel()

@@ -194,3 +194,42 @@ extension ShopFlowTests.SignInTests {
         }
     }
 }
+
+extension ShopFlowTests.SignInTests {
+    /// The live stream, read in its bounded form: a customer's holds the events they acted
+    /// in and no one else's, staff's (the admin role, the admin token) every event; each
+    /// message's id is where the stream stands. Nobody signed in reads nothing.
+    @Test func theLiveStreamShowsACustomerTheirOwnEventsAndStaffEverything() async throws {
+        try await Self.run { shop, token in
+            let clerk = Self.bearer(try await token("clerk", [.catalog]))
+            _ = try await shop.request(.post, "/api/v1/register", #"{"productId":"SIGNED","productName":"signed","unitPrice":100,"inventoryQty":100}"#, headers: clerk)
+            let alice = Self.bearer(try await token("alice", [])), bob = Self.bearer(try await token("bob", []))
+            let admin = Self.bearer(try await token("boss", [.admin]))
+            #expect(try await shop.request(.get, "/api/v1/live/events?seconds=1").status == 401)
+            let badBound = try await shop.request(.get, "/api/v1/live/events?seconds=0", headers: alice)
+            #expect(badBound.status == 400 && badBound.message.contains("seconds"), "\(badBound.json)")
+            async let alicesStream = shop.request(.get, "/api/v1/live/events?seconds=4", headers: alice)
+            async let bobsStream = shop.request(.get, "/api/v1/live/events?seconds=4", headers: bob)
+            async let bossStream = shop.request(.get, "/api/v1/live/events?seconds=4", headers: admin)
+            async let tokenStream = shop.request(.get, "/api/v1/live/events?seconds=4", headers: ["Authorization": "Bearer \(ShopHarness.adminToken)"])
+            try await Task.sleep(for: .milliseconds(500))
+            let placed = try await shop.request(.post, "/api/v1/orders?wait=20", Self.order, headers: alice)
+            let orderId = try #require(placed.result("orderId"), "\(placed.json)")
+            let (mine, bobs, boss, staff) = try await (alicesStream, bobsStream, bossStream, tokenStream)
+            #expect(mine.status == 200 && mine.json.hasPrefix("retry: 2000\n\n"), "\(mine.status) \(mine.json)")
+            #expect(mine.json.contains(#""type":"OrderCompleted""#) && mine.json.contains(orderId), "\(mine.json)")
+            #expect(mine.json.contains("\nid: ") || mine.json.contains("\n\nid: "))
+            #expect(bobs.status == 200 && !bobs.json.contains(orderId) && !bobs.json.contains("data:"), "\(bobs.json)")
+            #expect(boss.json.contains(orderId) && staff.json.contains(orderId), "\(staff.json)")
+            // A bound by count ends the stream after that many messages.
+            async let one = shop.request(.get, "/api/v1/live/events?events=1&seconds=10", headers: admin)
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await shop.request(.post, "/api/v1/orders", Self.order, headers: alice)
+            let first = try await one
+            #expect(first.json.components(separatedBy: "\ndata: ").count == 2, "\(first.json)")
+            // The state's projections are the staff's figures.
+            #expect(try await shop.request(.get, "/api/v1/live/state", headers: alice).json.contains(#""projections":[]"#))
+            #expect(!(try await shop.request(.get, "/api/v1/live/state", headers: admin).json.contains(#""projections":[]"#)))
+        }
+    }
+}

@@ -137,6 +137,25 @@ import Testing
         #expect(await refusal(byEc, verifier) == nil)
     }
 
+    /// A Kubernetes ConfigMap's file is a link to `..data/jwks.json`, and an update swaps the
+    /// `..data` link: the link named in the settings never changes, its target does.
+    @Test func keysRotateThroughAConfigMapsSwappedLink() async throws {
+        let keys = try await Keys()
+        let files = FileManager.default
+        for (version, key) in [("v1", keys.published[0]), ("v2", keys.published[1])] {
+            try files.createDirectory(atPath: "\(folder)/\(version)", withIntermediateDirectories: true)
+            try JSONSerialization.data(withJSONObject: ["keys": [key]]).write(to: URL(fileURLWithPath: "\(folder)/\(version)/jwks.json"))
+        }
+        try files.createSymbolicLink(atPath: "\(folder)/..data", withDestinationPath: "v1")
+        try files.createSymbolicLink(atPath: jwksFile, withDestinationPath: "..data/jwks.json")
+        let verifier = try await verifier(recheck: .zero)
+        let byEc = try await keys.sign(claims(), kid: "ec")
+        #expect(await refusal(byEc, verifier) == "key ec is not one of the shop's keys")
+        try files.createSymbolicLink(atPath: "\(folder)/..data_tmp", withDestinationPath: "v2")
+        #expect(rename("\(folder)/..data_tmp", "\(folder)/..data") == 0)
+        #expect(await refusal(byEc, verifier) == nil)
+    }
+
     @Test func developmentTokensVerifyAgainstTheirJWKSFile() async throws {
         let development = DevelopmentKeys(directory: folder)
         let token = try await development.token(customer: "bob", roles: [.admin], issuer: settings.issuer, audience: settings.audience, lifetime: 60)

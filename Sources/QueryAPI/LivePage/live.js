@@ -1,7 +1,14 @@
 // The live page's script (index.html): follows the event stream (Server-Sent Events), draws
 // each saga as a lane of steps (compensations marked ↩), polls stock and projection lag, and
-// places orders. No build step. The pure part — what an event looks like on the page — is
-// tested by Tests/LivePage/live.test.js (node --test); the rest only touches the DOM.
+// places orders. No build step. The pure part — what an event looks like on the page, and
+// how the stream's bytes become events — is tested by Tests/LivePage/live.test.js
+// (node --test); the rest only touches the DOM.
+//
+// The stream is read with fetch, not EventSource: with sign-in on (--auth jwt) it needs the
+// caller's token, and EventSource cannot send an Authorization header. A token in the URL
+// would be written to access logs and proxies; a cookie would need CSRF defences for every
+// command route. So the page keeps the token the visitor pastes in sessionStorage (gone
+// with the tab) and sends it as every API call does.
 "use strict";
 
 const flows = { OrderPlaced: "create", OrderUpdateRequested: "update", OrderDeleteRequested: "delete" };
@@ -36,7 +43,32 @@ const finalStatus = (e) => finals[e.type];
 /** Keeps the newest `limit` of a burst of events waiting to be drawn. */
 const newest = (events, limit) => (events.length > limit ? events.slice(-limit) : events);
 
-if (typeof module !== "undefined") module.exports = { eventClass, eventLine, chipFor, finalStatus, flows, newest };
+/**
+ * The complete Server-Sent Events in `text` (blocks ended by a blank line), and what is left
+ * of it for the next chunk: each event's `data` lines joined, its `id`; comments and blocks
+ * without data (`retry:`) skipped.
+ */
+function sseEvents(text) {
+  const events = [];
+  const blocks = text.replace(/\r\n?/g, "\n").split("\n\n");
+  const rest = blocks.pop();
+  for (const block of blocks) {
+    const data = [];
+    let id;
+    for (const line of block.split("\n")) {
+      if (line.startsWith(":")) continue;
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+      if (field === "data") data.push(value);
+      else if (field === "id") id = value;
+    }
+    if (data.length) events.push({ id, data: data.join("\n") });
+  }
+  return { events, rest };
+}
+
+if (typeof module !== "undefined") module.exports = { eventClass, eventLine, chipFor, finalStatus, flows, newest, sseEvents };
 
 // --- The page (DOM) ----------------------------------------------------------------------------
 
@@ -85,15 +117,54 @@ if (typeof document !== "undefined") {
     seen += batch.length; $("count").textContent = `(${seen} since this page opened)`;
   }
 
-  const source = new EventSource("/api/v1/live/events");
-  source.onmessage = (m) => {
-    pending = newest(pending.concat(JSON.parse(m.data)), 2000);  // a burst: keep the newest
-    if (!drawing) { drawing = true; requestAnimationFrame(draw); }
+  // Sign-in (--auth jwt): a token pasted once, kept for the tab, sent with every call.
+  const token = () => sessionStorage.getItem("emporium.token");
+  const auth = (headers = {}) => (token() ? { ...headers, Authorization: "Bearer " + token() } : headers);
+  function askToSignIn(why) {
+    $("signin").hidden = false;
+    $("signin-why").textContent = why;
+  }
+  $("signin").onsubmit = (event) => {
+    event.preventDefault();
+    sessionStorage.setItem("emporium.token", $("token").value.trim());
+    $("signin").hidden = true;
+    follow.wake();
+    poll();
   };
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Reads the stream for as long as it lasts, then again after 2 s (or once signed in). */
+  async function follow() {
+    for (;;) {
+      try {
+        const response = await fetch("/api/v1/live/events", { headers: auth() });
+        if (response.status === 401 || response.status === 403) {
+          askToSignIn(response.status === 401 ? "This shop's live feed needs you signed in." : "This token may not read the feed.");
+          await new Promise((resolve) => { follow.wake = resolve; });
+          continue;
+        }
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffered = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          const { events, rest } = sseEvents(buffered + value);
+          buffered = rest;
+          for (const e of events) pending = newest(pending.concat(JSON.parse(e.data)), 2000);  // a burst: keep the newest
+          if (events.length && !drawing) { drawing = true; requestAnimationFrame(draw); }
+        }
+      } catch (error) { $("message").textContent = "events: " + error; }
+      await sleep(2000);
+    }
+  }
+  follow.wake = () => {};
+  follow();
 
   async function poll() {
     try {
-      const state = (await (await fetch("/api/v1/live/state")).json()).result;
+      const answer = await fetch("/api/v1/live/state", { headers: auth() });
+      if (answer.status === 401 || answer.status === 403) return;
+      const state = (await answer.json()).result;
       const stock = $("stock"), chosen = $("product").value;
       stock.replaceChildren(...state.stock.map((p) => {
         const tr = document.createElement("tr"); tr.dataset.product = p.productId;
@@ -118,10 +189,12 @@ if (typeof document !== "undefined") {
 
   $("order-form").onsubmit = async (event) => {
     event.preventDefault();
-    const headers = { "Content-Type": "application/json" };
+    const headers = auth({ "Content-Type": "application/json" });
     if ($("fail").value) headers["X-Emporium-Fail"] = $("fail").value;
-    const body = { userId: "learner", orderReqDetails: [{ productId: $("product").value, qty: Number($("qty").value) }],
+    // Signed in, the customer is the token's: the body names none.
+    const body = { orderReqDetails: [{ productId: $("product").value, qty: Number($("qty").value) }],
                    paymentReqDetails: [{ paymentKind: "10", paymentRate: 1 }] };
+    if (!token()) body.userId = "learner";
     const answer = await (await fetch("/api/v1/orders", { method: "POST", headers, body: JSON.stringify(body) })).json();
     $("message").textContent = answer.returnMessage;
     if (answer.result && answer.result.sagaId) lane(answer.result.sagaId, answer.result.orderId, "create");
