@@ -37,6 +37,18 @@ extension ShopFlowTests.SignInTests {
 
     static func bearer(_ token: String) -> [String: String] { ["Authorization": "Bearer \(token)"] }
 
+    /// The shop with sign-in on, the product SIGNED registered by a clerk, and the headers of
+    /// two customers (alice, bob) and an admin.
+    static func runWithCast(
+        _ body: @Sendable (ShopHarness, _ alice: [String: String], _ bob: [String: String], _ admin: [String: String]) async throws -> Void
+    ) async throws {
+        try await run { shop, token in
+            let clerk = bearer(try await token("clerk", [.catalog]))
+            _ = try await shop.request(.post, "/api/v1/register", #"{"productId":"SIGNED","productName":"signed","unitPrice":100,"inventoryQty":100}"#, headers: clerk)
+            try await body(shop, bearer(try await token("alice", [])), bearer(try await token("bob", [])), bearer(try await token("boss", [.admin])))
+        }
+    }
+
     static let order = #"{"orderReqDetails":[{"productId":"SIGNED","qty":1}],"paymentReqDetails":[{"paymentKind":"10","paymentRate":1}]}"#
 
     @Test func refusedTokensAndMissingOnesStoreNothing() async throws {
@@ -95,11 +107,7 @@ extension ShopFlowTests.SignInTests {
     }
 
     @Test func aCustomerSeesAndChangesOnlyTheirOwnOrders() async throws {
-        try await Self.run { shop, token in
-            let clerk = Self.bearer(try await token("clerk", [.catalog]))
-            _ = try await shop.request(.post, "/api/v1/register", #"{"productId":"SIGNED","productName":"signed","unitPrice":100,"inventoryQty":100}"#, headers: clerk)
-            let alice = Self.bearer(try await token("alice", [])), bob = Self.bearer(try await token("bob", []))
-            let admin = Self.bearer(try await token("boss", [.admin]))
+        try await Self.runWithCast { shop, alice, bob, admin in
             // The customer comes from the token: a body naming another is refused.
             let mismatch = #"{"userId":"bob","orderReqDetails":[{"productId":"SIGNED","qty":1}],"paymentReqDetails":[{"paymentKind":"10","paymentRate":1}]}"#
             #expect(try await shop.request(.post, "/api/v1/orders", mismatch, headers: alice).status == 403)
@@ -200,11 +208,7 @@ extension ShopFlowTests.SignInTests {
     /// in and no one else's, staff's (the admin role, the admin token) every event; each
     /// message's id is where the stream stands. Nobody signed in reads nothing.
     @Test func theLiveStreamShowsACustomerTheirOwnEventsAndStaffEverything() async throws {
-        try await Self.run { shop, token in
-            let clerk = Self.bearer(try await token("clerk", [.catalog]))
-            _ = try await shop.request(.post, "/api/v1/register", #"{"productId":"SIGNED","productName":"signed","unitPrice":100,"inventoryQty":100}"#, headers: clerk)
-            let alice = Self.bearer(try await token("alice", [])), bob = Self.bearer(try await token("bob", []))
-            let admin = Self.bearer(try await token("boss", [.admin]))
+        try await Self.runWithCast { shop, alice, bob, admin in
             #expect(try await shop.request(.get, "/api/v1/live/events?seconds=1").status == 401)
             let badBound = try await shop.request(.get, "/api/v1/live/events?seconds=0", headers: alice)
             #expect(badBound.status == 400 && badBound.message.contains("seconds"), "\(badBound.json)")
