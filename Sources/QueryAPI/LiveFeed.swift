@@ -11,8 +11,9 @@ import Synchronization
 /// commit order through the process's `EventFeed` (from the newest events when it starts),
 /// and hands each batch — annotated like the order history — to every page connected, as
 /// one Server-Sent Event whose id is the position of the batch's last event. A customer's
-/// page gets only the events they acted in (`EventMetadata.subject`: the flows of their own
-/// orders), a staff page every event. A page that falls behind loses its oldest batches (it
+/// page gets only the events of their own: those they acted in (`EventMetadata.subject`:
+/// the flows of their orders) and those of streams they began (a courier's move of their
+/// delivery); a staff page gets every event. A page that falls behind loses its oldest batches (it
 /// is a view), never slows the loop.
 package final class LiveFeed: Service, Sendable {
     let store: EventStore
@@ -26,6 +27,11 @@ package final class LiveFeed: Service, Sendable {
         /// Whose events the page shows: nil for every event (staff, or no sign-in).
         let customer: String?
     }
+    /// Who began each stream seen lately (its first event's subject; nil: nobody signed in),
+    /// so that a customer's page shows what others did to what is theirs. Emptied when it
+    /// grows past `ownersKept`.
+    private let owners = Mutex<[StreamID: String?]>([:])
+    let ownersKept = 50_000
     /// A comment line this often keeps idle connections from timing out.
     let heartbeat: Duration = .seconds(15)
 
@@ -102,11 +108,13 @@ package final class LiveFeed: Service, Sendable {
         // ("" when the batch holds none of theirs).
         var everyone: String?
         var own: [String: String] = [:]
-        for page in pages.withLock({ Array($0.values) }) {
+        let pages = self.pages.withLock { Array($0.values) }
+        let began = pages.contains { $0.customer != nil } ? try await beganBy(events) : [:]
+        for page in pages {
             let message: String
             if let customer = page.customer {
                 if own[customer] == nil {
-                    let shown = zip(events, entries).filter { $0.0.metadata.subject == customer }.map(\.1)
+                    let shown = zip(events, entries).filter { $0.0.metadata.subject == customer || began[$0.0.stream] == customer }.map(\.1)
                     own[customer] = shown.isEmpty ? "" : try Self.message(id: id, shown)
                 }
                 message = own[customer]!
@@ -116,6 +124,23 @@ package final class LiveFeed: Service, Sendable {
             }
             if !message.isEmpty { page.continuation.yield(message) }
         }
+    }
+
+    /// Who began each stream of `events`: a first event says so itself; a stream begun before
+    /// is asked of the store once (`subjectThatBegan`), then remembered.
+    private func beganBy(_ events: [RecordedEvent]) async throws -> [StreamID: String] {
+        var found: [StreamID: String?] = [:]
+        for event in events where event.version == 1 { found[event.stream] = .some(event.metadata.subject) }
+        let known = owners.withLock { owners in Set(events.map(\.stream)).compactMap { stream in owners[stream].map { (stream, $0) } } }
+        for (stream, owner) in known where found[stream] == nil { found[stream] = .some(owner) }
+        for stream in Set(events.map(\.stream)) where found[stream] == nil {
+            found[stream] = .some(try await store.subjectThatBegan(stream))
+        }
+        owners.withLock { owners in
+            if owners.count > ownersKept { owners.removeAll() }
+            for (stream, owner) in found { owners[stream] = owner }
+        }
+        return found.compactMapValues { $0 }
     }
 
     /// One Server-Sent Event: the batch's position as its id, the entries as its data.

@@ -38,14 +38,18 @@ extension ShopFlowTests.SignInTests {
     static func bearer(_ token: String) -> [String: String] { ["Authorization": "Bearer \(token)"] }
 
     /// The shop with sign-in on, the product SIGNED registered by a clerk, and the headers of
-    /// two customers (alice, bob) and an admin.
+    /// two customers (alice, bob), an admin and a courier (the delivery role).
     static func runWithCast(
-        _ body: @Sendable (ShopHarness, _ alice: [String: String], _ bob: [String: String], _ admin: [String: String]) async throws -> Void
+        _ body:
+            @Sendable (ShopHarness, _ alice: [String: String], _ bob: [String: String], _ admin: [String: String], _ courier: [String: String])
+            async throws -> Void
     ) async throws {
         try await run { shop, token in
             let clerk = bearer(try await token("clerk", [.catalog]))
             _ = try await shop.request(.post, "/api/v1/register", #"{"productId":"SIGNED","productName":"signed","unitPrice":100,"inventoryQty":100}"#, headers: clerk)
-            try await body(shop, bearer(try await token("alice", [])), bearer(try await token("bob", [])), bearer(try await token("boss", [.admin])))
+            try await body(
+                shop, bearer(try await token("alice", [])), bearer(try await token("bob", [])), bearer(try await token("boss", [.admin])),
+                bearer(try await token("courier", [.delivery])))
         }
     }
 
@@ -107,7 +111,7 @@ extension ShopFlowTests.SignInTests {
     }
 
     @Test func aCustomerSeesAndChangesOnlyTheirOwnOrders() async throws {
-        try await Self.runWithCast { shop, alice, bob, admin in
+        try await Self.runWithCast { shop, alice, bob, admin, _ in
             // The customer comes from the token: a body naming another is refused.
             let mismatch = #"{"userId":"bob","orderReqDetails":[{"productId":"SIGNED","qty":1}],"paymentReqDetails":[{"paymentKind":"10","paymentRate":1}]}"#
             #expect(try await shop.request(.post, "/api/v1/orders", mismatch, headers: alice).status == 403)
@@ -208,21 +212,25 @@ extension ShopFlowTests.SignInTests {
     /// in and no one else's, staff's (the admin role, the admin token) every event; each
     /// message's id is where the stream stands. Nobody signed in reads nothing.
     @Test func theLiveStreamShowsACustomerTheirOwnEventsAndStaffEverything() async throws {
-        try await Self.runWithCast { shop, alice, bob, admin in
+        try await Self.runWithCast { shop, alice, bob, admin, courier in
             #expect(try await shop.request(.get, "/api/v1/live/events?seconds=1").status == 401)
             let badBound = try await shop.request(.get, "/api/v1/live/events?seconds=0", headers: alice)
             #expect(badBound.status == 400 && badBound.message.contains("seconds"), "\(badBound.json)")
-            async let alicesStream = shop.request(.get, "/api/v1/live/events?seconds=4", headers: alice)
-            async let bobsStream = shop.request(.get, "/api/v1/live/events?seconds=4", headers: bob)
-            async let bossStream = shop.request(.get, "/api/v1/live/events?seconds=4", headers: admin)
-            async let tokenStream = shop.request(.get, "/api/v1/live/events?seconds=4", headers: ["Authorization": "Bearer \(ShopHarness.adminToken)"])
+            async let alicesStream = shop.request(.get, "/api/v1/live/events?seconds=6", headers: alice)
+            async let bobsStream = shop.request(.get, "/api/v1/live/events?seconds=6", headers: bob)
+            async let bossStream = shop.request(.get, "/api/v1/live/events?seconds=6", headers: admin)
+            async let tokenStream = shop.request(.get, "/api/v1/live/events?seconds=6", headers: ["Authorization": "Bearer \(ShopHarness.adminToken)"])
             try await Task.sleep(for: .milliseconds(500))
             let placed = try await shop.request(.post, "/api/v1/orders?wait=20", Self.order, headers: alice)
             let orderId = try #require(placed.result("orderId"), "\(placed.json)")
+            // A courier moves alice's delivery: the courier's event, on a stream alice began.
+            let move = #"{"deliveryId":"\#(ShopIDs.deliveryId(for: orderId))","orderId":"\#(orderId)","deliveryStatus":"30"}"#
+            #expect(try await shop.request(.put, "/api/v1/delivery", move, headers: courier).status == 200)
             let (mine, bobs, boss, staff) = try await (alicesStream, bobsStream, bossStream, tokenStream)
             #expect(mine.status == 200 && mine.json.hasPrefix("retry: 2000\n\n"), "\(mine.status) \(mine.json)")
             #expect(mine.json.contains(#""type":"OrderCompleted""#) && mine.json.contains(orderId), "\(mine.json)")
             #expect(mine.json.contains("\nid: ") || mine.json.contains("\n\nid: "))
+            #expect(mine.json.contains(#""type":"DeliveryStatusChanged""#), "\(mine.json)")
             #expect(bobs.status == 200 && !bobs.json.contains(orderId) && !bobs.json.contains("data:"), "\(bobs.json)")
             #expect(boss.json.contains(orderId) && staff.json.contains(orderId), "\(staff.json)")
             // A bound by count ends the stream after that many messages.
