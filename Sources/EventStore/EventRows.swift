@@ -39,7 +39,7 @@ enum EventRows {
                 [
                     stream.partition.rawValue, stream.id, expected.encoded, event.eventId, event.type, event.schemaVersion,
                     JSONText(event.payload), metadata.correlationId, metadata.causationId, metadata.commandId, metadata.traceparent,
-                    metadata.subject,
+                    JSONText(document(metadata)),
                 ]))
     }
 
@@ -54,8 +54,8 @@ enum EventRows {
         """
         \(registering ? "WITH registered AS MATERIALIZED (\(registration)) " : "")\
         INSERT INTO \(partition.schema).events AS e (service, stream_id, version, event_id, event_type, schema_version, payload, \
-        correlation_id, causation_id, command_id, traceparent, subject)
-        SELECT $1, $2, $3::bigint + 1, $4::uuid, $5, $6::integer, $7::jsonb, $8::uuid, $9::uuid, $10::uuid, $11, $12\(registering ? " FROM registered" : "")
+        correlation_id, causation_id, command_id, traceparent, metadata)
+        SELECT $1, $2, $3::bigint + 1, $4::uuid, $5, $6::integer, $7::jsonb, $8::uuid, $9::uuid, $10::uuid, $11, $12::jsonb\(registering ? " FROM registered" : "")
          WHERE $3::bigint = 0
             OR EXISTS (SELECT 1 FROM \(partition.schema).events p WHERE p.service = $1 AND p.stream_id = $2 AND p.version = $3::bigint)
         ON CONFLICT DO NOTHING
@@ -123,11 +123,33 @@ enum EventRows {
             json += #","traceparent":"#
             appendJSONString(trace, to: &json)
         }
-        if let subject = metadata.subject {
-            json += #","subject":"#
-            appendJSONString(subject, to: &json)
-        }
+        if metadata.subject != nil { json += #","metadata":"# + document(metadata) }
     }
+
+    /// The metadata document (`es.events.metadata`): what no column holds, which is who acted
+    /// (`{"subject": …}`), or nothing (`{}`). A document rather than a column of its own, so
+    /// that builds before it and databases whose later migrations wait behind a contract step
+    /// store and read it alike; only the live page and a service's owner check read it.
+    static func document(_ metadata: EventMetadata) -> String {
+        guard let subject = metadata.subject else { return "{}" }
+        var json = #"{"subject":"#
+        appendJSONString(subject, to: &json)
+        return json + "}"
+    }
+
+    /// Who acted, from a metadata document that holds it: read by hand in the usual shape
+    /// (`{"subject": "alice"}`, as PostgreSQL prints jsonb), else by the JSON decoder.
+    static func subject(in document: Data) -> String? {
+        let prefix = Array(#"{"subject": ""#.utf8), suffix = Array(#""}"#.utf8)
+        let bytes = [UInt8](document)
+        if bytes.count >= prefix.count + suffix.count, bytes.starts(with: prefix), bytes.suffix(2).elementsEqual(suffix) {
+            let inner = bytes[prefix.count..<(bytes.count - suffix.count)]
+            if !inner.contains(UInt8(ascii: "\\")), !inner.contains(UInt8(ascii: "\"")) { return String(decoding: inner, as: UTF8.self) }
+        }
+        return (try? EventJSON.decoder.decode(Subject.self, from: document))?.subject
+    }
+
+    private struct Subject: Decodable { var subject: String? }
 
     static func appendJSONString(_ text: String, to json: inout String) {
         JSONLiteral.appendString(text, to: &json)
@@ -160,7 +182,7 @@ enum EventRows {
     /// for every value of every row.
     struct EventColumns {
         let service, streamId, version, transactionId, globalPosition, eventId, type, schemaVersion, payload, metadata, recordedAt: Int
-        let correlationId, causationId, commandId, traceparent, subject: Int
+        let correlationId, causationId, commandId, traceparent: Int
 
         /// `column` finds a column's position by name, in a text or a binary result.
         init(_ column: (String) throws -> Int) throws {
@@ -169,7 +191,7 @@ enum EventRows {
             (eventId, type, schemaVersion) = (try column("event_id"), try column("event_type"), try column("schema_version"))
             (payload, metadata, recordedAt) = (try column("payload"), try column("metadata"), try column("recorded_at"))
             (correlationId, causationId) = (try column("correlation_id"), try column("causation_id"))
-            (commandId, traceparent, subject) = (try column("command_id"), try column("traceparent"), try column("subject"))
+            (commandId, traceparent) = (try column("command_id"), try column("traceparent"))
         }
     }
 
@@ -197,10 +219,22 @@ enum EventRows {
     static func metadata(_ row: Row, _ at: EventColumns, document: String) throws -> EventMetadata {
         let columns = EventMetadata(
             correlationId: try row.decodeIfPresent(at: at.correlationId), causationId: try row.decodeIfPresent(at: at.causationId),
-            commandId: try row.decodeIfPresent(at: at.commandId), traceparent: try row.decodeIfPresent(at: at.traceparent),
-            subject: try row.decodeIfPresent(at: at.subject))
-        guard columns == EventMetadata(), document != "{}" else { return columns }
-        return try EventJSON.decoder.decode(EventMetadata.self, from: Data(document.utf8))
+            commandId: try row.decodeIfPresent(at: at.commandId), traceparent: try row.decodeIfPresent(at: at.traceparent))
+        return try withDocument(columns, Data(document.utf8))
+    }
+
+    /// The metadata of the columns with the document's part: an event stored before the
+    /// columns were (migration 0008) has them NULL and all of it in its document; a later one
+    /// may have who acted there.
+    static func withDocument(_ columns: EventMetadata, _ document: Data) throws -> EventMetadata {
+        guard document != Data("{}".utf8) else { return columns }
+        if columns == EventMetadata() {
+            // Stored before the columns, or with no column's field: the document has it all.
+            return try EventJSON.decoder.decode(EventMetadata.self, from: document)
+        }
+        var metadata = columns
+        metadata.subject = subject(in: document)
+        return metadata
     }
 }
 
@@ -227,15 +261,11 @@ extension BinaryRows {
             throw PostgresError.decoding(column: "service", value: service, type: "Partition")
         }
         func uuid(_ column: Int) throws -> UUID? { isNull(r, column) ? nil : try self.uuid(r, column) }
-        var metadata = EventMetadata(
-            correlationId: try uuid(at.correlationId), causationId: try uuid(at.causationId),
-            commandId: try uuid(at.commandId), traceparent: isNull(r, at.traceparent) ? nil : try text(r, at.traceparent),
-            subject: isNull(r, at.subject) ? nil : try text(r, at.subject))
-        if metadata == EventMetadata() {
-            // An event stored before the metadata columns (migration 0008) keeps it in its document.
-            let document = try jsonb(r, at.metadata)
-            if document != Data("{}".utf8) { metadata = try EventJSON.decoder.decode(EventMetadata.self, from: document) }
-        }
+        let metadata = try EventRows.withDocument(
+            EventMetadata(
+                correlationId: try uuid(at.correlationId), causationId: try uuid(at.causationId),
+                commandId: try uuid(at.commandId), traceparent: isNull(r, at.traceparent) ? nil : try text(r, at.traceparent)),
+            try jsonb(r, at.metadata))
         return RecordedEvent(
             stream: StreamID(partition, try text(r, at.streamId)),
             version: try int64(r, at.version),

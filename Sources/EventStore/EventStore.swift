@@ -285,13 +285,13 @@ public struct EventStore: Sendable {
         }
     }
 
-    /// Who began `stream`: the subject (`EventMetadata.subject`) of its first event, nil
-    /// when it has none or the stream is empty. A service tells whose its part of an order
-    /// is by it, from its own partition: one row, by the stream's unique index.
+    /// Who began `stream`: the subject (`EventMetadata.subject`, in the metadata document) of
+    /// its first event, nil when it has none or the stream is empty. A service tells whose its
+    /// part of an order is by it, from its own partition: one row, by the stream's unique index.
     public func subjectThatBegan(_ stream: StreamID) async throws -> String? {
         try await pool.withConnection { connection in
             try await connection.query(
-                "SELECT subject FROM es.events WHERE service = $1 AND stream_id = $2 AND version = 1",
+                "SELECT metadata->>'subject' AS subject FROM es.events WHERE service = $1 AND stream_id = $2 AND version = 1",
                 [stream.partition.rawValue, stream.id]
             ).first?.decodeIfPresent("subject")
         }

@@ -35,6 +35,32 @@ import Testing
         }
     }
 
+    /// Who acted is kept in the metadata document, by the one-event INSERT and by a batch
+    /// alike, whatever the other fields, and read back by the binary and the text reads.
+    @Test func whoActedIsStoredWithEveryAppendAndReadBack() async throws {
+        try await TestDatabase.with { db in
+            let store = db.eventStore()
+            let stream = StreamID(.order, "ORDER_WHO")
+            let odd = #"o'brien "the \ courier" ünï"#
+            let withColumns = EventMetadata(correlationId: UUID(), commandId: UUID(), subject: "alice")
+            let batch = [
+                NewEvent(type: "A", payload: Data("{}".utf8), metadata: withColumns),
+                NewEvent(type: "B", payload: Data("{}".utf8), metadata: EventMetadata(subject: odd)),
+            ]
+            _ = try await store.append(batch, to: stream, expected: .noStream)
+            _ = try await store.append([NewEvent(type: "C", payload: Data("{}".utf8), metadata: EventMetadata(subject: "bob"))], to: stream, expected: .exact(2))
+            _ = try await store.append([NewEvent(type: "D", payload: Data("{}".utf8), metadata: withColumns)], to: stream, expected: .exact(3))
+            _ = try await store.append([NewEvent(type: "E", payload: Data("{}".utf8))], to: stream, expected: .exact(4))
+            let read = try await store.readStream(stream)
+            #expect(read.map(\.metadata.subject) == ["alice", odd, "bob", "alice", nil])
+            #expect(read[0].metadata == withColumns && read[3].metadata == withColumns)
+            let rows = try await store.query("SELECT * FROM es.events WHERE stream_id = $1 ORDER BY version", [stream.id])
+            #expect(try rows.rows.map { try RecordedEvent(row: $0).metadata.subject } == ["alice", odd, "bob", "alice", nil])
+            #expect(try await store.subjectThatBegan(stream) == "alice")
+            #expect(try await store.subjectThatBegan(StreamID(.order, "ORDER_NONE")) == nil)
+        }
+    }
+
     @Test func aWrongExpectedVersionAppendsNothingAndSaysWhy() async throws {
         try await TestDatabase.with { db in
             let store = db.eventStore()

@@ -2,7 +2,7 @@
 -- expected version (-1: any, 0: no stream yet, n: exactly n).
 --
 -- p_events is a JSON array of {event_id, event_type, schema_version, payload, correlation_id,
--- causation_id, command_id, traceparent, subject, metadata}: the metadata readers route on has columns
+-- causation_id, command_id, traceparent, metadata}: the metadata readers route on has columns
 -- of its own (migration 0008); `metadata` holds the rest, if any.
 -- Outcomes (nothing is raised, so a caller's transaction stays usable):
 --   appended        — stored; stream_version is the new version, positions the new rows'

@@ -15,8 +15,7 @@
 --
 -- When no event is readable but one is held back, one row comes back with the event
 -- columns NULL, so that the follower still learns of it in the same round trip.
-DROP FUNCTION IF EXISTS es.follow_partitions(text[], xid8, bigint, integer, boolean);  -- subject added
-CREATE FUNCTION es.follow_partitions(
+CREATE OR REPLACE FUNCTION es.follow_partitions(
     p_services             text[],
     p_after_xact_id        xid8,
     p_after_position       bigint,
@@ -39,8 +38,7 @@ CREATE FUNCTION es.follow_partitions(
     correlation_id  uuid,
     causation_id    uuid,
     command_id      uuid,
-    traceparent     text,
-    subject         text
+    traceparent     text
 )
 LANGUAGE plpgsql STABLE
 -- Generic plans prune partitions at run time; custom plans re-planned four partitions per call.
@@ -64,7 +62,7 @@ BEGIN
     RETURN QUERY
     SELECT v_held_xact, v_held_pos, e.global_position, e.service, e.stream_id, e.version, e.event_id,
            e.event_type, e.schema_version, e.payload, e.metadata, e.recorded_at, e.transaction_id,
-           e.correlation_id, e.causation_id, e.command_id, e.traceparent, e.subject
+           e.correlation_id, e.causation_id, e.command_id, e.traceparent
       FROM es.events e
      WHERE e.service = ANY (p_services)
        AND (e.transaction_id, e.global_position) > (p_after_xact_id, p_after_position)
@@ -75,7 +73,7 @@ BEGIN
     IF NOT FOUND AND v_held_xact IS NOT NULL THEN
         RETURN QUERY SELECT v_held_xact, v_held_pos, NULL::bigint, NULL::text, NULL::text, NULL::bigint, NULL::uuid,
                             NULL::text, NULL::integer, NULL::jsonb, NULL::jsonb, NULL::timestamptz, NULL::xid8,
-                            NULL::uuid, NULL::uuid, NULL::uuid, NULL::text, NULL::text;
+                            NULL::uuid, NULL::uuid, NULL::uuid, NULL::text;
     END IF;
 END
 $$;

@@ -25,16 +25,16 @@ BEGIN
     RETURN QUERY
     WITH inserted AS (
         INSERT INTO es.events (service, stream_id, version, event_id, event_type, schema_version, payload, metadata,
-                               correlation_id, causation_id, command_id, traceparent, subject)
+                               correlation_id, causation_id, command_id, traceparent)
         SELECT p_service, p_stream_id, v_current + x.ord,
                x.event_id, x.event_type, coalesce(x.schema_version, 1), x.payload, coalesce(x.metadata, '{}'::jsonb),
-               x.correlation_id, x.causation_id, x.command_id, x.traceparent, x.subject
+               x.correlation_id, x.causation_id, x.command_id, x.traceparent
           -- Each element's fields taken in one pass (a third of the time of one lookup each).
           FROM ROWS FROM (jsonb_to_recordset(p_events) AS (event_id uuid, event_type text, schema_version integer, payload jsonb,
                                                            metadata jsonb, correlation_id uuid, causation_id uuid, command_id uuid,
-                                                           traceparent text, subject text))
+                                                           traceparent text))
                WITH ORDINALITY AS x(event_id, event_type, schema_version, payload, metadata, correlation_id, causation_id, command_id,
-                                    traceparent, subject, ord)
+                                    traceparent, ord)
          ORDER BY x.ord
         RETURNING global_position AS pos, version AS ver, transaction_id AS xid
     )

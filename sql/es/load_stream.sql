@@ -4,7 +4,7 @@
 -- event follows the snapshot. A caller that gets p_limit events reads on with es.read_stream.
 -- A snapshot of another shape (saved by a build whose state differed) is not returned: its
 -- shape is, in other_snapshot_type, and the events are read from the stream's first.
-DROP FUNCTION IF EXISTS es.load_stream(text, text, text, integer);  -- other_snapshot_type added; subject added
+DROP FUNCTION IF EXISTS es.load_stream(text, text, text, integer);  -- other_snapshot_type added
 CREATE FUNCTION es.load_stream(
     p_service        text,
     p_stream_id      text,
@@ -14,7 +14,7 @@ CREATE FUNCTION es.load_stream(
     snapshot_version bigint, snapshot jsonb, other_snapshot_type text,
     global_position bigint, service text, stream_id text, version bigint, event_id uuid, event_type text,
     schema_version integer, payload jsonb, metadata jsonb, recorded_at timestamptz, transaction_id xid8,
-    correlation_id uuid, causation_id uuid, command_id uuid, traceparent text, subject text
+    correlation_id uuid, causation_id uuid, command_id uuid, traceparent text
 )
 LANGUAGE sql STABLE AS $$
     WITH snap AS (
@@ -26,7 +26,7 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN NOT snap.fits THEN snap.snapshot_type END,
            e.global_position, e.service, e.stream_id, e.version, e.event_id, e.event_type,
            e.schema_version, e.payload, e.metadata, e.recorded_at, e.transaction_id,
-           e.correlation_id, e.causation_id, e.command_id, e.traceparent, e.subject
+           e.correlation_id, e.causation_id, e.command_id, e.traceparent
       FROM (SELECT 1) AS one
       LEFT JOIN snap ON true
       LEFT JOIN LATERAL (

@@ -10,7 +10,7 @@ CREATE OR REPLACE FUNCTION es.read_partitions(
 ) RETURNS SETOF es.events
 LANGUAGE sql STABLE AS $$
     SELECT global_position, service, stream_id, version, event_id, event_type, schema_version, payload, metadata,
-           recorded_at, transaction_id, correlation_id, causation_id, command_id, traceparent, subject
+           recorded_at, transaction_id, correlation_id, causation_id, command_id, traceparent
       FROM es.follow_partitions(p_services, p_after_xact_id, p_after_position, p_limit, true)
      WHERE global_position IS NOT NULL
 $$;

@@ -62,7 +62,7 @@ BEGIN
         -- es.events, which no service has. The registration a row needs is the
         -- constraint events_appender_registered's to check (migration 0011).
         EXECUTE format('GRANT SELECT, INSERT (service, stream_id, version, event_id, event_type, schema_version, payload, metadata, '
-                       'correlation_id, causation_id, command_id, traceparent, subject) ON %I.events TO %I', v_service || '_svc', v_role);
+                       'correlation_id, causation_id, command_id, traceparent) ON %I.events TO %I', v_service || '_svc', v_role);
         EXECUTE format('GRANT USAGE ON SEQUENCE es.global_position_seq TO %I', v_role);
         EXECUTE format('GRANT EXECUTE ON FUNCTION es.append_events(text, text, bigint, jsonb) TO %I', v_role);
         EXECUTE format('GRANT EXECUTE ON FUNCTION es.save_snapshot(text, text, bigint, text, jsonb) TO %I', v_role);
