@@ -27,10 +27,10 @@ package final class LiveFeed: Service, Sendable {
         /// Whose events the page shows: nil for every event (staff, or no sign-in).
         let customer: String?
     }
-    /// Who began each stream seen lately (its first event's subject; nil: nobody signed in),
+    /// Who began each stream seen lately (its first event's subject; "": nobody signed in),
     /// so that a customer's page shows what others did to what is theirs. Emptied when it
     /// grows past `ownersKept`.
-    private let owners = Mutex<[StreamID: String?]>([:])
+    private let owners = Mutex<[StreamID: String]>([:])
     let ownersKept = 50_000
     /// A comment line this often keeps idle connections from timing out.
     let heartbeat: Duration = .seconds(15)
@@ -126,21 +126,18 @@ package final class LiveFeed: Service, Sendable {
         }
     }
 
-    /// Who began each stream of `events`: a first event says so itself; a stream begun before
-    /// is asked of the store once (`subjectThatBegan`), then remembered.
+    /// Who began each stream of `events` ("" when nobody signed in did): a first event says
+    /// so itself; a stream begun before is asked of the store once, then remembered.
     private func beganBy(_ events: [RecordedEvent]) async throws -> [StreamID: String] {
-        var found: [StreamID: String?] = [:]
-        for event in events where event.version == 1 { found[event.stream] = .some(event.metadata.subject) }
-        let known = owners.withLock { owners in Set(events.map(\.stream)).compactMap { stream in owners[stream].map { (stream, $0) } } }
-        for (stream, owner) in known where found[stream] == nil { found[stream] = .some(owner) }
-        for stream in Set(events.map(\.stream)) where found[stream] == nil {
-            found[stream] = .some(try await store.subjectThatBegan(stream))
-        }
+        let streams = Set(events.map(\.stream))
+        var began = owners.withLock { owners in streams.reduce(into: [StreamID: String]()) { $0[$1] = owners[$1] } }
+        for event in events where event.version == 1 { began[event.stream] = event.metadata.subject ?? "" }
+        for stream in streams where began[stream] == nil { began[stream] = try await store.subjectThatBegan(stream) ?? "" }
         owners.withLock { owners in
             if owners.count > ownersKept { owners.removeAll() }
-            for (stream, owner) in found { owners[stream] = owner }
+            owners.merge(began) { $1 }
         }
-        return found.compactMapValues { $0 }
+        return began
     }
 
     /// One Server-Sent Event: the batch's position as its id, the entries as its data.
