@@ -9,15 +9,7 @@ struct LiveBound: Sendable {
     var seconds: Int?
 
     init(_ request: Request) throws {
-        events = try Self.wholeNumber("events", in: 1...10_000, request)
-        seconds = try Self.wholeNumber("seconds", in: 1...3_600, request)
-    }
-
-    static func wholeNumber(_ name: String, in range: ClosedRange<Int>, _ request: Request) throws -> Int? {
-        guard let text = request.uri.queryParameters.get(name) else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw ShopError.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)")
-        }
-        return value
+        events = try request.query("events", in: 1...10_000)
+        seconds = try request.query("seconds", in: 1...3_600)
     }
 }

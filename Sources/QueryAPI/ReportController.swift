@@ -34,11 +34,7 @@ struct ReportController: Sendable {
     @Sendable func orders(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let customer = try Caller.current.ownOrdersOnly()
         let headers = try await readYourWrites.headers(request, after: OrdersReport())
-        let parameters = request.uri.queryParameters
-        let limitText = parameters.get("limit") ?? "20"
-        guard let limit = Int(limitText), (1...500).contains(limit) else {
-            throw ShopError.badRequest("limit must be a whole number from 1 to 500, not \(limitText)")
-        }
+        let limit = try request.query("limit", in: 1...500) ?? 20
         // A customer's list holds their own orders only, whatever ?userId= asks.
         var userId: String? = try request.query("userId")
         if let customer {

@@ -20,4 +20,13 @@ extension Request {
     package func query(_ name: String, maxLength: Int = 200) throws -> String? {
         try uri.queryParameters.get(name).map { try TextInput.checked($0, field: name, maxLength: maxLength) }
     }
+
+    /// A whole-number query parameter in `range`, if given; else 400 naming it.
+    package func query(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = uri.queryParameters.get(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ShopError.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(TextInput.shown(text))")
+        }
+        return value
+    }
 }
