@@ -146,6 +146,20 @@ extension PostgresError {
         }
     }
 
+    /// Why a connection could not be opened (`timeout expired`, say), in libpq's or the
+    /// server's words but without the server's address, which an answer should not name;
+    /// nil for any other error.
+    public static func whyNotConnected(_ error: any Error) -> String? {
+        guard case .connectionFailed(let message)? = underlying(error) else { return nil }
+        // libpq: `connection to server at "host", port 5432 failed: FATAL:  reason`, and
+        // more lines of explanation, or one such line per host tried.
+        let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let line = lines.first { $0.contains("failed: ") } ?? lines.first ?? ""
+        let reason = line.range(of: "failed: ").map { line[$0.upperBound...] } ?? line[...]
+        let text = reason.replacing("FATAL:  ", with: "").trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? "no reason given" : text
+    }
+
     /// `isTransient` of whatever database error `error` holds (false for other errors).
     public static func isTransient(_ error: any Error) -> Bool { underlying(error)?.isTransient ?? false }
 

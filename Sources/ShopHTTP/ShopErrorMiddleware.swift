@@ -37,28 +37,42 @@ package struct ShopErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw refused
         } catch let error where PostgresError.isTransient(error) {
             logger.warning("request interrupted by the database", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
-            // A lost connection may have lost the answer to a COMMIT that went through: only
-            // a retry with the same Idempotency-Key tells. A cancelled statement, a deadlock
-            // or a busy pool rolled the transaction back: nothing of it is stored.
-            if PostgresError.isCommitUnknown(error) {
-                throw ShopError.unavailable(
-                    "the database's primary stored this but its standby did not confirm it in time, so a failover could lose it: send it again with the same Idempotency-Key, which applies it once",
-                    retryAfter: 1)
-            }
-            if PostgresError.isLostConnection(error) {
-                throw ShopError.unavailable(
-                    "the connection to the database broke; the request may or may not have been applied: send it again with the same Idempotency-Key, which applies it once")
-            }
-            // The server short of disk, memory or connection slots: its transaction rolled
-            // back (or never began), and it may take more than a moment to come back.
-            if let shortage = PostgresError.shortage(error) {
-                throw ShopError.unavailable("the database is short of resources (\(shortage)); nothing of this request was stored: send it again later", retryAfter: 5)
-            }
-            throw ShopError.unavailable("the database interrupted this request and nothing of it was stored; send it again")
+            throw Self.refusal(byDatabase: error)
         } catch {
             logger.error("request failed", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
             throw ShopError.internalError
         }
+    }
+
+    /// The answer to a request the database could not take (a transient error), saying
+    /// which of these it was, since a client's next move differs.
+    package static func refusal(byDatabase error: any Error) -> ShopError {
+        // A lost connection may have lost the answer to a COMMIT that went through: only
+        // a retry with the same Idempotency-Key tells. A cancelled statement, a deadlock
+        // or a busy pool rolled the transaction back: nothing of it is stored.
+        if PostgresError.isCommitUnknown(error) {
+            return ShopError.unavailable(
+                "the database's primary stored this but its standby did not confirm it in time, so a failover could lose it: send it again with the same Idempotency-Key, which applies it once",
+                retryAfter: 1)
+        }
+        if PostgresError.isLostConnection(error) {
+            return ShopError.unavailable(
+                "the connection to the database broke; the request may or may not have been applied: send it again with the same Idempotency-Key, which applies it once")
+        }
+        // The server short of disk, memory or connection slots: its transaction rolled
+        // back (or never began), and it may take more than a moment to come back.
+        if let shortage = PostgresError.shortage(error) {
+            return ShopError.unavailable("the database is short of resources (\(shortage)); nothing of this request was stored: send it again later", retryAfter: 5)
+        }
+        // Not reached at all (a connection attempt timed out under load, say): nothing sent.
+        if let reason = PostgresError.whyNotConnected(error) {
+            return ShopError.unavailable("the shop cannot connect to the database (\(reason)); nothing of this request was stored: send it again later", retryAfter: 5)
+        }
+        if case .busy(let why)? = PostgresError.underlying(error) {
+            return ShopError.unavailable("the shop is busy: \(why); nothing of this request was stored: send it again")
+        }
+        let said = PostgresError.underlying(error)?.sqlState.map { " (SQLSTATE \($0))" } ?? ""
+        return ShopError.unavailable("the database interrupted this request\(said) and nothing of it was stored; send it again")
     }
 
     /// Hummingbird's refusals carry a message, or none (an unknown route).

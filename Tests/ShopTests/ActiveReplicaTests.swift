@@ -40,7 +40,10 @@ import Testing
             let a = runInBackground([Self.replica("a", database, tally, states: statesA)])
             #expect(try await eventually { statesA.all["work"] == .active })
             let b = runInBackground([Self.replica("b", database, tally, states: statesB)])
-            try await Task.sleep(for: .milliseconds(600))
+            // B connects and finds the lock held: it waits as standby (how soon depends on a
+            // loaded suite's connection, so no fixed pause).
+            #expect(try await eventually { statesB.all["work"] == .standby })
+            try await Task.sleep(for: .milliseconds(400))
             #expect(statesB.all["work"] == .standby)
             #expect(tally.value.starts == ["a"])
 
