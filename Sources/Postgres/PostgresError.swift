@@ -136,12 +136,12 @@ extension PostgresError {
     }
 
     /// What the server is short of, if `error` says it is (class 53, or a connection refused
-    /// for want of slots), in words.
+    /// for want of slots), in words, without the server's address (an answer carries them).
     public static func shortage(_ error: any Error) -> String? {
         switch underlying(error) {
         case .server(let e) where e.sqlState.hasPrefix("53"): return "\(ResourceShortage.name(e.sqlState)): \(e.message)"
         case .connectionFailed(let m) where ResourceShortage.refusedForSlots(m):
-            return "too many connections: \(m)"
+            return "too many connections: \(whyNotConnected(error) ?? m)"
         default: return nil
         }
     }
