@@ -141,7 +141,7 @@ extension PostgresError {
         switch underlying(error) {
         case .server(let e) where e.sqlState.hasPrefix("53"): return "\(ResourceShortage.name(e.sqlState)): \(e.message)"
         case .connectionFailed(let m) where ResourceShortage.refusedForSlots(m):
-            return "too many connections: \(whyNotConnected(error) ?? m)"
+            return "too many connections: \(reason(ofConnectionFailure: m))"
         default: return nil
         }
     }
@@ -151,6 +151,10 @@ extension PostgresError {
     /// nil for any other error.
     public static func whyNotConnected(_ error: any Error) -> String? {
         guard case .connectionFailed(let message)? = underlying(error) else { return nil }
+        return reason(ofConnectionFailure: message)
+    }
+
+    private static func reason(ofConnectionFailure message: String) -> String {
         // libpq: `connection to server at "host", port 5432 failed: FATAL:  reason`, and
         // more lines of explanation, or one such line per host tried.
         let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
