@@ -51,11 +51,11 @@ def deleted_order_reads_cancelled(ctx, response, case):
     order = (case.path_parameters or {}).get("orderId")
     if path is None or order is None or response.status_code != 200:
         return None
-    earlier = []
-    for recorded in ctx.internals.find_all_cases():
+    earlier = set()
+    for recorded in ctx.internals.find_all_cases():  # in the order they were sent
         if recorded.id == case.id:
             break
-        earlier.append(recorded.id)
+        earlier.add(recorded.id)
     for related in ctx.internals.find_related(case_id=case.id):
         if (
             related.id in earlier
