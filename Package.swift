@@ -134,7 +134,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .executableTarget(name: "emporium-bench", dependencies: [
-            "Postgres", "Lifecycle", "EventSourcing", "EventStore", "Reporting", "ShopVocabulary", "Shop", "ShopCommandLine", "Inventory", "Ordering",
+            "Postgres", "Lifecycle", "EventSourcing", "EventStore", "Reporting", "ShopVocabulary", "Shop", "ShopCommandLine", "Inventory", "Ordering", "Traces", tracing,
             .product(name: "ArgumentParser", package: "swift-argument-parser"), log, lifecycle,
             .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
         ]),

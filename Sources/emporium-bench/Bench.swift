@@ -13,7 +13,7 @@ struct EmporiumBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emporium-bench",
         abstract: "Measure the shop and load it (scripts/bench runs this next to pgbench's ceiling). Loopback targets only.",
-        subcommands: [Append.self, BenchOrders.self, BenchLag.self, BenchSeed.self, BenchLoad.self]
+        subcommands: [Append.self, BenchOrders.self, BenchLag.self, BenchSeed.self, BenchLoad.self, BenchSpans.self]
     )
 
     /// Appends one event per call, each to a new stream, from several clients at once:

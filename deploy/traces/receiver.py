@@ -3,17 +3,23 @@
 OpenTelemetry Collector does), decodes it with opentelemetry-proto, and appends one JSON line
 per span to a file: trace and span ids, parent, name, kind, service, times, links and
 attributes. With FILE "-" it answers without decoding (scripts/bench: only the shop's cost
-of exporting is measured). Loopback only; it stops when killed.
+of exporting is measured). With COUNTFILE it also keeps there the number of spans received so
+far (decoded, not stored: scripts/bench's spans per order). Loopback only; it stops when
+killed.
 
-    receiver.py PORT FILE
+    receiver.py PORT FILE [COUNTFILE]
 """
 import gzip
 import json
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 port, out = int(sys.argv[1]), sys.argv[2]
-if out != "-":
+count_file = sys.argv[3] if len(sys.argv) > 3 else None
+received = 0
+lock = threading.Lock()
+if out != "-" or count_file:
     from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 
@@ -30,17 +36,32 @@ class Receiver(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if out != "-":
             self.store(body)
+        if count_file:
+            self.count(body)
         # An empty ExportTraceServiceResponse: no field set, no bytes.
         self.send_response(200)
         self.send_header("Content-Type", "application/x-protobuf")
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def store(self, body):
+    def decode(self, body):
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
         request = ExportTraceServiceRequest()
         request.ParseFromString(body)
+        return request
+
+    def count(self, body):
+        global received
+        request = self.decode(body)
+        spans = sum(len(s.spans) for r in request.resource_spans for s in r.scope_spans)
+        with lock:
+            received += spans
+            with open(count_file, "w") as f:
+                f.write(f"{received}\n")
+
+    def store(self, body):
+        request = self.decode(body)
         lines = []
         for resource_spans in request.resource_spans:
             resource = {a.key: value(a.value) for a in resource_spans.resource.attributes}
