@@ -34,10 +34,12 @@ class Receiver(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if out != "-":
-            self.store(body)
-        if count_file:
-            self.count(body)
+        if out != "-" or count_file:
+            request = self.decode(body)
+            if out != "-":
+                self.store(request)
+            if count_file:
+                self.count(request)
         # An empty ExportTraceServiceResponse: no field set, no bytes.
         self.send_response(200)
         self.send_header("Content-Type", "application/x-protobuf")
@@ -51,17 +53,15 @@ class Receiver(BaseHTTPRequestHandler):
         request.ParseFromString(body)
         return request
 
-    def count(self, body):
+    def count(self, request):
         global received
-        request = self.decode(body)
         spans = sum(len(s.spans) for r in request.resource_spans for s in r.scope_spans)
         with lock:
             received += spans
             with open(count_file, "w") as f:
                 f.write(f"{received}\n")
 
-    def store(self, body):
-        request = self.decode(body)
+    def store(self, request):
         lines = []
         for resource_spans in request.resource_spans:
             resource = {a.key: value(a.value) for a in resource_spans.resource.attributes}
